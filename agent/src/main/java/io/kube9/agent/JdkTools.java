@@ -1,0 +1,28 @@
+package io.kube9.agent;
+
+/**
+ * Recognises JVMs that are tools rather than services. With the agent in
+ * {@code JAVA_TOOL_OPTIONS} every {@code jcmd}, {@code jps} or {@code keytool} would otherwise
+ * start an exporter and open a journal.
+ */
+final class JdkTools {
+    private JdkTools() {}
+
+    /**
+     * @param agentJar the agent's own jar: its command line ({@code java -jar kube9-agent.jar query …})
+     *     is a tool too, typically run by {@code kubectl exec} with the pod's JAVA_TOOL_OPTIONS
+     */
+    static boolean isJdkTool(java.io.File agentJar) {
+        String command = System.getProperty("sun.java.command", "");
+        String main = command.split(" ", 2)[0];
+        if (!main.isEmpty() && new java.io.File(main).getAbsoluteFile().equals(agentJar.getAbsoluteFile())) {
+            return true;
+        }
+        // Launched from a module ("jdk.jcmd/sun.tools.jcmd.JCmd") or by class name.
+        return main.startsWith("jdk.")
+                || main.startsWith("sun.tools.")
+                || main.startsWith("sun.security.tools.")
+                || main.startsWith("com.sun.tools.")
+                || main.startsWith("jdk.internal.");
+    }
+}

@@ -1,0 +1,36 @@
+package io.kube9.agent.bridge;
+
+/**
+ * What the agent does with an intercepted call, as seen from the bridge. Implemented inside the
+ * agent's own class loader; only JDK types cross this boundary.
+ *
+ * <p>Called on the application's thread after the outermost intercepted call of a site returns
+ * (or throws, for projections). Implementations must not block, do I/O or throw.
+ */
+public interface EventSink {
+    /** A recorder site returned normally; {@code event} may be null, a batch or one event. */
+    void recorded(int target, String source, Object event);
+
+    /** A store site returned normally; {@code event} may be null, a batch or one event. */
+    void stored(int target, String source, Object event);
+
+    /**
+     * A projection site returned or threw ({@code thrown} non-null).
+     *
+     * @param projection the receiver, or the declaring class for a static method
+     * @param startNanos {@link System#nanoTime()} when the call began
+     */
+    void projected(int target, Object projection, Object event, long startNanos, Throwable thrown);
+
+    /** Until the agent is ready (and after it is switched off) events go nowhere. */
+    EventSink NONE = new EventSink() {
+        @Override
+        public void recorded(int target, String source, Object event) {}
+
+        @Override
+        public void stored(int target, String source, Object event) {}
+
+        @Override
+        public void projected(int target, Object projection, Object event, long startNanos, Throwable thrown) {}
+    };
+}

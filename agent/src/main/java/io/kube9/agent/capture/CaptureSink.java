@@ -1,0 +1,206 @@
+package io.kube9.agent.capture;
+
+import io.kube9.agent.bridge.EventSink;
+import io.kube9.agent.instrument.Site;
+import io.kube9.agent.instrument.Target;
+import io.kube9.agent.instrument.Targets;
+import io.kube9.agent.metrics.AgentMetrics;
+import io.kube9.agent.metrics.ProjectionInstruments;
+import io.kube9.agent.queue.CapturedEvent;
+import io.kube9.agent.queue.EventQueue;
+import java.util.List;
+import java.util.RandomAccess;
+
+/**
+ * Turns intercepted calls into metrics and journal rows, on the application's thread: read the
+ * event's attributes through cached accessors, bump cached data points, fill one queue slot.
+ * No lock, no I/O, no allocation for the common event shapes; a full queue is a counted drop.
+ */
+public final class CaptureSink implements EventSink {
+    private final AgentMetrics metrics;
+    private final EventQueue queue; // null: journal off
+    private final ClassValue<EventShape>[] shapes;
+    private final ClassValue<ProjectionInstruments>[] projections;
+    private final boolean keepPayload;
+    private final Runnable accessorError;
+
+    /**
+     * @param queue the journal's queue, or null when the journal is off
+     * @param keepPayload whether payload objects travel to the journal (payload capture on)
+     */
+    @SuppressWarnings("unchecked")
+    public CaptureSink(Targets targets, AgentMetrics metrics, EventQueue queue, boolean keepPayload) {
+        this.metrics = metrics;
+        this.queue = queue;
+        this.keepPayload = keepPayload;
+        this.accessorError = metrics::accessorError;
+        int count = targets.all().size();
+        this.shapes = new ClassValue[count];
+        this.projections = new ClassValue[count];
+        for (int i = 0; i < count; i++) {
+            Target target = targets.get(i);
+            shapes[i] = new ClassValue<>() {
+                @Override
+                protected EventShape computeValue(Class<?> type) {
+                    return new EventShape(type, target.accessors(), accessorError);
+                }
+            };
+            projections[i] = new ClassValue<>() {
+                @Override
+                protected ProjectionInstruments computeValue(Class<?> type) {
+                    String name = target.projectionName();
+                    if (name == null) {
+                        name = type.getSimpleName().isEmpty()
+                                ? type.getName().substring(type.getName().lastIndexOf('.') + 1)
+                                : type.getSimpleName();
+                    }
+                    return metrics.projection(name);
+                }
+            };
+        }
+    }
+
+    @Override
+    public void recorded(int target, String source, Object event) {
+        try {
+            if (event instanceof Iterable || event instanceof Object[]) {
+                forEach(event, element -> recordOne(target, source, element));
+            } else {
+                recordOne(target, source, event);
+            }
+        } catch (Throwable t) {
+            metrics.adviceError();
+        }
+    }
+
+    @Override
+    public void stored(int target, String source, Object event) {
+        try {
+            if (event instanceof Iterable || event instanceof Object[]) {
+                forEach(event, element -> storeOne(target, source, element));
+            } else {
+                storeOne(target, source, event);
+            }
+        } catch (Throwable t) {
+            metrics.adviceError();
+        }
+    }
+
+    @Override
+    public void projected(int target, Object projection, Object event, long startNanos, Throwable thrown) {
+        try {
+            long duration = System.nanoTime() - startNanos;
+            Class<?> type = projection instanceof Class ? (Class<?>) projection : projection.getClass();
+            ProjectionInstruments instruments = projections[target].get(type);
+            if (thrown != null) {
+                instruments.failed(duration);
+                return;
+            }
+            Object latest = event;
+            long events = 1;
+            if (event instanceof List && event instanceof RandomAccess) {
+                List<?> list = (List<?>) event;
+                events = list.size();
+                latest = events == 0 ? null : list.get(list.size() - 1);
+            } else if (event instanceof Object[]) {
+                Object[] array = (Object[]) event;
+                events = array.length;
+                latest = events == 0 ? null : array[array.length - 1];
+            } else if (event instanceof Iterable) {
+                events = 0;
+                for (Object element : (Iterable<?>) event) {
+                    events++;
+                    latest = element;
+                }
+            }
+            instruments.handled(events, duration);
+            if (latest != null) {
+                long occurredAt = shapes[target].get(latest.getClass()).timestamp(latest);
+                if (occurredAt != EventShape.NO_TIME) {
+                    instruments.lag((System.currentTimeMillis() - occurredAt) / 1000.0);
+                }
+            }
+        } catch (Throwable t) {
+            metrics.adviceError();
+        }
+    }
+
+    private void recordOne(int target, String source, Object event) {
+        if (event == null) {
+            metrics.eventRecorded(EventShape.UNKNOWN, EventShape.UNKNOWN);
+            enqueue(Site.RECORDER, source, EventShape.UNKNOWN, EventShape.UNKNOWN, null, null, null, -1);
+            return;
+        }
+        EventShape shape = shapes[target].get(event.getClass());
+        String type = shape.eventType(event);
+        String severity = shape.severity(event);
+        metrics.eventRecorded(type, severity);
+        if (queue != null) {
+            Object payload = shape.payload(event);
+            enqueue(Site.RECORDER, source, type, severity, event, shape, payload, EventShape.payloadSize(payload));
+        }
+    }
+
+    private void storeOne(int target, String source, Object event) {
+        if (event == null) {
+            metrics.eventStored(EventShape.UNKNOWN, 0);
+            enqueue(Site.STORE, source, EventShape.UNKNOWN, EventShape.UNKNOWN, null, null, null, -1);
+            return;
+        }
+        EventShape shape = shapes[target].get(event.getClass());
+        String type = shape.eventType(event);
+        Object payload = shape.payload(event);
+        long payloadBytes = EventShape.payloadSize(payload);
+        metrics.eventStored(type, payloadBytes);
+        enqueue(Site.STORE, source, type, shape.severity(event), event, shape, payload, payloadBytes);
+    }
+
+    private void enqueue(Site site, String source, String type, String severity, Object event, EventShape shape,
+            Object payload, long payloadBytes) {
+        if (queue == null) {
+            return;
+        }
+        Object eventId = null;
+        Object aggregateId = null;
+        long occurredAt = CapturedEvent.NO_TIME;
+        if (shape != null) {
+            eventId = shape.id(event);
+            aggregateId = shape.aggregateId(event);
+            occurredAt = shape.timestamp(event);
+        }
+        long position = queue.claim();
+        if (position < 0) {
+            return; // counted as dropped by the queue
+        }
+        CapturedEvent slot = queue.slot(position);
+        slot.site = site.label();
+        slot.source = source;
+        slot.eventType = type;
+        slot.severity = severity;
+        slot.eventId = eventId;
+        slot.aggregateId = aggregateId;
+        slot.occurredAt = occurredAt;
+        slot.recordedAt = System.currentTimeMillis();
+        slot.payloadBytes = payloadBytes;
+        slot.payload = keepPayload ? payload : null;
+        slot.thread = Thread.currentThread().getName();
+        queue.publish(position);
+    }
+
+    private static void forEach(Object batch, java.util.function.Consumer<Object> action) {
+        if (batch instanceof Object[]) {
+            for (Object element : (Object[]) batch) {
+                action.accept(element);
+            }
+        } else if (batch instanceof List && batch instanceof RandomAccess) {
+            List<?> list = (List<?>) batch;
+            for (int i = 0, n = list.size(); i < n; i++) {
+                action.accept(list.get(i));
+            }
+        } else {
+            for (Object element : (Iterable<?>) batch) {
+                action.accept(element);
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.kube9.agent.capture;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Date;
+import java.util.Locale;
+
+/**
+ * How to read the attributes of events of one class: the resolved accessors and the
+ * conversions of SPEC section 2. One instance per (target, event class), cached in a
+ * {@link ClassValue}; reading never allocates for the common attribute types (String and enum
+ * labels, {@code Instant} or epoch-millis times, {@code byte[]} payloads).
+ */
+final class EventShape {
+    static final String UNKNOWN = "unknown";
+    static final long NO_TIME = Long.MIN_VALUE;
+
+    private static final ClassValue<String[]> ENUM_LABELS = new ClassValue<>() {
+        @Override
+        protected String[] computeValue(Class<?> type) {
+            Object[] constants = type.getEnumConstants();
+            String[] labels = new String[constants.length];
+            for (int i = 0; i < constants.length; i++) {
+                labels[i] = ((Enum<?>) constants[i]).name().toLowerCase(Locale.ROOT);
+            }
+            return labels;
+        }
+    };
+
+    private final String className;
+    private final Accessor eventType;
+    private final Accessor severity;
+    private final Accessor timestamp;
+    private final Accessor payload;
+    private final Accessor id;
+    private final Accessor aggregateId;
+    private final Runnable onAccessorError;
+
+    EventShape(Class<?> type, AccessorNames names, Runnable onAccessorError) {
+        String simple = type.getSimpleName();
+        this.className = simple.isEmpty() ? type.getName().substring(type.getName().lastIndexOf('.') + 1) : simple;
+        this.eventType = Accessor.resolve(type, names.eventType);
+        this.severity = Accessor.resolve(type, names.severity);
+        this.timestamp = Accessor.resolve(type, names.timestamp);
+        this.payload = Accessor.resolve(type, names.payload);
+        this.id = Accessor.resolve(type, names.id);
+        this.aggregateId = Accessor.resolve(type, names.aggregateId);
+        this.onAccessorError = onAccessorError;
+    }
+
+    String eventType(Object event) {
+        String value = label(read(eventType, event));
+        return value != null ? value : className;
+    }
+
+    String severity(Object event) {
+        String value = label(read(severity, event));
+        return value != null ? value : UNKNOWN;
+    }
+
+    /** Epoch millis, or {@link #NO_TIME}. */
+    long timestamp(Object event) {
+        return toEpochMillis(read(timestamp, event));
+    }
+
+    Object payload(Object event) {
+        return read(payload, event);
+    }
+
+    Object id(Object event) {
+        return read(id, event);
+    }
+
+    Object aggregateId(Object event) {
+        return read(aggregateId, event);
+    }
+
+    private Object read(Accessor accessor, Object event) {
+        if (accessor == Accessor.MISSING) {
+            return null;
+        }
+        try {
+            return accessor.read(event);
+        } catch (Throwable t) {
+            onAccessorError.run(); // an accessor that throws counts as absent
+            return null;
+        }
+    }
+
+    static String label(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof String) {
+            String text = (String) value;
+            return text.isEmpty() ? null : text;
+        }
+        if (value instanceof Enum) {
+            Enum<?> constant = (Enum<?>) value;
+            return ENUM_LABELS.get(constant.getDeclaringClass())[constant.ordinal()];
+        }
+        String text = String.valueOf(value);
+        return text.isEmpty() ? null : text;
+    }
+
+    static long toEpochMillis(Object value) {
+        if (value == null) {
+            return NO_TIME;
+        }
+        if (value instanceof Instant) {
+            return ((Instant) value).toEpochMilli();
+        }
+        if (value instanceof Long) {
+            return (Long) value;
+        }
+        if (value instanceof Date) {
+            return ((Date) value).getTime();
+        }
+        if (value instanceof OffsetDateTime) {
+            return ((OffsetDateTime) value).toInstant().toEpochMilli();
+        }
+        if (value instanceof ZonedDateTime) {
+            return ((ZonedDateTime) value).toInstant().toEpochMilli();
+        }
+        if (value instanceof CharSequence) {
+            try {
+                return Instant.parse((CharSequence) value).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                try {
+                    return OffsetDateTime.parse((CharSequence) value).toInstant().toEpochMilli();
+                } catch (DateTimeParseException notIso) {
+                    return NO_TIME;
+                }
+            }
+        }
+        return NO_TIME;
+    }
+
+    /** Size in bytes of a payload, or -1 when it is of no type we measure. */
+    static long payloadSize(Object payload) {
+        if (payload instanceof byte[]) {
+            return ((byte[]) payload).length;
+        }
+        if (payload instanceof CharSequence) {
+            return utf8Length((CharSequence) payload);
+        }
+        if (payload instanceof ByteBuffer) {
+            return ((ByteBuffer) payload).remaining();
+        }
+        return -1;
+    }
+
+    /** The UTF-8 encoded length, counted without encoding. */
+    static long utf8Length(CharSequence text) {
+        long bytes = 0;
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}

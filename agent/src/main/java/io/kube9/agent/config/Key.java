@@ -1,0 +1,186 @@
+package io.kube9.agent.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * One configuration key: its name, its default and how its text becomes a value. The set of
+ * keys is {@link Keys}; anything else is reported as unknown.
+ */
+public final class Key<T> {
+    private final String name;
+    private final String defaultText;
+    private final Function<String, T> parser;
+    private final String description;
+
+    private Key(String name, String defaultText, Function<String, T> parser, String description) {
+        this.name = name;
+        this.defaultText = defaultText;
+        this.parser = parser;
+        this.description = description;
+    }
+
+    /** The full key, e.g. {@code kube9.exporter.port}. */
+    public String name() {
+        return name;
+    }
+
+    /** The default as text, or null where there is none. */
+    public String defaultText() {
+        return defaultText;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The environment variable: upper case, dots and dashes as underscores. */
+    public String envName() {
+        return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    T parse(String text) {
+        return parser.apply(text.trim());
+    }
+
+    static Key<Boolean> bool(String name, boolean defaultValue, String description) {
+        return new Key<>(name, Boolean.toString(defaultValue), text -> {
+            switch (text.toLowerCase(Locale.ROOT)) {
+                case "true": case "yes": case "on": case "1": return true;
+                case "false": case "no": case "off": case "0": return false;
+                default: throw ConfigException.badValue(name, "true or false", text);
+            }
+        }, description);
+    }
+
+    static Key<Integer> integer(String name, int defaultValue, int min, int max, String description) {
+        return new Key<>(name, Integer.toString(defaultValue), text -> {
+            long value = parseWhole(name, text, "a whole number from " + min + " to " + max);
+            if (value < min || value > max) {
+                throw ConfigException.badValue(name, "a whole number from " + min + " to " + max, text);
+            }
+            return (int) value;
+        }, description);
+    }
+
+    static Key<Long> count(String name, long defaultValue, String description) {
+        return new Key<>(name, Long.toString(defaultValue), text -> {
+            long value = parseWhole(name, text, "a whole number >= 0 (0 = no limit)");
+            if (value < 0) {
+                throw ConfigException.badValue(name, "a whole number >= 0 (0 = no limit)", text);
+            }
+            return value;
+        }, description);
+    }
+
+    static Key<String> text(String name, String defaultValue, String description) {
+        return new Key<>(name, defaultValue, text -> {
+            if (text.isEmpty()) {
+                throw ConfigException.badValue(name, "a non-empty value", text);
+            }
+            return text;
+        }, description);
+    }
+
+    /** A list separated by {@code ;} or {@code |} (and {@code ,} outside agent arguments). */
+    static Key<List<String>> list(String name, String defaultValue, String description) {
+        return new Key<>(name, defaultValue, text -> {
+            List<String> items = new ArrayList<>();
+            for (String item : text.split("[;|,]")) {
+                if (!item.trim().isEmpty()) {
+                    items.add(item.trim());
+                }
+            }
+            if (items.isEmpty()) {
+                throw ConfigException.badValue(name, "a list separated by ';'", text);
+            }
+            return Collections.unmodifiableList(items);
+        }, description);
+    }
+
+    /** A duration such as {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or {@code 0} for none. */
+    static Key<Duration> duration(String name, String defaultValue, String description) {
+        return new Key<>(name, defaultValue, text -> parseDuration(name, text), description);
+    }
+
+    /** A size such as {@code 512MB}, {@code 2GB} or plain bytes; {@code 0} for none. */
+    static Key<Long> bytes(String name, String defaultValue, String description) {
+        return new Key<>(name, defaultValue, text -> parseBytes(name, text), description);
+    }
+
+    static <E extends Enum<E>> Key<E> choice(String name, E defaultValue, Class<E> type, String description) {
+        return new Key<>(name, defaultValue.name().toLowerCase(Locale.ROOT), text -> {
+            for (E value : type.getEnumConstants()) {
+                if (value.name().equalsIgnoreCase(text)) {
+                    return value;
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (E value : type.getEnumConstants()) {
+                names.add(value.name().toLowerCase(Locale.ROOT));
+            }
+            throw ConfigException.badValue(name, "one of " + String.join(", ", names), text);
+        }, description);
+    }
+
+    private static long parseWhole(String name, String text, String expected) {
+        try {
+            return Long.parseLong(text.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw ConfigException.badValue(name, expected, text);
+        }
+    }
+
+    static Duration parseDuration(String name, String text) {
+        String expected = "a duration such as 90s, 15m, 2h or 7d (0 = none)";
+        if (text.equals("0")) {
+            return Duration.ZERO;
+        }
+        if (text.length() < 2) {
+            throw ConfigException.badValue(name, expected, text);
+        }
+        String number = text.substring(0, text.length() - 1);
+        long amount;
+        try {
+            amount = Long.parseLong(number);
+        } catch (NumberFormatException e) {
+            if (text.endsWith("ms")) {
+                return Duration.ofMillis(parseWhole(name, text.substring(0, text.length() - 2), expected));
+            }
+            throw ConfigException.badValue(name, expected, text);
+        }
+        if (amount < 0) {
+            throw ConfigException.badValue(name, expected, text);
+        }
+        switch (Character.toLowerCase(text.charAt(text.length() - 1))) {
+            case 's': return Duration.ofSeconds(amount);
+            case 'm': return Duration.ofMinutes(amount);
+            case 'h': return Duration.ofHours(amount);
+            case 'd': return Duration.ofDays(amount);
+            default: throw ConfigException.badValue(name, expected, text);
+        }
+    }
+
+    private static long parseBytes(String name, String text) {
+        String expected = "a size such as 4096, 64KB, 512MB or 2GB (0 = none)";
+        String upper = text.toUpperCase(Locale.ROOT).replace(" ", "");
+        long factor = 1;
+        String[][] units = {{"KB", "1024"}, {"MB", "1048576"}, {"GB", "1073741824"}, {"B", "1"}};
+        for (String[] unit : units) {
+            if (upper.endsWith(unit[0])) {
+                factor = Long.parseLong(unit[1]);
+                upper = upper.substring(0, upper.length() - unit[0].length());
+                break;
+            }
+        }
+        long value = parseWhole(name, upper, expected);
+        if (value < 0) {
+            throw ConfigException.badValue(name, expected, text);
+        }
+        return value * factor;
+    }
+}

@@ -1,0 +1,103 @@
+package io.kube9.agent.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every configuration key the agent knows, with its default. README's table is made from this. */
+public final class Keys {
+    private static final Map<String, Key<?>> ALL = new LinkedHashMap<>();
+
+    public static final Key<Boolean> ENABLED = add(Key.bool("kube9.enabled", true,
+            "Kill switch: false means no transformation, no thread, no port, no file."));
+    public static final Key<String> CONFIG = add(Key.text("kube9.config", null,
+            "Path of a properties file with more kube9.* keys (lowest precedence but defaults)."));
+
+    public static final Key<Boolean> EXPORTER_ENABLED = add(Key.bool("kube9.exporter.enabled", true,
+            "Serve the metrics endpoint."));
+    public static final Key<Integer> EXPORTER_PORT = add(Key.integer("kube9.exporter.port", 9469, 0, 65535,
+            "Metrics port; 0 picks a free port and logs it."));
+    public static final Key<String> EXPORTER_HOST = add(Key.text("kube9.exporter.host", "0.0.0.0",
+            "Bind address of the metrics endpoint."));
+
+    public static final Key<Boolean> JOURNAL_ENABLED = add(Key.bool("kube9.journal.enabled", true,
+            "Mirror captured events into the SQLite journal."));
+    public static final Key<String> JOURNAL_PATH = add(Key.text("kube9.journal.path", "kube9-events.db",
+            "Journal file (relative to the working directory)."));
+    public static final Key<Boolean> JOURNAL_PAYLOAD = add(Key.bool("kube9.journal.payload", false,
+            "Store event payloads in the journal (size-capped)."));
+    public static final Key<Integer> JOURNAL_PAYLOAD_MAX = add(Key.integer("kube9.journal.payload-max-bytes",
+            4096, 0, 16 * 1024 * 1024, "Payload bytes kept per event when payload capture is on."));
+    public static final Key<Integer> JOURNAL_BATCH = add(Key.integer("kube9.journal.batch-size", 2000, 1, 100_000,
+            "Most rows written in one transaction."));
+    public static final Key<Duration> JOURNAL_RETENTION_AGE = add(Key.duration("kube9.journal.retention.age", "7d",
+            "Rows older than this are pruned; 0 keeps them."));
+    public static final Key<Long> JOURNAL_RETENTION_ROWS = add(Key.count("kube9.journal.retention.rows", 1_000_000L,
+            "Most rows kept; 0 = no limit."));
+    public static final Key<Long> JOURNAL_RETENTION_BYTES = add(Key.bytes("kube9.journal.retention.bytes", "0",
+            "Journal size above which the oldest rows are pruned; 0 = no limit."));
+    public static final Key<Duration> JOURNAL_SHUTDOWN_TIMEOUT = add(Key.duration("kube9.journal.shutdown-timeout",
+            "10s", "How long JVM exit waits for the queue to drain into the journal."));
+
+    public static final Key<Integer> QUEUE_CAPACITY = add(Key.integer("kube9.queue.capacity", 65_536, 2, 1 << 24,
+            "Events held in memory for the journal writer (rounded up to a power of two)."));
+    public static final Key<String> STORE_PATH = add(Key.text("kube9.store.path", null,
+            "The service's own event store file or directory; feeds event_store_size_bytes."));
+    public static final Key<Integer> LABEL_LIMIT = add(Key.integer("kube9.metrics.label-limit", 200, 1, 100_000,
+            "Distinct values per label taken from user data; more become \"other\"."));
+    public static final Key<Boolean> JVM_METRICS = add(Key.bool("kube9.metrics.jvm", false,
+            "Also export JVM metrics (memory, GC, threads)."));
+
+    public static final Key<Preset> PRESET = add(Key.choice("kube9.preset", Preset.NONE, Preset.class,
+            "Named set of extra targets for a framework."));
+
+    public static final Key<List<String>> RECORDER_TYPES = add(Key.list("kube9.recorder.types", "*EventRecorder",
+            "Type patterns of recorder sites (glob on the class or any supertype name)."));
+    public static final Key<List<String>> RECORDER_METHODS = add(Key.list("kube9.recorder.methods",
+            "recordEvent;record", "Method names of recorder sites."));
+    public static final Key<List<String>> STORE_TYPES = add(Key.list("kube9.store.types",
+            "*EventStore;*EventStorageEngine", "Type patterns of store sites."));
+    public static final Key<List<String>> STORE_METHODS = add(Key.list("kube9.store.methods",
+            "store;append;appendEvents;save", "Method names of store sites."));
+    public static final Key<List<String>> PROJECTION_TYPES = add(Key.list("kube9.projection.types",
+            "*Projector;*Projection", "Type patterns of projection sites."));
+    public static final Key<List<String>> PROJECTION_METHODS = add(Key.list("kube9.projection.methods",
+            "processEvent;project;handle;apply;on", "Method names of projection sites."));
+
+    public static final Key<List<String>> ACCESSOR_EVENT_TYPE = add(Key.list("kube9.accessor.event-type",
+            "eventType;type", "Accessors read for event_type (else the event's simple class name)."));
+    public static final Key<List<String>> ACCESSOR_SEVERITY = add(Key.list("kube9.accessor.severity",
+            "severity;level", "Accessors read for severity (else \"unknown\")."));
+    public static final Key<List<String>> ACCESSOR_TIMESTAMP = add(Key.list("kube9.accessor.timestamp",
+            "timestamp;occurredAt;createdAt", "Accessors read for the event's own time."));
+    public static final Key<List<String>> ACCESSOR_PAYLOAD = add(Key.list("kube9.accessor.payload",
+            "data;payload", "Accessors read for the payload (byte[], String, ByteBuffer)."));
+    public static final Key<List<String>> ACCESSOR_ID = add(Key.list("kube9.accessor.id",
+            "id;eventId;identifier", "Accessors read for the event id."));
+    public static final Key<List<String>> ACCESSOR_AGGREGATE_ID = add(Key.list("kube9.accessor.aggregate-id",
+            "aggregateId;streamId", "Accessors read for the aggregate id."));
+
+    private Keys() {}
+
+    private static <T> Key<T> add(Key<T> key) {
+        ALL.put(key.name(), key);
+        return key;
+    }
+
+    public static Key<?> byName(String name) {
+        return ALL.get(name);
+    }
+
+    public static List<Key<?>> all() {
+        return Collections.unmodifiableList(new ArrayList<>(ALL.values()));
+    }
+
+    /** Framework presets: named sets of targets added to the conventions. */
+    public enum Preset {
+        NONE,
+        AXON
+    }
+}

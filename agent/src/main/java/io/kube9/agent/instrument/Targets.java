@@ -1,0 +1,56 @@
+package io.kube9.agent.instrument;
+
+import io.kube9.agent.capture.AccessorNames;
+import io.kube9.agent.config.AgentConfig;
+import io.kube9.agent.config.Keys;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The targets of a configuration: the three conventional sites plus a preset's. */
+public final class Targets {
+    private final List<Target> all;
+
+    private Targets(List<Target> all) {
+        this.all = List.copyOf(all);
+    }
+
+    public static Targets from(AgentConfig config) {
+        AccessorNames accessors = AccessorNames.from(config);
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target(Site.RECORDER, config.get(Keys.RECORDER_TYPES), config.get(Keys.RECORDER_METHODS),
+                accessors, null));
+        targets.add(new Target(Site.STORE, config.get(Keys.STORE_TYPES), config.get(Keys.STORE_METHODS),
+                accessors, null));
+        targets.add(new Target(Site.PROJECTION, config.get(Keys.PROJECTION_TYPES),
+                config.get(Keys.PROJECTION_METHODS), accessors, null));
+        if (config.get(Keys.PRESET) == Keys.Preset.AXON) {
+            targets.addAll(axon(accessors));
+        }
+        return new Targets(targets);
+    }
+
+    /**
+     * Axon Framework: the storage engine's {@code appendEvents} is the store site, and an event
+     * handler invoker's {@code handle} the projection site. Axon's event messages carry the
+     * payload type and the aggregate identifier under their own names.
+     */
+    private static List<Target> axon(AccessorNames conventions) {
+        AccessorNames axonNames = conventions
+                .withEventType(List.of("payloadType", "eventType", "type"))
+                .withAggregateId(List.of("aggregateIdentifier", "aggregateId"))
+                .withId(List.of("identifier", "id"));
+        return List.of(
+                new Target(Site.STORE, List.of("org.axonframework.eventsourcing.eventstore.EventStorageEngine"),
+                        List.of("appendEvents"), axonNames, null),
+                new Target(Site.PROJECTION, List.of("org.axonframework.eventhandling.EventHandlerInvoker"),
+                        List.of("handle"), axonNames, null));
+    }
+
+    public List<Target> all() {
+        return all;
+    }
+
+    public Target get(int index) {
+        return all.get(index);
+    }
+}

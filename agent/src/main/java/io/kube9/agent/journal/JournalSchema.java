@@ -1,0 +1,105 @@
+package io.kube9.agent.journal;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The journal's tables and their versions. {@code PRAGMA user_version} carries the schema
+ * version and {@code PRAGMA application_id} marks the file as a kube9 journal.
+ *
+ * <p>Times ({@code occurred_at}, {@code recorded_at}) are epoch milliseconds, UTC, so SQL can
+ * compare them directly: {@code WHERE recorded_at >= strftime('%s','now','-15 minutes') * 1000}.
+ */
+public final class JournalSchema {
+    /** "kub9" in ASCII. */
+    public static final int APPLICATION_ID = 0x6B756239;
+    public static final int VERSION = 1;
+
+    private static final String[] VERSION_1 = {
+        "CREATE TABLE IF NOT EXISTS events ("
+                + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                + " site TEXT NOT NULL,"
+                + " source TEXT NOT NULL,"
+                + " event_type TEXT NOT NULL,"
+                + " severity TEXT NOT NULL,"
+                + " event_id TEXT,"
+                + " aggregate_id TEXT,"
+                + " occurred_at INTEGER,"
+                + " recorded_at INTEGER NOT NULL,"
+                + " payload_bytes INTEGER,"
+                + " payload BLOB,"
+                + " thread TEXT)",
+        "CREATE INDEX IF NOT EXISTS events_recorded_at ON events(recorded_at)",
+        "CREATE INDEX IF NOT EXISTS events_type_recorded_at ON events(event_type, recorded_at)",
+        "CREATE INDEX IF NOT EXISTS events_aggregate_id ON events(aggregate_id)",
+    };
+
+    private JournalSchema() {}
+
+    /**
+     * Creates or upgrades the schema.
+     *
+     * @throws SQLException also when the file is another application's database or was written
+     *     by a newer agent: such a file is left untouched
+     */
+    public static void migrate(Connection connection, String path) throws SQLException {
+        int version = pragma(connection, "user_version");
+        int applicationId = pragma(connection, "application_id");
+        boolean empty = isEmpty(connection);
+        if (!empty && applicationId != APPLICATION_ID) {
+            throw new SQLException(path + " is not a kube9 journal (another database is at that path)");
+        }
+        if (version > VERSION) {
+            throw new SQLException(path + " was written by a newer kube9 agent (schema version " + version
+                    + ", this agent knows up to " + VERSION + "); it is left untouched");
+        }
+        if (version == VERSION) {
+            return;
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            if (version < 1) {
+                for (String sql : VERSION_1) {
+                    statement.execute(sql);
+                }
+            }
+            statement.execute("PRAGMA application_id = " + APPLICATION_ID);
+            statement.execute("PRAGMA user_version = " + VERSION);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** Checks, without changing anything, that {@code connection} is a journal this code can read. */
+    public static void checkReadable(Connection connection, String path) throws SQLException {
+        int applicationId = pragma(connection, "application_id");
+        int version = pragma(connection, "user_version");
+        if (applicationId != APPLICATION_ID) {
+            throw new SQLException(path + " is not a kube9 journal");
+        }
+        if (version > VERSION) {
+            throw new SQLException(path + " was written by a newer kube9 agent (schema version " + version + ")");
+        }
+    }
+
+    static int pragma(Connection connection, String name) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("PRAGMA " + name)) {
+            return result.next() ? result.getInt(1) : 0;
+        }
+    }
+
+    private static boolean isEmpty(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
+            return result.next() && result.getInt(1) == 0;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.kube9.agent.metrics;
+
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Every metric the agent exports (SPEC section 3), in the agent's own registry, built from an
+ * explicit configuration so the service's Prometheus settings never reach them.
+ *
+ * <p>The application's thread only ever touches cached data points: label values are resolved
+ * once per distinct value, then a lookup in a concurrent map and an {@code inc()}.
+ */
+public final class AgentMetrics {
+    /** Projection calls are usually micro- to milliseconds; the defaults start at 5 ms. */
+    private static final double[] PROJECTION_BUCKETS = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+    };
+    private static final double[] BATCH_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
+
+    private final PrometheusProperties properties = PrometheusProperties.builder().build();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final LabelLimiter eventTypes;
+    private final LabelLimiter severities;
+    private final LabelLimiter projections;
+    private final int cacheLimit;
+
+    private final Counter eventsTotal;
+    private final Counter storedTotal;
+    private final CounterDataPoint storedBytes;
+    private final Counter projectionUpdates;
+    private final Counter projectionErrors;
+    private final Gauge projectionLag;
+    private final Histogram processingDuration;
+    private final CounterDataPoint adviceErrors;
+    private final CounterDataPoint accessorErrors;
+    private final CounterDataPoint journalWriteErrors;
+    private final Histogram journalBatchDuration;
+
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, CounterDataPoint>> eventsByType =
+            new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CounterDataPoint> storedByType = new ConcurrentHashMap<>();
+
+    public AgentMetrics(int labelLimit) {
+        eventTypes = new LabelLimiter(labelLimit);
+        severities = new LabelLimiter(labelLimit);
+        projections = new LabelLimiter(labelLimit);
+        cacheLimit = labelLimit * 4;
+
+        eventsTotal = Counter.builder(properties).name("kube9_events_total")
+                .help("Events recorded at recorder sites").labelNames("event_type", "severity")
+                .withoutExemplars().register(registry);
+        storedTotal = Counter.builder(properties).name("events_stored_total")
+                .help("Events appended at event-store sites").labelNames("event_type")
+                .withoutExemplars().register(registry);
+        storedBytes = Counter.builder(properties).name("events_stored_bytes_total")
+                .help("Payload bytes of the events appended at event-store sites")
+                .withoutExemplars().register(registry).labelValues();
+        projectionUpdates = Counter.builder(properties).name("projection_updates_total")
+                .help("Events a projection handled without error").labelNames("projection")
+                .withoutExemplars().register(registry);
+        projectionErrors = Counter.builder(properties).name("projection_errors_total")
+                .help("Projection calls that threw").labelNames("projection")
+                .withoutExemplars().register(registry);
+        projectionLag = Gauge.builder(properties).name("projection_lag_seconds")
+                .help("Handling time minus the event's own timestamp, for the latest event a projection handled")
+                .labelNames("projection").withoutExemplars().register(registry);
+        processingDuration = Histogram.builder(properties).name("event_processing_duration_seconds")
+                .help("Time spent in projection methods").labelNames("projection")
+                .classicOnly().classicUpperBounds(PROJECTION_BUCKETS).withoutExemplars().register(registry);
+        adviceErrors = Counter.builder(properties).name("kube9_advice_errors_total")
+                .help("Failures inside the agent while handling an intercepted call (the call itself was unaffected)")
+                .withoutExemplars().register(registry).labelValues();
+        accessorErrors = Counter.builder(properties).name("kube9_accessor_errors_total")
+                .help("Event accessors that threw; the attribute was taken as absent")
+                .withoutExemplars().register(registry).labelValues();
+        journalWriteErrors = Counter.builder(properties).name("kube9_journal_write_errors_total")
+                .help("Journal batches that failed to write (they are retried)")
+                .withoutExemplars().register(registry).labelValues();
+        journalBatchDuration = Histogram.builder(properties).name("kube9_journal_batch_duration_seconds")
+                .help("Time to write one batch into the journal").classicOnly().classicUpperBounds(BATCH_BUCKETS)
+                .withoutExemplars().register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public PrometheusProperties properties() {
+        return properties;
+    }
+
+    /** {@code kube9_events_total} for one event. */
+    public void eventRecorded(String eventType, String severity) {
+        ConcurrentHashMap<String, CounterDataPoint> bySeverity = eventsByType.get(eventType);
+        CounterDataPoint point = bySeverity == null ? null : bySeverity.get(severity);
+        if (point == null) {
+            point = recordedPoint(eventType, severity);
+        }
+        point.inc();
+    }
+
+    private CounterDataPoint recordedPoint(String eventType, String severity) {
+        CounterDataPoint point = eventsTotal.labelValues(eventTypes.admit(eventType), severities.admit(severity));
+        if (eventsByType.size() < cacheLimit) {
+            ConcurrentHashMap<String, CounterDataPoint> bySeverity =
+                    eventsByType.computeIfAbsent(eventType, type -> new ConcurrentHashMap<>());
+            if (bySeverity.size() < cacheLimit) {
+                bySeverity.putIfAbsent(severity, point);
+            }
+        }
+        return point;
+    }
+
+    /** {@code events_stored_total} and {@code events_stored_bytes_total} for one event. */
+    public void eventStored(String eventType, long payloadBytes) {
+        CounterDataPoint point = storedByType.get(eventType);
+        if (point == null) {
+            point = storedTotal.labelValues(eventTypes.admit(eventType));
+            if (storedByType.size() < cacheLimit) {
+                storedByType.putIfAbsent(eventType, point);
+            }
+        }
+        point.inc();
+        if (payloadBytes > 0) {
+            storedBytes.inc(payloadBytes);
+        }
+    }
+
+    /** The data points of one projection label, to be cached by the caller per projection class. */
+    public ProjectionInstruments projection(String name) {
+        String label = projections.admit(name);
+        return new ProjectionInstruments(projectionUpdates.labelValues(label), projectionErrors.labelValues(label),
+                projectionLag.labelValues(label), processingDuration.labelValues(label));
+    }
+
+    public void adviceError() {
+        adviceErrors.inc();
+    }
+
+    public void accessorError() {
+        accessorErrors.inc();
+    }
+
+    public void journalWriteError() {
+        journalWriteErrors.inc();
+    }
+
+    public void journalBatchWritten(double seconds) {
+        journalBatchDuration.observe(seconds);
+    }
+
+    /** A gauge read at scrape time. */
+    public void gauge(String name, String help, DoubleSupplier value) {
+        GaugeWithCallback.builder(properties).name(name).help(help)
+                .callback(callback -> callback.call(value.getAsDouble())).register(registry);
+    }
+
+    /** A counter whose value is kept elsewhere and read at scrape time. */
+    public void counter(String name, String help, LongSupplier value) {
+        CounterWithCallback.builder(properties).name(name).help(help)
+                .callback(callback -> callback.call(value.getAsLong())).register(registry);
+    }
+
+    /** {@code kube9_database_operations_total}, read at scrape time from the journal's counters. */
+    public void databaseOperations(LongSupplier inserts, LongSupplier selects, LongSupplier deletes) {
+        CounterWithCallback.builder(properties).name("kube9_database_operations_total")
+                .help("Journal rows inserted, queries served and rows deleted by retention")
+                .labelNames("operation")
+                .callback(callback -> {
+                    callback.call(inserts.getAsLong(), "insert");
+                    callback.call(selects.getAsLong(), "select");
+                    callback.call(deletes.getAsLong(), "delete");
+                })
+                .register(registry);
+    }
+
+    /** {@code kube9_agent_info{version}}. */
+    public void info(String version) {
+        GaugeWithCallback.builder(properties).name("kube9_agent_info").help("The running kube9 agent")
+                .labelNames("version").callback(callback -> callback.call(1, version)).register(registry);
+    }
+}

@@ -1,0 +1,50 @@
+package io.kube9.agent.metrics;
+
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's HTTP endpoint: {@code /metrics} (text, OpenMetrics or protobuf by content
+ * negotiation) and {@code /-/healthy}, served from the agent's own registry by the agent's own
+ * daemon threads.
+ */
+public final class MetricsExporter implements AutoCloseable {
+    private final HTTPServer server;
+
+    private MetricsExporter(HTTPServer server) {
+        this.server = server;
+    }
+
+    /** @throws IOException when the address cannot be bound (busy port, unknown host) */
+    public static MetricsExporter start(AgentMetrics metrics, String host, int port, ThreadFactory threads)
+            throws IOException {
+        ExecutorService executor = new ThreadPoolExecutor(1, 2, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(64), threads, new ThreadPoolExecutor.DiscardOldestPolicy());
+        try {
+            HTTPServer server = HTTPServer.builder(metrics.properties())
+                    .hostname(host)
+                    .port(port)
+                    .registry(metrics.registry())
+                    .executorService(executor)
+                    .buildAndStart();
+            return new MetricsExporter(server);
+        } catch (IOException | RuntimeException e) {
+            executor.shutdownNow();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,177 @@
+package io.kube9.agent.runtime;
+
+import io.kube9.agent.bridge.Kube9Bridge;
+import io.kube9.agent.capture.CaptureSink;
+import io.kube9.agent.config.AgentConfig;
+import io.kube9.agent.config.ConfigLoader;
+import io.kube9.agent.config.Keys;
+import io.kube9.agent.instrument.Instrumenter;
+import io.kube9.agent.instrument.Targets;
+import io.kube9.agent.journal.JournalWriter;
+import io.kube9.agent.metrics.AgentMetrics;
+import io.kube9.agent.metrics.MetricsExporter;
+import io.kube9.agent.queue.EventQueue;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.stream.Stream;
+
+/**
+ * Wires the agent together, in the order data flows: configuration, metrics, queue and journal,
+ * the sink, the exporter, and last the instrumentation that starts feeding them. One start, one
+ * orderly stop (at JVM exit: drain the queue into the journal, then close).
+ *
+ * <p>Every part that fails to start is reported once and left out; the others keep working.
+ */
+public final class AgentRuntime {
+    private final AgentConfig config;
+    private final AgentMetrics metrics;
+    private final EventQueue queue;
+    private JournalWriter journal;
+    private MetricsExporter exporter;
+    private Instrumenter instrumenter;
+
+    private AgentRuntime(AgentConfig config) {
+        this.config = config;
+        this.metrics = new AgentMetrics(config.get(Keys.LABEL_LIMIT));
+        this.queue = config.get(Keys.JOURNAL_ENABLED) ? new EventQueue(config.get(Keys.QUEUE_CAPACITY)) : null;
+    }
+
+    /** Called reflectively by {@code Kube9Agent}; never throws into the host. */
+    public static void start(String args, Instrumentation instrumentation, boolean attached, File agentJar) {
+        AgentConfig config = ConfigLoader.load(args);
+        for (String problem : config.problems()) {
+            AgentLog.warn("configuration: " + problem);
+        }
+        if (!config.get(Keys.ENABLED)) {
+            AgentLog.info("disabled by " + Keys.ENABLED.name() + "=false (" + config.origin(Keys.ENABLED) + ")");
+            return;
+        }
+        if (Kube9Bridge.isInstalled()) {
+            AgentLog.warn("already running in this JVM; this " + (attached ? "attach" : "start") + " is ignored");
+            return;
+        }
+        new AgentRuntime(config).startParts(instrumentation);
+    }
+
+    private void startParts(Instrumentation instrumentation) {
+        openJournal();
+        CaptureSink sink = new CaptureSink(Targets.from(config), metrics, journal != null ? queue : null,
+                config.get(Keys.JOURNAL_PAYLOAD));
+        if (!Kube9Bridge.install(sink)) {
+            AgentLog.warn("already running in this JVM; this start is ignored");
+            if (journal != null) {
+                journal.close(config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT));
+            }
+            return;
+        }
+        registerMetrics();
+        startExporter();
+        Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
+        instrumenter = new Instrumenter(Targets.from(config), AgentLog::warn);
+        try {
+            instrumenter.install(instrumentation, AgentRuntime.class.getClassLoader());
+        } catch (RuntimeException e) {
+            AgentLog.warn("instrumentation failed, metrics stay empty: " + e);
+        }
+    }
+
+    private void openJournal() {
+        if (!config.get(Keys.JOURNAL_ENABLED)) {
+            return;
+        }
+        String path = config.get(Keys.JOURNAL_PATH);
+        try {
+            journal = JournalWriter.open(path, queue, metrics, AgentLog::warn,
+                    new JournalWriter.Retention(config.get(Keys.JOURNAL_RETENTION_AGE),
+                            config.get(Keys.JOURNAL_RETENTION_ROWS)),
+                    config.get(Keys.JOURNAL_PAYLOAD), config.get(Keys.JOURNAL_PAYLOAD_MAX),
+                    config.get(Keys.JOURNAL_BATCH));
+            journal.start(new DaemonThreads("kube9-journal"));
+            AgentLog.info("journal " + journal.path());
+        } catch (Exception | LinkageError e) {
+            journal = null;
+            AgentLog.warn("journal disabled, metrics continue: " + describe(e));
+        }
+    }
+
+    private void registerMetrics() {
+        metrics.info(Version.current());
+        metrics.gauge("kube9_events_queue_size", "Events waiting in the agent's queue for the journal",
+                () -> journal != null ? queue.size() : 0);
+        metrics.gauge("kube9_events_queue_capacity", "Capacity of the agent's queue",
+                () -> queue != null ? queue.capacity() : 0);
+        metrics.counter("kube9_events_dropped_total", "Events dropped because the agent's queue was full (oldest first)",
+                () -> queue != null ? queue.dropped() : 0);
+        metrics.gauge("kube9_events_storage_size_bytes", "Size on disk of the journal (database and WAL)",
+                () -> journal != null ? journal.sizeOnDisk() : 0);
+        metrics.databaseOperations(() -> journal != null ? journal.inserted() : 0, () -> 0,
+                () -> journal != null ? journal.deleted() : 0);
+        metrics.gauge("kube9_journal_up", "1 while the journal is open and its last write succeeded",
+                () -> journal != null && journal.healthy() ? 1 : 0);
+        metrics.gauge("kube9_journal_rows", "Rows in the journal", () -> journal != null ? journal.rows() : 0);
+        metrics.gauge("kube9_journal_retention_max_rows", "Configured row limit of the journal (0 = none)",
+                () -> config.get(Keys.JOURNAL_RETENTION_ROWS));
+        metrics.gauge("kube9_agent_config_problems", "Configuration problems reported at start-up",
+                () -> config.problems().size());
+        metrics.gauge("kube9_instrumented_methods", "Methods that received the agent's advice",
+                () -> instrumenter != null ? instrumenter.instrumentedMethods() : 0);
+        String store = config.get(Keys.STORE_PATH);
+        if (store != null) {
+            Path storePath = Paths.get(store);
+            metrics.gauge("event_store_size_bytes", "Size on disk of the service's own event store",
+                    () -> sizeOf(storePath));
+        }
+        if (config.get(Keys.JVM_METRICS)) {
+            JvmMetrics.builder(metrics.properties()).register(metrics.registry());
+        }
+    }
+
+    private void startExporter() {
+        if (!config.get(Keys.EXPORTER_ENABLED)) {
+            return;
+        }
+        String host = config.get(Keys.EXPORTER_HOST);
+        int port = config.get(Keys.EXPORTER_PORT);
+        try {
+            exporter = MetricsExporter.start(metrics, host, port, new DaemonThreads("kube9-exporter"));
+            AgentLog.info("metrics on http://" + host + ":" + exporter.port() + "/metrics");
+        } catch (Exception | LinkageError e) {
+            AgentLog.warn("metrics endpoint not started on " + host + ":" + port + " (" + describe(e)
+                    + "); capture and journal continue");
+        }
+    }
+
+    /** At JVM exit: stop feeding, drain the queue into the journal, close. */
+    private void stop() {
+        if (journal != null) {
+            journal.close(config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT));
+        }
+        if (exporter != null) {
+            exporter.close();
+        }
+    }
+
+    private static long sizeOf(Path path) {
+        try {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> files = Files.walk(path)) {
+                    return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+                }
+            }
+            long size = path.toFile().length();
+            // an SQLite store's write-ahead log is part of its size on disk
+            return size + new File(path + "-wal").length();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+}

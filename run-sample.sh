@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the jars, runs the sample service under load with the agent, shows metrics and journal.
+set -euo pipefail
+cd "$(dirname "$0")"
+mvn -q -B -DskipTests package
+
+work=$(mktemp -d)
+port=${KUBE9_SAMPLE_METRICS_PORT:-9469}
+echo "working directory: $work"
+java -javaagent:agent/target/kube9-agent.jar=exporter.port=$port,journal.path=$work/kube9-events.db,store.path=$work/orders.db \
+     -jar sample-app/target/kube9-sample-app.jar --port 0 --store "$work/orders.db" \
+     --load 5000 --rate 2000 --seed 42 --hold > "$work/sample.out" 2> "$work/sample.err" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+
+until grep -q '=== end ===' "$work/sample.out" 2>/dev/null; do
+  kill -0 $pid 2>/dev/null || { cat "$work/sample.err"; exit 1; }
+  sleep 0.5
+done
+sleep 1
+echo "--- the service's own counts"
+sed -n '/=== sample-app counts ===/,/=== end ===/p' "$work/sample.out"
+echo "--- the agent's metrics (http://localhost:$port/metrics)"
+curl -s "http://localhost:$port/metrics" | grep -v '^#' | grep -vE '_bucket|_created'
+kill $pid; wait $pid 2>/dev/null || true
+echo "--- the journal ($work/kube9-events.db)"
+if command -v sqlite3 >/dev/null; then
+  sqlite3 -header -column "$work/kube9-events.db" \
+    "SELECT site, event_type, count(*) AS events FROM events GROUP BY site, event_type ORDER BY site, event_type;"
+else
+  echo "(install sqlite3 to read it)"
+fi
