@@ -73,6 +73,7 @@ public final class Instrumenter {
             Advice advice = Advice.withCustomMapping()
                     .bind(TargetIndex.class, (Object) index)
                     .bind(EventArgument.class, EventArgumentMapping.INSTANCE)
+                    .bind(Source.class, SourceMapping.INSTANCE)
                     .to(adviceClass(target.site()));
             builder = builder.type(hasSuperType(TypePatterns.matcher(target.typePatterns())))
                     .transform((DynamicType.Builder<?> type, TypeDescription description, ClassLoader loader,

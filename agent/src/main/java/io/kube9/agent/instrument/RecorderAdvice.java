@@ -13,7 +13,7 @@ final class RecorderAdvice {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Enter int[] depth, @TargetIndex int target, @Advice.Origin("#t\\#m") String source,
+    static void exit(@Advice.Enter int[] depth, @TargetIndex int target, @Source String source,
             @EventArgument Object event, @Advice.Thrown Throwable thrown) {
         Kube9Bridge.recorderExit(depth, target, source, event, thrown);
     }

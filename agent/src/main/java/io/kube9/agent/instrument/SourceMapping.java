@@ -1,0 +1,19 @@
+package io.kube9.agent.instrument;
+
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/** Resolves {@link Source} to a string constant in the instrumented class's constant pool. */
+final class SourceMapping implements Advice.OffsetMapping {
+    static final SourceMapping INSTANCE = new SourceMapping();
+
+    private SourceMapping() {}
+
+    @Override
+    public Target resolve(TypeDescription instrumentedType, MethodDescription instrumentedMethod,
+            Assigner assigner, Advice.ArgumentHandler argumentHandler, Sort sort) {
+        return Target.ForStackManipulation.of(instrumentedType.getName() + "#" + instrumentedMethod.getName());
+    }
+}

@@ -1,0 +1,128 @@
+package io.kube9.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kube9.it.apps.TrickyApp;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** Every bad input leaves the service's output and exit code unchanged and is reported clearly. */
+class BadInputsIT {
+    private static final Path WORK = Paths.get(System.getProperty("it.work.dir"), "bad-inputs");
+    private static final String[] LOAD = {"--load", "800", "--seed", "9"};
+
+    @Test
+    void badConfigurationIsReportedByKeyAndValueAndTheRestWorks() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("config"));
+        int port = JvmProcess.freePort();
+        SampleCounts reference = referenceRun("config-reference");
+        try (JvmProcess service = JvmProcess.sample(dir, "exporter.port=" + port + ",journal.path=" + dir.resolve("j.db")
+                + ",nonsense.key=1,queue.capacity=-3,journal.batch-size=lots,oops", withHold(LOAD))) {
+            SampleCounts counts = service.awaitSummary(Duration.ofSeconds(60));
+            assertThat(counts.lines).isEqualTo(reference.lines);
+            assertThat(service.stderr())
+                    .contains("kube9.nonsense.key: unknown key (from agent argument, value \"1\"); ignored")
+                    .contains("kube9.queue.capacity: expected a whole number from 2 to 16777216, found \"-3\"")
+                    .contains("kube9.journal.batch-size: expected a whole number from 1 to 100000, found \"lots\"")
+                    .contains("agent argument \"oops\": expected key=value");
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.value("kube9_agent_config_problems")).isEqualTo(4);
+            assertThat(scrape.value("kube9_events_queue_capacity")).as("default kept").isEqualTo(65536);
+            assertThat(scrape.series("events_stored_total")).isEqualTo(counts.series("stored_events"));
+        }
+    }
+
+    @Test
+    void aBusyPortLeavesCaptureAndJournalWorking() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("busy-port"));
+        SampleCounts reference = referenceRun("busy-port-reference");
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
+            try (JvmProcess service = JvmProcess.sample(dir,
+                    "exporter.port=" + taken.getLocalPort() + ",journal.path=" + dir.resolve("j.db"), LOAD)) {
+                assertThat(service.awaitExit(Duration.ofSeconds(60))).isZero();
+                assertThat(SampleCounts.parse(service.stdout()).lines).isEqualTo(reference.lines);
+                assertThat(service.stderr()).contains("metrics endpoint not started on 0.0.0.0:" + taken.getLocalPort())
+                        .contains("capture and journal continue");
+                assertThat(Long.parseLong(Journal.single(dir.resolve("j.db"), "SELECT count(*) FROM events")))
+                        .isEqualTo((long) (reference.sum("stored_events") + reference.sum("recorded_events")));
+            }
+        }
+    }
+
+    @Test
+    void anUnwritableJournalLeavesMetricsWorking() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("unwritable"));
+        int port = JvmProcess.freePort();
+        SampleCounts reference = referenceRun("unwritable-reference");
+        String[] journals = {"/proc/kube9-cannot-write-here.db", dir.resolve("no/such/dir/j.db").toString()};
+        for (String journal : journals) {
+            try (JvmProcess service = JvmProcess.sample(dir, "exporter.port=" + port + ",journal.path=" + journal,
+                    withHold(LOAD))) {
+                SampleCounts counts = service.awaitSummary(Duration.ofSeconds(60));
+                assertThat(counts.lines).isEqualTo(reference.lines);
+                assertThat(service.stderr()).contains("journal disabled, metrics continue");
+                Scrape scrape = Scrape.of(port);
+                assertThat(scrape.value("kube9_journal_up")).isZero();
+                assertThat(scrape.series("events_stored_total")).isEqualTo(counts.series("stored_events"));
+                assertThat(scrape.value("kube9_events_dropped_total")).isZero();
+                service.terminate(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    @Test
+    void trickyEventsAndSitesNeverChangeWhatTheServiceSees() throws Exception {
+        String plainOut;
+        try (JvmProcess plain = JvmProcess.app(JvmProcess.freshDir(WORK.resolve("tricky-without")), null,
+                TrickyApp.class)) {
+            assertThat(plain.awaitExit(Duration.ofSeconds(60))).isEqualTo(3);
+            plainOut = plain.stdout();
+        }
+        assertThat(plainOut).contains("thrown: java.lang.IllegalStateException recorder is down same=true");
+
+        Path dir = JvmProcess.freshDir(WORK.resolve("tricky-with"));
+        int port = JvmProcess.freePort();
+        try (JvmProcess app = JvmProcess.app(dir, "exporter.port=" + port + ",journal.path=" + dir.resolve("j.db")
+                + ",journal.payload=true,recorder.types=*EventRecorder", TrickyApp.class, "--hold")) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE"));
+            assertThat(app.stdout()).isEqualTo(plainOut);
+            Awaitility.await("queue drained").atMost(Duration.ofSeconds(30))
+                    .until(() -> Scrape.of(port).value("kube9_events_queue_size") == 0);
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.series("kube9_events_total")).containsOnly(
+                    org.assertj.core.api.Assertions.entry("{event_type=\"ThrowingAccessorEvent\",severity=\"critical\"}", 1.0),
+                    org.assertj.core.api.Assertions.entry("{event_type=\"unknown\",severity=\"unknown\"}", 1.0),
+                    org.assertj.core.api.Assertions.entry("{event_type=\"health\",severity=\"info\"}", 1.0),
+                    org.assertj.core.api.Assertions.entry("{event_type=\"system\",severity=\"warning\"}", 1.0),
+                    org.assertj.core.api.Assertions.entry("{event_type=\"insight\",severity=\"unknown\"}", 1.0),
+                    // 52 nested calls of one recorder (overloads included) count once
+                    org.assertj.core.api.Assertions.entry("{event_type=\"operator\",severity=\"info\"}", 1.0));
+            assertThat(scrape.value("kube9_accessor_errors_total")).isEqualTo(1.0);
+            assertThat(scrape.value("kube9_advice_errors_total")).isZero();
+            app.closeStdin();
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).isEqualTo(3);
+        }
+        Path journal = dir.resolve("j.db");
+        assertThat(Journal.single(journal, "SELECT payload_bytes || ':' || length(payload) FROM events"
+                + " WHERE event_type = 'system'")).isEqualTo((8 * 1024 * 1024) + ":4096");
+        assertThat(Journal.single(journal, "SELECT count(*) FROM events")).isEqualTo("6");
+    }
+
+    private static SampleCounts referenceRun(String name) throws Exception {
+        try (JvmProcess plain = JvmProcess.sample(JvmProcess.freshDir(WORK.resolve(name)), null, LOAD)) {
+            assertThat(plain.awaitExit(Duration.ofSeconds(60))).isZero();
+            return SampleCounts.parse(plain.stdout());
+        }
+    }
+
+    private static String[] withHold(String[] args) {
+        String[] held = java.util.Arrays.copyOf(args, args.length + 1);
+        held[args.length] = "--hold";
+        return held;
+    }
+}

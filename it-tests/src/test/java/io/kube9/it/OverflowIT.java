@@ -1,0 +1,69 @@
+package io.kube9.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tiny queue and a journal that another process keeps locked during a burst: the service
+ * must not notice, drops are counted oldest-first, and every captured event is accounted for.
+ */
+class OverflowIT {
+    private static final Path WORK = Paths.get(System.getProperty("it.work.dir"), "overflow");
+
+    @Test
+    void aFullQueueDropsAndCountsWithoutTouchingTheService() throws Exception {
+        String[] load = {"--load", "4000", "--rate", "2000", "--threads", "2", "--seed", "21"};
+        SampleCounts reference;
+        try (JvmProcess plain = JvmProcess.sample(JvmProcess.freshDir(WORK.resolve("without")), null, load)) {
+            reference = plain.awaitSummary(Duration.ofSeconds(60));
+        }
+
+        int port = JvmProcess.freePort();
+        Path dir = JvmProcess.freshDir(WORK.resolve("with"));
+        Path journal = dir.resolve("journal.db");
+        String[] held = java.util.stream.Stream.concat(java.util.Arrays.stream(load), java.util.stream.Stream.of("--hold"))
+                .toArray(String[]::new);
+        try (JvmProcess service = JvmProcess.sample(dir,
+                "exporter.port=" + port + ",journal.path=" + journal + ",queue.capacity=64,journal.batch-size=16",
+                held)) {
+            Awaitility.await("journal created").atMost(Duration.ofSeconds(30)).until(() -> Files.exists(journal));
+            // Another process holds the journal's write lock for a while during the burst.
+            try (Connection locker = DriverManager.getConnection("jdbc:sqlite:" + journal);
+                    Statement statement = locker.createStatement()) {
+                statement.execute("PRAGMA busy_timeout = 10000");
+                statement.execute("BEGIN IMMEDIATE");
+                Thread.sleep(2500);
+                statement.execute("COMMIT");
+            }
+            SampleCounts truth = service.awaitSummary(Duration.ofSeconds(60));
+            assertThat(truth.lines).isEqualTo(reference.lines);
+
+            Awaitility.await("queue drained").atMost(Duration.ofSeconds(30))
+                    .until(() -> Scrape.of(port).value("kube9_events_queue_size") == 0);
+            Scrape scrape = Scrape.of(port);
+            double captured = truth.sum("stored_events") + truth.sum("recorded_events");
+            double inserted = scrape.value("kube9_database_operations_total{operation=\"insert\"}");
+            double dropped = scrape.value("kube9_events_dropped_total");
+            System.out.printf("overflow: captured %.0f, inserted %.0f, dropped %.0f, write errors %.0f%n",
+                    captured, inserted, dropped, scrape.value("kube9_journal_write_errors_total"));
+            assertThat(dropped).isPositive();
+            assertThat(inserted + dropped).isEqualTo(captured);
+            assertThat(scrape.value("kube9_journal_write_errors_total")).isPositive();
+            assertThat(scrape.value("kube9_journal_up")).as("the writer caught up").isEqualTo(1.0);
+            // Metrics count every event, dropped from the journal or not.
+            assertThat(scrape.series("events_stored_total")).isEqualTo(truth.series("stored_events"));
+            service.terminate(Duration.ofSeconds(30));
+        }
+        assertThat(Double.parseDouble(Journal.single(journal, "SELECT count(*) FROM events"))).isPositive();
+        assertThat(Journal.single(journal, "PRAGMA integrity_check")).isEqualTo("ok");
+    }
+}
