@@ -4,7 +4,6 @@ import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.jar.JarFile;
 
 /**
  * The jar's entry points: {@code premain} ({@code -javaagent}), {@code agentmain} (runtime attach)
@@ -17,6 +16,7 @@ import java.util.jar.JarFile;
  */
 public final class Kube9Agent {
     private static final String RUNTIME = "io.kube9.agent.runtime.AgentRuntime";
+    private static final String INJECTOR = "io.kube9.agent.runtime.BridgeInjector";
     private static final String CLI = "io.kube9.agent.cli.Cli";
 
     private Kube9Agent() {}
@@ -48,16 +48,18 @@ public final class Kube9Agent {
             if (JdkTools.isJdkTool(jar)) {
                 return; // jcmd, jps, keytool … started with JAVA_TOOL_OPTIONS: stay out of their way
             }
-            instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
             // Parent: the platform loader, so java.sql and jdk.httpserver resolve but nothing of
             // the application's class path does.
             ClassLoader loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
-            Method start = loader.loadClass(RUNTIME)
-                    .getMethod("start", String.class, Instrumentation.class, boolean.class, File.class);
             ClassLoader previous = Thread.currentThread().getContextClassLoader();
             Thread.currentThread().setContextClassLoader(loader);
             try {
-                start.invoke(null, args, instrumentation, attached, jar);
+                // The bridge first: the runtime's classes refer to it.
+                Object bridge = loader.loadClass(INJECTOR).getMethod("inject", Instrumentation.class, File.class)
+                        .invoke(null, instrumentation, jar);
+                Method start = loader.loadClass(RUNTIME)
+                        .getMethod("start", String.class, Instrumentation.class, boolean.class, File.class, String.class);
+                start.invoke(null, args, instrumentation, attached, jar, bridge);
             } finally {
                 Thread.currentThread().setContextClassLoader(previous);
             }

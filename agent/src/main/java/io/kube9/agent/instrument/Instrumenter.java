@@ -40,6 +40,8 @@ public final class Instrumenter {
         "com.datadoghq.", "io.prometheus.jmx.", "org.glowroot.", "org.jacoco.agent."
     };
 
+    private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
+
     private final Targets targets;
     private final AtomicInteger instrumentedMethods = new AtomicInteger();
     private final AtomicLong transformationErrors = new AtomicLong();
@@ -55,7 +57,7 @@ public final class Instrumenter {
         for (int i = 1; i < IGNORED_PACKAGES.length; i++) {
             ignoredNames = ignoredNames.or(nameStartsWith(IGNORED_PACKAGES[i]));
         }
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        AgentBuilder builder = newAgentBuilder()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.RedefinitionStrategy.Listener.ErrorEscalating.FAIL_LAST)
@@ -84,6 +86,27 @@ public final class Instrumenter {
 
         }
         return builder.installOn(instrumentation);
+    }
+
+    /**
+     * Byte Buddy's default initialisation strategy sets up its "Nexus" on first use: it injects
+     * a class into the application's system class loader and probes {@code sun.misc.Unsafe}
+     * (a warning on JDK 24+). The agent uses none of that ({@code InitializationStrategy.NoOp}),
+     * so Byte Buddy's own switch is set while our copy initialises, then put back: the
+     * application's copy of Byte Buddy, if any, reads it for itself.
+     */
+    private static AgentBuilder newAgentBuilder() {
+        String previous = System.getProperty(NEXUS_DISABLED);
+        System.setProperty(NEXUS_DISABLED, "true");
+        try {
+            return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED));
+        } finally {
+            if (previous == null) {
+                System.clearProperty(NEXUS_DISABLED);
+            } else {
+                System.setProperty(NEXUS_DISABLED, previous);
+            }
+        }
     }
 
     private static Class<?> adviceClass(Site site) {

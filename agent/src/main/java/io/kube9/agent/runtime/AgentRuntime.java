@@ -41,7 +41,8 @@ public final class AgentRuntime {
     }
 
     /** Called reflectively by {@code Kube9Agent}; never throws into the host. */
-    public static void start(String args, Instrumentation instrumentation, boolean attached, File agentJar) {
+    public static void start(String args, Instrumentation instrumentation, boolean attached, File agentJar,
+            String bridge) {
         AgentConfig config = ConfigLoader.load(args);
         for (String problem : config.problems()) {
             AgentLog.warn("configuration: " + problem);
