@@ -35,16 +35,18 @@ class OverflowIT {
         try (JvmProcess service = JvmProcess.sample(dir,
                 "exporter.port=" + port + ",journal.path=" + journal + ",queue.capacity=64,journal.batch-size=16",
                 held)) {
-            Awaitility.await("journal created").atMost(Duration.ofSeconds(30)).until(() -> Files.exists(journal));
-            // Another process holds the journal's write lock for a while during the burst.
+            // Once the agent has opened the journal, another process takes its write lock and
+            // holds it for the whole burst: the writer cannot write, the tiny queue overflows.
+            Awaitility.await("journal opened").atMost(Duration.ofSeconds(30))
+                    .until(() -> service.stderr().contains("[kube9-agent] journal "));
+            SampleCounts truth;
             try (Connection locker = DriverManager.getConnection("jdbc:sqlite:" + journal);
                     Statement statement = locker.createStatement()) {
                 statement.execute("PRAGMA busy_timeout = 10000");
                 statement.execute("BEGIN IMMEDIATE");
-                Thread.sleep(2500);
+                truth = service.awaitSummary(Duration.ofSeconds(90));
                 statement.execute("COMMIT");
             }
-            SampleCounts truth = service.awaitSummary(Duration.ofSeconds(60));
             assertThat(truth.lines).isEqualTo(reference.lines);
 
             Awaitility.await("queue drained").atMost(Duration.ofSeconds(30))
