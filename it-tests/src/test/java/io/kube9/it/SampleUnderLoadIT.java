@@ -21,6 +21,7 @@ class SampleUnderLoadIT {
 
     @Test
     void metricsAndJournalEqualTheServicesOwnCounts() throws Exception {
+        System.out.println("services under test run on " + JvmProcess.JAVA);
         int port = JvmProcess.freePort();
         Path dir = JvmProcess.freshDir(WORK.resolve("exact"));
         Path journal = dir.resolve("kube9-events.db");
