@@ -18,7 +18,12 @@ final class JdkTools {
         if (!main.isEmpty() && new java.io.File(main).getAbsoluteFile().equals(agentJar.getAbsoluteFile())) {
             return true;
         }
-        // Launched from a module ("jdk.jcmd/sun.tools.jcmd.JCmd") or by class name.
+        // Launched from a module ("jdk.jcmd/sun.tools.jcmd.JCmd", "java.base/sun.security.tools.keytool.Main")
+        int slash = main.indexOf('/');
+        if (slash > 0) {
+            String module = main.substring(0, slash);
+            return module.startsWith("jdk.") || module.startsWith("java.");
+        }
         return main.startsWith("jdk.")
                 || main.startsWith("sun.tools.")
                 || main.startsWith("sun.security.tools.")

@@ -1,18 +1,18 @@
 package io.kube9.agent.journal;
 
 import java.sql.Connection;
-import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Collections;
-import java.util.Properties;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
+import org.sqlite.jdbc4.JDBC4Connection;
 
 /**
- * Opens SQLite connections without going through {@link DriverManager}: the agent's copy of
- * sqlite-jdbc registers itself there when it loads, and the JVM-wide driver list is the
- * service's business, so that registration is undone at once.
+ * Opens SQLite connections without {@link DriverManager}. The driver list is JVM-wide and the
+ * service's business: touching it from the agent (even {@code getDrivers()}) would make
+ * DriverManager discover drivers once, through the agent's class loader, and the service's own
+ * JDBC drivers would then never be found. So the agent never loads {@code org.sqlite.JDBC}
+ * (whose static initialiser registers it) and builds the connection class directly.
  */
 public final class Sqlite {
     private Sqlite() {}
@@ -34,22 +34,6 @@ public final class Sqlite {
     }
 
     private static Connection open(String path, SQLiteConfig config) throws SQLException {
-        Properties properties = config.toProperties();
-        Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + path, properties);
-        unregisterOurDriver();
-        return connection;
-    }
-
-    private static void unregisterOurDriver() {
-        ClassLoader ours = Sqlite.class.getClassLoader();
-        for (Driver driver : Collections.list(DriverManager.getDrivers())) {
-            if (driver.getClass().getClassLoader() == ours) {
-                try {
-                    DriverManager.deregisterDriver(driver);
-                } catch (SQLException | SecurityException e) {
-                    // harmless: the service's class loaders cannot see our driver anyway
-                }
-            }
-        }
+        return new JDBC4Connection("jdbc:sqlite:" + path, path, config.toProperties());
     }
 }

@@ -1,0 +1,232 @@
+package io.kube9.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import io.kube9.it.apps.ConflictApp;
+import io.kube9.it.apps.LoaderApp;
+import io.kube9.it.apps.TrickyApp;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** SPEC section 6 and issue 3: safe to drop into any JVM. */
+class IsolationIT {
+    private static final Path WORK = Paths.get(System.getProperty("it.work.dir"), "isolation");
+    private static final Path CONFLICT_LIBS = Paths.get(System.getProperty("it.conflict.libs"));
+
+    @Test
+    void aServiceWithItsOwnVersionsOfOurLibrariesRunsAsWithoutTheAgent() throws Exception {
+        String classpath = Stream.concat(
+                        Stream.of(JvmProcess.TEST_CLASSES.toString(),
+                                JvmProcess.TEST_CLASSES.resolve("conflict-app").toString()),
+                        jars(CONFLICT_LIBS).stream())
+                .collect(Collectors.joining(java.io.File.pathSeparator));
+        Path without = JvmProcess.freshDir(WORK.resolve("conflict-without"));
+        String plain;
+        try (JvmProcess app = JvmProcess.start(without, List.of("-cp", classpath, ConflictApp.class.getName()),
+                List.of(without.resolve("ledger.db").toString()))) {
+            assertThat(app.awaitExit(Duration.ofSeconds(60))).as(app.stderr()).isZero();
+            plain = app.stdout();
+        }
+        assertThat(plain).contains("byte-buddy: byte-buddy-1.14.18.jar made io.kube9.it.apps.Generated",
+                "sqlite: 3.46.1 from sqlite-jdbc-3.46.1.3.jar",
+                "drivers: [org.sqlite.JDBC from sqlite-jdbc-3.46.1.3.jar]",
+                "own histogram bounds: [1.0, 2.0, 3.0, Infinity]",
+                "own registry: [conflict_app_latency_seconds, conflict_app_orders] from prometheus-metrics-core-1.6.1.jar");
+
+        Path with = JvmProcess.freshDir(WORK.resolve("conflict-with"));
+        int port = JvmProcess.freePort();
+        try (JvmProcess app = JvmProcess.start(with, List.of(
+                        "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + with.resolve("j.db"),
+                        "-Dio.prometheus.metrics.histogramClassicUpperBounds=4,5,6",
+                        "-cp", classpath, ConflictApp.class.getName()),
+                List.of(with.resolve("ledger.db").toString(), "--hold"))) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+            // The app's -D setting applies to its own client only; its output lines match except that one.
+            assertThat(app.stdout().replace("[4.0, 5.0, 6.0, Infinity]", "[1.0, 2.0, 3.0, Infinity]")).isEqualTo(plain);
+            Awaitility.await("queue drained").atMost(Duration.ofSeconds(30))
+                    .until(() -> Scrape.of(port).value("kube9_events_queue_size") == 0);
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.series("events_stored_total")).containsOnly(
+                    entry("{event_type=\"ledger.opened\"}", 200.0), entry("{event_type=\"ledger.credited\"}", 50.0));
+            assertThat(scrape.series("projection_updates_total")).containsOnly(entry("{projection=\"ConflictProjection\"}", 250.0));
+            assertThat(scrape.text).contains("event_processing_duration_seconds_bucket{projection=\"ConflictProjection\",le=\"1.0E-4\"}")
+                    .doesNotContain("conflict_app_");
+            app.closeStdin();
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).isZero();
+        }
+        assertThat(Journal.single(with.resolve("j.db"), "SELECT count(*) || ' ' || count(aggregate_id) || ' '"
+                + " || sum(payload_bytes) FROM events")).startsWith("250 250 ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"url", "nested"})
+    void servicesLoadedByTheirOwnClassLoadersAreInstrumented(String kind) throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("loader-" + kind));
+        Path pluginJar = dir.resolve("plugin.jar");
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(pluginJar));
+                Stream<Path> classes = Files.list(JvmProcess.TEST_CLASSES.resolve("io/kube9/it/plugin"))) {
+            for (Path file : (Iterable<Path>) classes::iterator) {
+                jar.putNextEntry(new JarEntry("io/kube9/it/plugin/" + file.getFileName()));
+                jar.write(Files.readAllBytes(file));
+                jar.closeEntry();
+            }
+        }
+        Path launched = pluginJar;
+        if (kind.equals("nested")) {
+            launched = dir.resolve("fat.jar");
+            try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(launched))) {
+                jar.putNextEntry(new JarEntry("BOOT-INF/lib/plugin.jar"));
+                jar.write(Files.readAllBytes(pluginJar));
+                jar.closeEntry();
+            }
+        }
+        int port = JvmProcess.freePort();
+        try (JvmProcess app = JvmProcess.app(dir, "exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
+                LoaderApp.class, kind, launched.toString(), "--hold")) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+            assertThat(app.stdout()).contains("plugin loaded by: " + (kind.equals("url") ? "URLClassLoader" : "NestedJarClassLoader"),
+                    "plugin stored: 300 recorded: 40 projected: 300");
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.series("events_stored_total")).containsOnly(
+                    entry("{event_type=\"item.listed\"}", 100.0), entry("{event_type=\"item.priced\"}", 200.0));
+            assertThat(scrape.series("kube9_events_total")).containsOnly(
+                    entry("{event_type=\"health\",severity=\"info\"}", 20.0),
+                    entry("{event_type=\"operator\",severity=\"info\"}", 20.0));
+            assertThat(scrape.series("projection_updates_total")).containsOnly(entry("{projection=\"PluginProjection\"}", 300.0));
+            app.closeStdin();
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jps", "jcmd", "keytool"})
+    void jdkToolsWithTheAgentInJavaToolOptionsStayUntouched(String tool) throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("tool-" + tool));
+        int port = JvmProcess.freePort();
+        Path javaBin = Paths.get(JvmProcess.JAVA).getParent();
+        List<String> command = new ArrayList<>(List.of(javaBin.resolve(tool).toString()));
+        command.add(tool.equals("keytool") ? "-help" : "-l");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port);
+        Process process = builder.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(dir.resolve("err.txt"));
+        assertThat(process.exitValue()).as(err).isZero();
+        assertThat(err).contains("Picked up JAVA_TOOL_OPTIONS").doesNotContain("[kube9-agent]");
+        // keytool prints its help on stderr; every tool printed something besides the JVM's line
+        assertThat(Files.readString(dir.resolve("out.txt")) + err.replaceAll("Picked up JAVA_TOOL_OPTIONS.*", ""))
+                .isNotBlank();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(path -> path.getFileName().toString())).containsOnly("out.txt", "err.txt");
+        }
+        assertThat(isListening(port)).isFalse();
+    }
+
+    @Test
+    void theKillSwitchMeansNoTransformationNoThreadNoPortNoFile() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("disabled"));
+        int port = JvmProcess.freePort();
+        try (JvmProcess service = JvmProcess.start(dir, List.of(
+                        "-javaagent:" + JvmProcess.AGENT_JAR + "=enabled=false,exporter.port=" + port,
+                        "-Xlog:class+load=info:file=" + dir.resolve("classes.txt"), "-jar", JvmProcess.SAMPLE_JAR.toString()),
+                List.of("--port", "0", "--store", dir.resolve("orders.db").toString(), "--load", "300", "--hold"))) {
+            service.awaitSummary(Duration.ofSeconds(60));
+            assertThat(service.stderr()).contains("[kube9-agent] disabled by kube9.enabled=false (agent argument)");
+            assertThat(isListening(port)).isFalse();
+            Process jcmd = new ProcessBuilder(Paths.get(JvmProcess.JAVA).resolveSibling("jcmd").toString(),
+                    String.valueOf(service.pid()), "Thread.print").redirectErrorStream(true).start();
+            String threads = new String(jcmd.getInputStream().readAllBytes());
+            assertThat(jcmd.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(threads).contains("\"main\"").doesNotContain("\"kube9-");
+        }
+        String classes = Files.readString(dir.resolve("classes.txt"));
+        assertThat(classes).contains("io.kube9.sample").doesNotContain("net.bytebuddy").doesNotContain("io.prometheus");
+        assertThat(dir.resolve("kube9-events.db")).doesNotExist();
+    }
+
+    @Test
+    void catchAllPatternsNeverInstrumentTheAgentItself() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("catch-all"));
+        String plainOut;
+        try (JvmProcess plain = JvmProcess.app(JvmProcess.freshDir(WORK.resolve("catch-all-plain")), null, TrickyApp.class)) {
+            assertThat(plain.awaitExit(Duration.ofSeconds(60))).isEqualTo(3);
+            plainOut = plain.stdout();
+        }
+        int port = JvmProcess.freePort();
+        String everything = "recordEvent;record;append;add;offer;execute;executeBatch;executeUpdate;write;handle;apply;"
+                + "accept;run;call;get;put;inc;observe;set;scrape;close;commit";
+        try (JvmProcess app = JvmProcess.app(dir, "exporter.port=" + port + ",journal.path=" + dir.resolve("j.db")
+                + ",recorder.types=*,recorder.methods=" + everything + ",store.types=*,store.methods=" + everything
+                + ",projection.types=*,projection.methods=" + everything, TrickyApp.class, "--hold")) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+            assertThat(app.stdout()).isEqualTo(plainOut);
+            Awaitility.await("queue drained").atMost(Duration.ofSeconds(30))
+                    .until(() -> Scrape.of(port).value("kube9_events_queue_size") == 0);
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.value("kube9_advice_errors_total")).isZero();
+            for (int i = 0; i < 3; i++) {
+                Scrape.of(port); // scrapes run the agent's own code: none of it may be captured
+            }
+            app.closeStdin();
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).isEqualTo(3);
+        }
+        assertThat(Journal.countBy(dir.resolve("j.db"), "SELECT source, count(*) FROM events GROUP BY source").keySet())
+                .isNotEmpty().allSatisfy(source -> assertThat(source).startsWith("io.kube9.it.apps.TrickyApp$"));
+    }
+
+    @Test
+    void aNativeLibraryThatCannotLoadLeavesMetricsOnly() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("no-native"));
+        int port = JvmProcess.freePort();
+        // sqlite-jdbc unpacks its native library into org.sqlite.tmpdir: a directory that cannot
+        // exist stands for a tmp mounted noexec or read-only.
+        try (JvmProcess app = JvmProcess.start(dir, List.of(
+                        "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
+                        "-Dorg.sqlite.tmpdir=/proc/kube9-no-such-dir", "-cp", JvmProcess.TEST_CLASSES.toString(),
+                        TrickyApp.class.getName()),
+                List.of("--hold"))) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+            assertThat(app.stdout()).contains("thrown: java.lang.IllegalStateException recorder is down same=true");
+            assertThat(app.stderr()).contains("journal disabled, metrics continue");
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.value("kube9_journal_up")).isZero();
+            assertThat(scrape.sum("kube9_events_total")).isEqualTo(6.0);
+            app.closeStdin();
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).isEqualTo(3);
+        }
+    }
+
+    private static boolean isListening(int port) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port); OutputStream ignored = socket.getOutputStream()) {
+            return true;
+        } catch (ConnectException refused) {
+            return false;
+        }
+    }
+
+    private static List<String> jars(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(file -> file.toString().endsWith(".jar")).map(Path::toString).sorted()
+                    .collect(Collectors.toList());
+        }
+    }
+}
