@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Collections;
 import java.util.Properties;
 import org.sqlite.SQLiteConfig;
@@ -17,12 +18,22 @@ import org.sqlite.SQLiteOpenMode;
 public final class Sqlite {
     private Sqlite() {}
 
+    /**
+     * Opens {@code path} for writing, in whatever journal mode the file already has: WAL mode is
+     * stored in the file itself, so it is switched on by {@link #useWriteAheadLog} only once the
+     * file is known to be a kube9 journal (another application's database is left untouched).
+     */
     public static Connection openForWriting(String path) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(1000);
         return open(path, config);
+    }
+
+    public static void useWriteAheadLog(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA journal_mode = WAL");
+        }
     }
 
     public static Connection openReadOnly(String path) throws SQLException {
