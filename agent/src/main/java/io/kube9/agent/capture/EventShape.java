@@ -52,12 +52,12 @@ final class EventShape {
     }
 
     String eventType(Object event) {
-        String value = label(read(eventType, event));
+        String value = readLabel(eventType, event);
         return value != null ? value : className;
     }
 
     String severity(Object event) {
-        String value = label(read(severity, event));
+        String value = readLabel(severity, event);
         return value != null ? value : UNKNOWN;
     }
 
@@ -86,6 +86,17 @@ final class EventShape {
             return accessor.read(event);
         } catch (Throwable t) {
             onAccessorError.run(); // an accessor that throws counts as absent
+            return null;
+        }
+    }
+
+    /** The attribute as a label; its own {@code toString()} failing counts as absent, like its accessor. */
+    private String readLabel(Accessor accessor, Object event) {
+        Object value = read(accessor, event);
+        try {
+            return label(value);
+        } catch (Throwable t) {
+            onAccessorError.run();
             return null;
         }
     }
@@ -153,7 +164,7 @@ final class EventShape {
         return -1;
     }
 
-    /** The UTF-8 encoded length, counted without encoding. */
+    /** The length of {@code String.getBytes(UTF_8)}, counted without encoding. */
     static long utf8Length(CharSequence text) {
         long bytes = 0;
         int length = text.length();
@@ -166,6 +177,8 @@ final class EventShape {
             } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
                 bytes += 4;
                 i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes += 1; // unpaired: the encoder writes '?', as the journal will store it
             } else {
                 bytes += 3;
             }

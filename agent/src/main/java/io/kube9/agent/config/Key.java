@@ -127,12 +127,17 @@ public final class Key<T> {
         }, description);
     }
 
-    private static long parseWhole(String name, String text, String expected) {
+    /** {@code digits} as a whole number; a problem names the whole {@code text} it was cut from. */
+    private static long parseWhole(String name, String digits, String expected, String text) {
         try {
-            return Long.parseLong(text.replace("_", ""));
+            return Long.parseLong(digits.replace("_", ""));
         } catch (NumberFormatException e) {
             throw ConfigException.badValue(name, expected, text);
         }
+    }
+
+    private static long parseWhole(String name, String text, String expected) {
+        return parseWhole(name, text, expected, text);
     }
 
     static Duration parseDuration(String name, String text) {
@@ -140,28 +145,23 @@ public final class Key<T> {
         if (text.equals("0")) {
             return Duration.ZERO;
         }
-        if (text.length() < 2) {
-            throw ConfigException.badValue(name, expected, text);
-        }
-        String number = text.substring(0, text.length() - 1);
-        long amount;
-        try {
-            amount = Long.parseLong(number);
-        } catch (NumberFormatException e) {
-            if (text.endsWith("ms")) {
-                return Duration.ofMillis(parseWhole(name, text.substring(0, text.length() - 2), expected));
-            }
-            throw ConfigException.badValue(name, expected, text);
-        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        String unit = lower.endsWith("ms") ? "ms" : lower.isEmpty() ? "" : lower.substring(lower.length() - 1);
+        long amount = parseWhole(name, lower.substring(0, lower.length() - unit.length()), expected, text);
         if (amount < 0) {
             throw ConfigException.badValue(name, expected, text);
         }
-        switch (Character.toLowerCase(text.charAt(text.length() - 1))) {
-            case 's': return Duration.ofSeconds(amount);
-            case 'm': return Duration.ofMinutes(amount);
-            case 'h': return Duration.ofHours(amount);
-            case 'd': return Duration.ofDays(amount);
-            default: throw ConfigException.badValue(name, expected, text);
+        try {
+            switch (unit) {
+                case "ms": return Duration.ofMillis(amount);
+                case "s": return Duration.ofSeconds(amount);
+                case "m": return Duration.ofMinutes(amount);
+                case "h": return Duration.ofHours(amount);
+                case "d": return Duration.ofDays(amount);
+                default: throw ConfigException.badValue(name, expected, text);
+            }
+        } catch (ArithmeticException tooLong) {
+            throw ConfigException.badValue(name, expected, text);
         }
     }
 
@@ -177,10 +177,14 @@ public final class Key<T> {
                 break;
             }
         }
-        long value = parseWhole(name, upper, expected);
+        long value = parseWhole(name, upper, expected, text);
         if (value < 0) {
             throw ConfigException.badValue(name, expected, text);
         }
-        return value * factor;
+        try {
+            return Math.multiplyExact(value, factor);
+        } catch (ArithmeticException tooLarge) {
+            throw ConfigException.badValue(name, expected, text);
+        }
     }
 }

@@ -108,6 +108,7 @@ public final class JournalWriter {
         Connection connection = Sqlite.openForWriting(path.toString());
         try {
             JournalSchema.migrate(connection, path.toString());
+            Sqlite.useWriteAheadLog(connection); // only now that the file is known to be ours
             return new JournalWriter(path, connection, queue, metrics, warn, retention, storePayload, payloadLimit,
                     batchSize);
         } catch (SQLException | RuntimeException e) {
@@ -171,11 +172,14 @@ public final class JournalWriter {
         long backoffMillis = 100;
         int pending = 0;
         while (true) {
+            // Read before draining: an event queued before close() is then sure to be drained,
+            // where checking after an empty drain could stop with it still in the queue.
+            boolean stopping = !running;
             if (pending == 0) {
                 pending = queue.drainTo(batch, batch.length);
             }
             if (pending == 0) {
-                if (!running) {
+                if (stopping) {
                     break;
                 }
                 pruneIfDue();

@@ -3,6 +3,7 @@ package io.kube9.agent.journal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 import org.sqlite.jdbc4.JDBC4Connection;
@@ -17,12 +18,22 @@ import org.sqlite.jdbc4.JDBC4Connection;
 public final class Sqlite {
     private Sqlite() {}
 
+    /**
+     * Opens {@code path} for writing, in whatever journal mode the file already has: WAL mode is
+     * stored in the file itself, so it is switched on by {@link #useWriteAheadLog} only once the
+     * file is known to be a kube9 journal (another application's database is left untouched).
+     */
     public static Connection openForWriting(String path) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(1000);
         return open(path, config);
+    }
+
+    public static void useWriteAheadLog(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA journal_mode = WAL");
+        }
     }
 
     public static Connection openReadOnly(String path) throws SQLException {

@@ -74,7 +74,8 @@ public final class EventQueue {
      * @return the position to fill and {@link #publish}, or -1 when this event itself was dropped
      */
     public long claim() {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        int fullRounds = 0;
+        while (true) {
             long position = tail.get();
             Slot slot = slots[(int) position & mask];
             long difference = (long) SEQUENCE.getAcquire(slot) - position;
@@ -82,13 +83,19 @@ public final class EventQueue {
                 if (tail.compareAndSet(position, position + 1)) {
                     return position;
                 }
+                // another producer took this position first (it made progress): look again
             } else if (difference < 0) {
+                // Full: the slot still holds the event of one lap ago. Only these rounds are
+                // bounded; giving up on mere contention for the tail would drop events from a
+                // queue with room to spare (EventQueueTest#aQueueLargeEnoughForEverythingDropsNothingUnderContention).
+                if (++fullRounds > ATTEMPTS) {
+                    dropped.incrementAndGet();
+                    return -1;
+                }
                 dropOldest();
             }
-            // difference > 0: another producer took this position; look again
+            // difference > 0: other producers moved the tail on; look again
         }
-        dropped.incrementAndGet();
-        return -1;
     }
 
     public CapturedEvent slot(long position) {

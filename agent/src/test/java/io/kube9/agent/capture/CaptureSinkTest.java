@@ -1,0 +1,468 @@
+package io.kube9.agent.capture;
+
+import static io.kube9.agent.metrics.Scraped.count;
+import static io.kube9.agent.metrics.Scraped.sum;
+import static io.kube9.agent.metrics.Scraped.value;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.kube9.agent.config.TestConfigs;
+import io.kube9.agent.instrument.Targets;
+import io.kube9.agent.metrics.AgentMetrics;
+import io.kube9.agent.metrics.Scraped;
+import io.kube9.agent.queue.CapturedEvent;
+import io.kube9.agent.queue.EventQueue;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class CaptureSinkTest {
+    // Targets.from(defaults): recorder, store, projection, in that order
+    private static final int RECORDER = 0;
+    private static final int STORE = 1;
+    private static final int PROJECTION = 2;
+    private static final String RECORDER_SOURCE = "com.acme.AuditEventRecorder#record";
+    private static final String STORE_SOURCE = "com.acme.OrderEventStore#append";
+
+    private final Targets targets = Targets.from(TestConfigs.defaults());
+    private final AgentMetrics metrics = new AgentMetrics(200);
+    private final EventQueue queue = new EventQueue(64);
+    private final CaptureSink sink = new CaptureSink(targets, metrics, queue, false);
+
+    // ---- recorder -----------------------------------------------------------------------------
+
+    @Test
+    void aRecordedEventCountsByTypeAndSeverityAndGoesToTheQueue() {
+        UUID id = UUID.randomUUID();
+        Instant occurredAt = Instant.parse("2024-05-01T10:15:30.123Z");
+        OrderEvent event = new OrderEvent("order.created", Severity.WARNING, occurredAt, "héllo", id, "order-1");
+        long before = System.currentTimeMillis();
+
+        sink.recorded(RECORDER, RECORDER_SOURCE, event);
+        long after = System.currentTimeMillis();
+
+        assertThat(value(metrics, "kube9_events_total", "event_type", "order.created", "severity", "warning"))
+                .isEqualTo(1.0);
+        assertThat(sum(metrics, "events_stored_total")).isZero();
+        CapturedEvent row = drainOne();
+        assertThat(row.site).isEqualTo("recorder");
+        assertThat(row.source).isEqualTo(RECORDER_SOURCE);
+        assertThat(row.eventType).isEqualTo("order.created");
+        assertThat(row.severity).isEqualTo("warning");
+        assertThat(row.eventId).isSameAs(id);
+        assertThat(row.aggregateId).isEqualTo("order-1");
+        assertThat(row.occurredAt).isEqualTo(occurredAt.toEpochMilli());
+        assertThat(row.recordedAt).isBetween(before, after);
+        assertThat(row.payloadBytes).isEqualTo(6);
+        assertThat(row.payload).as("payload capture is off").isNull();
+        assertThat(row.thread).isEqualTo(Thread.currentThread().getName());
+    }
+
+    @Test
+    void repeatedEventsAddUpPerLabelPair() {
+        for (int i = 0; i < 3; i++) {
+            sink.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("order.created", Severity.INFO));
+        }
+        sink.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("order.created", Severity.WARNING));
+        sink.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("order.paid", Severity.INFO));
+
+        assertThat(count(metrics, "kube9_events_total", "event_type", "order.created", "severity", "info")).isEqualTo(3);
+        assertThat(count(metrics, "kube9_events_total", "event_type", "order.created", "severity", "warning")).isEqualTo(1);
+        assertThat(count(metrics, "kube9_events_total", "event_type", "order.paid", "severity", "info")).isEqualTo(1);
+        assertThat(queue.size()).isEqualTo(5);
+    }
+
+    @Test
+    void withPayloadCaptureTheQueueCarriesThePayloadObject() {
+        CaptureSink keeping = new CaptureSink(targets, metrics, queue, true);
+        OrderEvent event = new OrderEvent("order.created", Severity.INFO);
+
+        keeping.recorded(RECORDER, RECORDER_SOURCE, event);
+
+        assertThat(drainOne().payload).isSameAs(event.data());
+    }
+
+    @Test
+    void aNullEventCountsAsUnknown() {
+        sink.recorded(RECORDER, RECORDER_SOURCE, null);
+
+        assertThat(value(metrics, "kube9_events_total", "event_type", "unknown", "severity", "unknown")).isEqualTo(1.0);
+        CapturedEvent row = drainOne();
+        assertThat(row.eventType).isEqualTo("unknown");
+        assertThat(row.severity).isEqualTo("unknown");
+        assertThat(row.eventId).isNull();
+        assertThat(row.occurredAt).isEqualTo(CapturedEvent.NO_TIME);
+        assertThat(row.payloadBytes).isEqualTo(-1);
+        assertThat(row.source).isEqualTo(RECORDER_SOURCE);
+    }
+
+    @Test
+    void anEventWithoutAttributesIsNamedAfterItsClass() {
+        sink.recorded(RECORDER, RECORDER_SOURCE, new Plain());
+
+        assertThat(value(metrics, "kube9_events_total", "event_type", "Plain", "severity", "unknown")).isEqualTo(1.0);
+        CapturedEvent row = drainOne();
+        assertThat(row.payloadBytes).isEqualTo(-1);
+        assertThat(row.occurredAt).isEqualTo(CapturedEvent.NO_TIME);
+    }
+
+    @Test
+    void mapEventsAreRead() {
+        sink.recorded(RECORDER, RECORDER_SOURCE, Map.of("type", "user.login", "level", "debug", "id", 12));
+
+        assertThat(value(metrics, "kube9_events_total", "event_type", "user.login", "severity", "debug")).isEqualTo(1.0);
+        assertThat(drainOne().eventId).isEqualTo(12);
+    }
+
+    @Test
+    void aThrowingAccessorIsCountedAndTheEventStillCounts() {
+        sink.recorded(RECORDER, RECORDER_SOURCE, new Exploding());
+
+        assertThat(value(metrics, "kube9_events_total", "event_type", "Exploding", "severity", "unknown"))
+                .isEqualTo(1.0);
+        assertThat(count(metrics, "kube9_accessor_errors_total")).isEqualTo(2);
+        assertThat(count(metrics, "kube9_advice_errors_total")).isZero();
+        assertThat(queue.size()).isEqualTo(1);
+    }
+
+    // ---- store --------------------------------------------------------------------------------
+
+    @Test
+    void aStoredEventCountsByTypeAndPayloadBytesAndGoesToTheQueue() {
+        OrderEvent event = new OrderEvent("order.created", Severity.INFO, null, "12345678", "e-1", "order-1");
+
+        sink.stored(STORE, STORE_SOURCE, event);
+
+        assertThat(value(metrics, "events_stored_total", "event_type", "order.created")).isEqualTo(1.0);
+        assertThat(value(metrics, "events_stored_bytes_total")).isEqualTo(8.0);
+        assertThat(sum(metrics, "kube9_events_total")).isZero();
+        CapturedEvent row = drainOne();
+        assertThat(row.site).isEqualTo("store");
+        assertThat(row.source).isEqualTo(STORE_SOURCE);
+        assertThat(row.eventType).isEqualTo("order.created");
+        assertThat(row.severity).isEqualTo("info");
+        assertThat(row.eventId).isEqualTo("e-1");
+        assertThat(row.occurredAt).isEqualTo(CapturedEvent.NO_TIME);
+        assertThat(row.payloadBytes).isEqualTo(8);
+        assertThat(row.payload).isNull();
+    }
+
+    @Test
+    void aStoredNullEventCountsAsUnknownWithoutBytes() {
+        sink.stored(STORE, STORE_SOURCE, null);
+
+        assertThat(value(metrics, "events_stored_total", "event_type", "unknown")).isEqualTo(1.0);
+        assertThat(value(metrics, "events_stored_bytes_total")).isZero();
+        CapturedEvent row = drainOne();
+        assertThat(row.site).isEqualTo("store");
+        assertThat(row.eventType).isEqualTo("unknown");
+        assertThat(row.payloadBytes).isEqualTo(-1);
+    }
+
+    // ---- batches ------------------------------------------------------------------------------
+
+    @Test
+    void everyElementOfABatchCounts() {
+        List<Object> list = List.of(new OrderEvent("a", Severity.INFO), new OrderEvent("b", Severity.INFO));
+        LinkedHashSet<Object> set = new LinkedHashSet<>(List.of(new OrderEvent("c", Severity.INFO),
+                new OrderEvent("d", Severity.INFO), new OrderEvent("e", Severity.INFO)));
+        Object[] array = {new OrderEvent("f", Severity.INFO)};
+        LinkedList<Object> linked = new LinkedList<>(List.of(new OrderEvent("g", Severity.INFO)));
+
+        sink.recorded(RECORDER, RECORDER_SOURCE, list);
+        sink.recorded(RECORDER, RECORDER_SOURCE, set);
+        sink.recorded(RECORDER, RECORDER_SOURCE, array);
+        sink.recorded(RECORDER, RECORDER_SOURCE, linked);
+
+        assertThat(sum(metrics, "kube9_events_total")).isEqualTo(7);
+        assertThat(Scraped.labelValues(metrics, "kube9_events_total", "event_type"))
+                .containsExactlyInAnyOrder("a", "b", "c", "d", "e", "f", "g");
+        assertThat(drainTypes()).containsExactly("a", "b", "c", "d", "e", "f", "g");
+    }
+
+    @Test
+    void everyElementOfAStoredBatchCountsWithItsBytes() {
+        OrderEvent[] batch = {
+            new OrderEvent("order.created", Severity.INFO, null, "abc", null, null),
+            new OrderEvent("order.paid", Severity.INFO, null, "€", null, null),
+        };
+
+        sink.stored(STORE, STORE_SOURCE, batch);
+        sink.stored(STORE, STORE_SOURCE, new ArrayList<>(List.of(batch[0])));
+
+        assertThat(count(metrics, "events_stored_total", "event_type", "order.created")).isEqualTo(2);
+        assertThat(count(metrics, "events_stored_total", "event_type", "order.paid")).isEqualTo(1);
+        assertThat(value(metrics, "events_stored_bytes_total")).isEqualTo(9.0);
+        assertThat(drainTypes()).containsExactly("order.created", "order.paid", "order.created");
+    }
+
+    @Test
+    void nullElementsOfABatchCountAsUnknownAndEmptyBatchesCountNothing() {
+        sink.recorded(RECORDER, RECORDER_SOURCE, Arrays.asList(new OrderEvent("a", Severity.INFO), null));
+        sink.recorded(RECORDER, RECORDER_SOURCE, List.of());
+        sink.stored(STORE, STORE_SOURCE, new Object[0]);
+
+        assertThat(count(metrics, "kube9_events_total", "event_type", "unknown", "severity", "unknown")).isEqualTo(1);
+        assertThat(sum(metrics, "kube9_events_total")).isEqualTo(2);
+        assertThat(sum(metrics, "events_stored_total")).isZero();
+        assertThat(drainTypes()).containsExactly("a", "unknown");
+    }
+
+    // ---- label limit --------------------------------------------------------------------------
+
+    @Test
+    void eventTypesPastTheLabelLimitBecomeOtherInMetricsButNotInTheJournal() {
+        AgentMetrics limited = new AgentMetrics(2);
+        CaptureSink capped = new CaptureSink(targets, limited, queue, false);
+
+        for (String type : List.of("a", "b", "c", "d", "a", "c")) {
+            capped.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent(type, Severity.INFO));
+        }
+
+        assertThat(count(limited, "kube9_events_total", "event_type", "a", "severity", "info")).isEqualTo(2);
+        assertThat(count(limited, "kube9_events_total", "event_type", "b", "severity", "info")).isEqualTo(1);
+        assertThat(count(limited, "kube9_events_total", "event_type", "other", "severity", "info")).isEqualTo(3);
+        assertThat(Scraped.labelValues(limited, "kube9_events_total", "event_type"))
+                .containsExactlyInAnyOrder("a", "b", "other");
+        assertThat(drainTypes()).containsExactly("a", "b", "c", "d", "a", "c");
+    }
+
+    @Test
+    void theLabelLimitAppliesToStoredEventTypesAndSeveritiesToo() {
+        AgentMetrics limited = new AgentMetrics(1);
+        CaptureSink capped = new CaptureSink(targets, limited, null, false);
+
+        capped.stored(STORE, STORE_SOURCE, new OrderEvent("x", Severity.INFO));
+        capped.stored(STORE, STORE_SOURCE, new OrderEvent("y", Severity.INFO));
+        capped.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("x", Severity.INFO));
+        capped.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("x", Severity.WARNING));
+
+        assertThat(count(limited, "events_stored_total", "event_type", "x")).isEqualTo(1);
+        assertThat(count(limited, "events_stored_total", "event_type", "other")).isEqualTo(1);
+        assertThat(count(limited, "kube9_events_total", "event_type", "x", "severity", "info")).isEqualTo(1);
+        assertThat(count(limited, "kube9_events_total", "event_type", "x", "severity", "other")).isEqualTo(1);
+    }
+
+    // ---- without a journal, with a full queue -------------------------------------------------
+
+    @Test
+    void withTheJournalOffMetricsStillCount() {
+        CaptureSink noJournal = new CaptureSink(targets, metrics, null, false);
+
+        noJournal.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("a", Severity.INFO));
+        noJournal.recorded(RECORDER, RECORDER_SOURCE, null);
+        noJournal.stored(STORE, STORE_SOURCE, new OrderEvent("b", Severity.INFO));
+        noJournal.stored(STORE, STORE_SOURCE, null);
+
+        assertThat(sum(metrics, "kube9_events_total")).isEqualTo(2);
+        assertThat(sum(metrics, "events_stored_total")).isEqualTo(2);
+        assertThat(count(metrics, "kube9_advice_errors_total")).isZero();
+    }
+
+    @Test
+    void aFullQueueDropsTheOldestWhileMetricsCountEverything() {
+        EventQueue small = new EventQueue(2);
+        CaptureSink sinkWithSmallQueue = new CaptureSink(targets, metrics, small, false);
+
+        for (String type : List.of("a", "b", "c", "d", "e")) {
+            sinkWithSmallQueue.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent(type, Severity.INFO));
+        }
+
+        assertThat(sum(metrics, "kube9_events_total")).isEqualTo(5);
+        assertThat(small.dropped()).isEqualTo(3);
+        CapturedEvent[] rows = rows(2);
+        assertThat(small.drainTo(rows, 2)).isEqualTo(2);
+        assertThat(rows[0].eventType).isEqualTo("d");
+        assertThat(rows[1].eventType).isEqualTo("e");
+    }
+
+    // ---- projections --------------------------------------------------------------------------
+
+    @Test
+    void aProjectionThatReturnedCountsAnUpdateItsDurationAndItsLag() {
+        OrderSummaryProjection projection = new OrderSummaryProjection();
+        Instant fiveSecondsAgo = Instant.now().minusSeconds(5);
+        long start = System.nanoTime();
+
+        sink.projected(PROJECTION, projection, new OrderEvent("order.created", Severity.INFO, fiveSecondsAgo,
+                null, null, null), start, null);
+
+        assertThat(value(metrics, "projection_updates_total", "projection", "OrderSummaryProjection")).isEqualTo(1.0);
+        assertThat(count(metrics, "projection_errors_total", "projection", "OrderSummaryProjection")).isZero();
+        assertThat(value(metrics, "event_processing_duration_seconds", "projection", "OrderSummaryProjection"))
+                .as("histogram count").isEqualTo(1.0);
+        assertThat(value(metrics, "projection_lag_seconds", "projection", "OrderSummaryProjection"))
+                .isCloseTo(5.0, within(2.0));
+        assertThat(queue.size()).as("projections are not journaled").isZero();
+    }
+
+    @Test
+    void aProjectionThatThrewCountsAnErrorAndItsDurationButNoUpdate() {
+        sink.projected(PROJECTION, new OrderSummaryProjection(), new OrderEvent("x", Severity.INFO),
+                System.nanoTime(), new IllegalStateException("boom"));
+
+        assertThat(value(metrics, "projection_errors_total", "projection", "OrderSummaryProjection")).isEqualTo(1.0);
+        assertThat(count(metrics, "projection_updates_total", "projection", "OrderSummaryProjection")).isZero();
+        assertThat(value(metrics, "event_processing_duration_seconds", "projection", "OrderSummaryProjection"))
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aProjectionBatchCountsEachEventAndTheLagOfTheLatest() {
+        Instant old = Instant.now().minusSeconds(3600);
+        Instant recent = Instant.now().minusSeconds(10);
+        List<OrderEvent> batch = List.of(
+                new OrderEvent("a", Severity.INFO, old, null, null, null),
+                new OrderEvent("b", Severity.INFO, old, null, null, null),
+                new OrderEvent("c", Severity.INFO, recent, null, null, null));
+
+        sink.projected(PROJECTION, new OrderSummaryProjection(), batch, System.nanoTime(), null);
+        sink.projected(PROJECTION, new OrderSummaryProjection(), new LinkedHashSet<>(batch), System.nanoTime(), null);
+        sink.projected(PROJECTION, new OrderSummaryProjection(), batch.toArray(), System.nanoTime(), null);
+
+        assertThat(value(metrics, "projection_updates_total", "projection", "OrderSummaryProjection")).isEqualTo(9.0);
+        assertThat(value(metrics, "event_processing_duration_seconds", "projection", "OrderSummaryProjection"))
+                .isEqualTo(3.0);
+        assertThat(value(metrics, "projection_lag_seconds", "projection", "OrderSummaryProjection"))
+                .isCloseTo(10.0, within(2.0));
+    }
+
+    @Test
+    void anEmptyProjectionBatchObservesItsDurationButCountsNoUpdate() {
+        sink.projected(PROJECTION, new OrderSummaryProjection(), List.of(), System.nanoTime(), null);
+
+        assertThat(count(metrics, "projection_updates_total", "projection", "OrderSummaryProjection")).isZero();
+        assertThat(value(metrics, "event_processing_duration_seconds", "projection", "OrderSummaryProjection"))
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aStaticProjectionIsNamedAfterItsClassAndAnAnonymousOneAfterItsBinaryName() {
+        Object anonymous = new Object() {};
+
+        sink.projected(PROJECTION, OrderSummaryProjection.class, new OrderEvent("a", Severity.INFO),
+                System.nanoTime(), null);
+        sink.projected(PROJECTION, anonymous, null, System.nanoTime(), null);
+
+        assertThat(Scraped.labelValues(metrics, "projection_updates_total", "projection"))
+                .containsExactlyInAnyOrder("OrderSummaryProjection", "CaptureSinkTest$1");
+        assertThat(count(metrics, "kube9_advice_errors_total")).isZero();
+    }
+
+    @Test
+    void aProjectionEventWithoutATimestampLeavesTheLagUnset() {
+        sink.projected(PROJECTION, new OrderSummaryProjection(), new Plain(), System.nanoTime(), null);
+
+        assertThat(value(metrics, "projection_updates_total", "projection", "OrderSummaryProjection")).isEqualTo(1.0);
+        assertThat(value(metrics, "projection_lag_seconds", "projection", "OrderSummaryProjection"))
+                .satisfiesAnyOf(lag -> assertThat(lag).isNull(), lag -> assertThat(lag).isNaN(),
+                        lag -> assertThat(lag).isZero());
+    }
+
+    @Test
+    void theSinkNeverThrowsAndCountsItsOwnFailures() {
+        sink.projected(PROJECTION, null, new Plain(), System.nanoTime(), null);
+        sink.projected(99, new OrderSummaryProjection(), new Plain(), System.nanoTime(), null);
+        sink.recorded(99, RECORDER_SOURCE, new Plain());
+        sink.stored(-1, STORE_SOURCE, new Plain());
+
+        assertThat(count(metrics, "kube9_advice_errors_total")).isEqualTo(4);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private CapturedEvent drainOne() {
+        CapturedEvent[] rows = rows(queue.capacity());
+        assertThat(queue.drainTo(rows, rows.length)).as("events in the queue").isEqualTo(1);
+        return rows[0];
+    }
+
+    private List<String> drainTypes() {
+        CapturedEvent[] rows = rows(queue.capacity());
+        int count = queue.drainTo(rows, rows.length);
+        List<String> types = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            types.add(rows[i].eventType);
+        }
+        return types;
+    }
+
+    private static CapturedEvent[] rows(int count) {
+        CapturedEvent[] rows = new CapturedEvent[count];
+        for (int i = 0; i < count; i++) {
+            rows[i] = new CapturedEvent();
+        }
+        return rows;
+    }
+
+    public enum Severity {
+        INFO,
+        WARNING
+    }
+
+    public static final class OrderEvent {
+        private final String eventType;
+        private final Severity severity;
+        private final Instant timestamp;
+        private final String data;
+        private final Object id;
+        private final String aggregateId;
+
+        OrderEvent(String eventType, Severity severity) {
+            this(eventType, severity, null, "payload of " + eventType, null, null);
+        }
+
+        OrderEvent(String eventType, Severity severity, Instant timestamp, String data, Object id, String aggregateId) {
+            this.eventType = eventType;
+            this.severity = severity;
+            this.timestamp = timestamp;
+            this.data = data;
+            this.id = id;
+            this.aggregateId = aggregateId;
+        }
+
+        public String eventType() {
+            return eventType;
+        }
+
+        public Severity severity() {
+            return severity;
+        }
+
+        public Instant timestamp() {
+            return timestamp;
+        }
+
+        public String data() {
+            return data;
+        }
+
+        public Object id() {
+            return id;
+        }
+
+        public String aggregateId() {
+            return aggregateId;
+        }
+    }
+
+    public static final class Plain {}
+
+    public static final class Exploding {
+        public String getType() {
+            throw new IllegalStateException("not loaded");
+        }
+
+        public Object getPayload() {
+            throw new IllegalStateException("not loaded either");
+        }
+    }
+
+    public static final class OrderSummaryProjection {}
+}

@@ -1,0 +1,458 @@
+package io.kube9.agent.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kube9.agent.config.TestConfigs;
+import io.kube9.agent.testevents.HiddenEvents;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventShapeTest {
+    private static final Instant WHEN = Instant.parse("2024-05-01T10:15:30.123Z");
+    private static final AccessorNames CONVENTIONS = AccessorNames.from(TestConfigs.defaults());
+
+    private final AtomicInteger accessorErrors = new AtomicInteger();
+
+    // ---- where attributes come from -----------------------------------------------------------
+
+    @Test
+    void recordComponentStyleAccessors() {
+        UUID id = UUID.randomUUID();
+        byte[] data = new byte[12];
+        RecordLike event = new RecordLike("order.created", Level.WARN, WHEN, data, id, "order-1");
+        EventShape shape = shape(RecordLike.class);
+
+        assertThat(shape.eventType(event)).isEqualTo("order.created");
+        assertThat(shape.severity(event)).isEqualTo("warn");
+        assertThat(shape.timestamp(event)).isEqualTo(WHEN.toEpochMilli());
+        assertThat(shape.payload(event)).isSameAs(data);
+        assertThat(shape.id(event)).isSameAs(id);
+        assertThat(shape.aggregateId(event)).isEqualTo("order-1");
+        assertThat(accessorErrors).hasValue(0);
+    }
+
+    @Test
+    void getters() {
+        Bean event = new Bean();
+        EventShape shape = shape(Bean.class);
+
+        assertThat(shape.eventType(event)).isEqualTo("payment.failed");
+        assertThat(shape.severity(event)).isEqualTo("error");
+        assertThat(shape.timestamp(event)).isEqualTo(WHEN.toEpochMilli());
+        assertThat(shape.payload(event)).isEqualTo("{\"amount\":12}");
+        assertThat(shape.id(event)).isEqualTo(42L);
+        assertThat(shape.aggregateId(event)).isEqualTo("stream-9");
+    }
+
+    @Test
+    void isGettersForConfiguredNames() {
+        AccessorNames names = AccessorNames.from(TestConfigs.fromAgentArgs("accessor.severity=critical"));
+        EventShape shape = new EventShape(Flagged.class, names, accessorErrors::incrementAndGet);
+
+        assertThat(shape.severity(new Flagged())).isEqualTo("true");
+    }
+
+    @Test
+    void publicFields() {
+        PublicFields event = new PublicFields();
+        EventShape shape = shape(PublicFields.class);
+
+        assertThat(shape.eventType(event)).isEqualTo("stock.reserved");
+        assertThat(shape.severity(event)).isEqualTo("info");
+        assertThat(shape.timestamp(event)).isEqualTo(WHEN.toEpochMilli());
+        assertThat(shape.payload(event)).isEqualTo(new byte[] {1, 2, 3});
+        assertThat(shape.id(event)).isEqualTo("evt-1");
+        assertThat(shape.aggregateId(event)).isEqualTo("sku-7");
+    }
+
+    @Test
+    void primitiveAccessorsAreBoxed() {
+        EventShape shape = shape(Primitive.class);
+
+        assertThat(shape.timestamp(new Primitive())).isEqualTo(WHEN.toEpochMilli());
+        assertThat(shape.id(new Primitive())).isEqualTo(7);
+    }
+
+    @Test
+    void mapKeys() {
+        Map<String, Object> event = new HashMap<>();
+        event.put("eventType", "order.shipped");
+        event.put("level", Level.INFO);
+        event.put("occurredAt", "2024-05-01T10:15:30.123Z");
+        event.put("payload", ByteBuffer.allocate(5));
+        event.put("identifier", "evt-9");
+        event.put("streamId", "order-9");
+        event.put("timestamp", null); // null values fall through to the next key
+        EventShape shape = shape(HashMap.class);
+
+        assertThat(shape.eventType(event)).isEqualTo("order.shipped");
+        assertThat(shape.severity(event)).isEqualTo("info");
+        assertThat(shape.timestamp(event)).isEqualTo(WHEN.toEpochMilli());
+        assertThat(EventShape.payloadSize(shape.payload(event))).isEqualTo(5);
+        assertThat(shape.id(event)).isEqualTo("evt-9");
+        assertThat(shape.aggregateId(event)).isEqualTo("order-9");
+    }
+
+    @Test
+    void theFirstNameInTheListWins() {
+        EventShape shape = shape(TwoNames.class);
+
+        assertThat(shape.eventType(new TwoNames())).isEqualTo("from-eventType");
+    }
+
+    @Test
+    void withoutAccessorsTheTypeIsTheSimpleClassNameAndTheRestIsAbsent() {
+        Object event = new NoAttributes();
+        EventShape shape = shape(NoAttributes.class);
+
+        assertThat(shape.eventType(event)).isEqualTo("NoAttributes");
+        assertThat(shape.severity(event)).isEqualTo("unknown");
+        assertThat(shape.timestamp(event)).isEqualTo(EventShape.NO_TIME);
+        assertThat(shape.payload(event)).isNull();
+        assertThat(shape.id(event)).isNull();
+        assertThat(shape.aggregateId(event)).isNull();
+    }
+
+    @Test
+    void nullAndEmptyAttributesFallBackToTheDefaults() {
+        RecordLike event = new RecordLike("", null, null, null, null, null);
+        EventShape shape = shape(RecordLike.class);
+
+        assertThat(shape.eventType(event)).isEqualTo("RecordLike");
+        assertThat(shape.severity(event)).isEqualTo("unknown");
+        assertThat(shape.timestamp(event)).isEqualTo(EventShape.NO_TIME);
+        assertThat(accessorErrors).hasValue(0);
+    }
+
+    @Test
+    void anAnonymousEventClassIsNamedAfterItsBinaryName() {
+        Object event = new Object() {};
+        EventShape shape = shape(event.getClass());
+
+        assertThat(shape.eventType(event)).isEqualTo(event.getClass().getName().substring(
+                event.getClass().getName().lastIndexOf('.') + 1)).startsWith("EventShapeTest$");
+    }
+
+    @Test
+    void aNonPublicEventClassWithPublicMethodsIsStillReadable() {
+        Object event = HiddenEvents.packagePrivate();
+        assertThat(event.getClass().getModifiers() & java.lang.reflect.Modifier.PUBLIC).isZero();
+        EventShape shape = shape(event.getClass());
+
+        assertThat(shape.eventType(event)).isEqualTo("hidden.happened");
+        assertThat(shape.severity(event)).isEqualTo("debug");
+        assertThat(shape.id(event)).isEqualTo("h-1");
+        assertThat(shape.timestamp(event)).isEqualTo(WHEN.toEpochMilli());
+        assertThat(accessorErrors).hasValue(0);
+    }
+
+    @Test
+    void aNonPublicClassImplementingAPublicInterfaceIsReadable() {
+        Object event = HiddenEvents.anonymous();
+
+        assertThat(shape(event.getClass()).eventType(event)).isEqualTo("anonymous.named");
+    }
+
+    @Test
+    void aPublicGetterInheritedFromANonPublicSuperclassIsReadable() {
+        Object event = HiddenEvents.inherited();
+
+        assertThat(shape(event.getClass()).aggregateId(event)).isEqualTo("base-aggregate");
+        assertThat(accessorErrors).hasValue(0);
+    }
+
+    @Test
+    void enumLabelsAreLowerCaseNamesEvenWithConstantBodiesOrToString() {
+        assertThat(EventShape.label(Level.WARN)).isEqualTo("warn");
+        assertThat(EventShape.label(Level.CRITICAL)).isEqualTo("critical");
+        assertThat(EventShape.label(Thread.State.TIMED_WAITING)).isEqualTo("timed_waiting");
+        assertThat(EventShape.label(3)).isEqualTo("3");
+        assertThat(EventShape.label("")).isNull();
+        assertThat(EventShape.label(null)).isNull();
+    }
+
+    // ---- accessors that fail ------------------------------------------------------------------
+
+    @Test
+    void anAccessorThatThrowsCountsAsAbsentAndIsCounted() {
+        Throwing event = new Throwing();
+        EventShape shape = shape(Throwing.class);
+
+        assertThat(shape.eventType(event)).isEqualTo("Throwing");
+        assertThat(accessorErrors).hasValue(1);
+        assertThat(shape.timestamp(event)).isEqualTo(EventShape.NO_TIME);
+        assertThat(accessorErrors).hasValue(2);
+        assertThat(shape.id(event)).isNull();
+        assertThat(accessorErrors).hasValue(3);
+        assertThat(shape.severity(event)).isEqualTo("info"); // the others still work
+        assertThat(accessorErrors).hasValue(3);
+    }
+
+    @Test
+    void anAttributeWhoseToStringThrowsCountsAsAbsent() {
+        BadLabel event = new BadLabel();
+        EventShape shape = shape(BadLabel.class);
+
+        assertThat(shape.eventType(event)).isEqualTo("BadLabel");
+        assertThat(shape.severity(event)).isEqualTo("unknown");
+        assertThat(accessorErrors).hasValue(2);
+    }
+
+    // ---- timestamps ---------------------------------------------------------------------------
+
+    static Stream<Arguments> timestamps() {
+        long millis = WHEN.toEpochMilli();
+        return Stream.of(
+                Arguments.of(WHEN, millis),
+                Arguments.of(millis, millis),
+                Arguments.of(new Date(millis), millis),
+                Arguments.of(OffsetDateTime.ofInstant(WHEN, ZoneOffset.ofHours(2)), millis),
+                Arguments.of(ZonedDateTime.ofInstant(WHEN, ZoneId.of("America/New_York")), millis),
+                Arguments.of("2024-05-01T10:15:30.123Z", millis),
+                Arguments.of("2024-05-01T12:15:30.123+02:00", millis),
+                Arguments.of(new StringBuilder("2024-05-01T10:15:30.123Z"), millis),
+                Arguments.of("2024-05-01T10:15:30Z", millis - 123),
+                Arguments.of("yesterday", EventShape.NO_TIME),
+                Arguments.of("2024-05-01", EventShape.NO_TIME),
+                Arguments.of("", EventShape.NO_TIME),
+                Arguments.of(12, EventShape.NO_TIME),
+                Arguments.of(new Object(), EventShape.NO_TIME),
+                Arguments.of(null, EventShape.NO_TIME));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource
+    void timestamps(Object value, long expected) {
+        assertThat(EventShape.toEpochMillis(value)).isEqualTo(expected);
+    }
+
+    @Test
+    void timestampsAreReadThroughTheConventionalNames() {
+        Map<String, Object> createdAt = Map.of("createdAt", new Date(WHEN.toEpochMilli()));
+        Map<String, Object> garbage = Map.of("timestamp", "not a time");
+
+        assertThat(shape(Map.class).timestamp(createdAt)).isEqualTo(WHEN.toEpochMilli());
+        assertThat(shape(Map.class).timestamp(garbage)).isEqualTo(EventShape.NO_TIME);
+    }
+
+    // ---- payload sizes ------------------------------------------------------------------------
+
+    static Stream<Arguments> payloads() {
+        ByteBuffer partlyRead = ByteBuffer.wrap(new byte[100]);
+        partlyRead.position(30);
+        ByteBuffer direct = ByteBuffer.allocateDirect(64);
+        direct.limit(50);
+        return Stream.of(
+                Arguments.of(new byte[0], 0L),
+                Arguments.of(new byte[1234], 1234L),
+                Arguments.of("", 0L),
+                Arguments.of("hello", 5L),
+                Arguments.of("héllo", 6L),
+                Arguments.of("€", 3L),
+                Arguments.of("😀", 4L),
+                Arguments.of(new StringBuilder("a€😀"), 8L),
+                Arguments.of(partlyRead, 70L),
+                Arguments.of(direct, 50L),
+                Arguments.of(42, -1L),
+                Arguments.of(new Object(), -1L),
+                Arguments.of(null, -1L));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource
+    void payloads(Object payload, long expected) {
+        assertThat(EventShape.payloadSize(payload)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {
+        "", "plain ascii", "ünïcödé", "日本語のテキスト", "emoji 😀🎉 and text", "mixed ß€𝄞 done",
+        "\uD83D", "a\uDE00b", "\uDE00\uD83D", "end with high \uD83D", "\u007F\u0080\u07FF\u0800\uFFFF"
+    })
+    void stringSizesAreTheirUtf8EncodedLength(String text) {
+        assertThat(EventShape.utf8Length(text)).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    // ---- the sample events --------------------------------------------------------------------
+
+    private EventShape shape(Class<?> type) {
+        return new EventShape(type, CONVENTIONS, accessorErrors::incrementAndGet);
+    }
+
+    enum Level {
+        INFO,
+        WARN,
+        CRITICAL {
+            @Override
+            public String toString() {
+                return "CRIT!";
+            }
+        }
+    }
+
+    /** Shaped like a record: accessors named after the components. */
+    public static final class RecordLike {
+        private final String eventType;
+        private final Level severity;
+        private final Instant timestamp;
+        private final byte[] data;
+        private final UUID id;
+        private final String aggregateId;
+
+        RecordLike(String eventType, Level severity, Instant timestamp, byte[] data, UUID id, String aggregateId) {
+            this.eventType = eventType;
+            this.severity = severity;
+            this.timestamp = timestamp;
+            this.data = data;
+            this.id = id;
+            this.aggregateId = aggregateId;
+        }
+
+        public String eventType() {
+            return eventType;
+        }
+
+        public Level severity() {
+            return severity;
+        }
+
+        public Instant timestamp() {
+            return timestamp;
+        }
+
+        public byte[] data() {
+            return data;
+        }
+
+        public UUID id() {
+            return id;
+        }
+
+        public String aggregateId() {
+            return aggregateId;
+        }
+    }
+
+    public static class Bean {
+        public String getType() {
+            return "payment.failed";
+        }
+
+        public String getLevel() {
+            return "error";
+        }
+
+        public ZonedDateTime getOccurredAt() {
+            return ZonedDateTime.ofInstant(WHEN, ZoneId.of("Europe/Paris"));
+        }
+
+        public String getPayload() {
+            return "{\"amount\":12}";
+        }
+
+        public Long getEventId() {
+            return 42L;
+        }
+
+        public String getStreamId() {
+            return "stream-9";
+        }
+    }
+
+    public static class Flagged {
+        public boolean isCritical() {
+            return true;
+        }
+    }
+
+    public static class PublicFields {
+        public String type = "stock.reserved";
+        public String severity = "info";
+        public OffsetDateTime createdAt = OffsetDateTime.ofInstant(WHEN, ZoneOffset.UTC);
+        public byte[] payload = {1, 2, 3};
+        public String identifier = "evt-1";
+        public String aggregateId = "sku-7";
+        public static String id = "static fields are not attributes";
+    }
+
+    public static class Primitive {
+        public long timestamp() {
+            return WHEN.toEpochMilli();
+        }
+
+        public int id() {
+            return 7;
+        }
+    }
+
+    public static class TwoNames {
+        public String type() {
+            return "from-type";
+        }
+
+        public String eventType() {
+            return "from-eventType";
+        }
+    }
+
+    public static class NoAttributes {
+        public void eventType() {} // void: not an accessor
+
+        public static String severity() {
+            return "static: not an accessor";
+        }
+
+        public String id(int index) {
+            return "takes an argument: not an accessor";
+        }
+    }
+
+    public static class Throwing {
+        public String getEventType() {
+            throw new IllegalStateException("lazy field not loaded");
+        }
+
+        public Instant timestamp() {
+            throw new UnsupportedOperationException();
+        }
+
+        public String id() {
+            throw new StackOverflowError();
+        }
+
+        public String severity() {
+            return "info";
+        }
+    }
+
+    public static class BadLabel {
+        public Object eventType() {
+            return new Object() {
+                @Override
+                public String toString() {
+                    throw new IllegalStateException("no toString today");
+                }
+            };
+        }
+
+        public Object severity() {
+            return eventType();
+        }
+    }
+}

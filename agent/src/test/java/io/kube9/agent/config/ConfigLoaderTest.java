@@ -1,0 +1,454 @@
+package io.kube9.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    // ---- value parsing, one table per kind of value -------------------------------------------
+
+    @ParameterizedTest(name = "\"{0}\" -> {1}")
+    @CsvSource({
+        "true, true", "TRUE, true", "yes, true", "on, true", "1, true", "' On ', true",
+        "false, false", "False, false", "no, false", "off, false", "0, false"
+    })
+    void booleans(String text, boolean expected) {
+        AgentConfig config = fromProperty("kube9.journal.payload", text);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.JOURNAL_PAYLOAD)).isEqualTo(expected);
+        assertThat(config.origin(Keys.JOURNAL_PAYLOAD)).isEqualTo("system property");
+    }
+
+    @ParameterizedTest(name = "{0}=\"{1}\" -> {2}")
+    @CsvSource({
+        "kube9.exporter.port, 0, 0",
+        "kube9.exporter.port, 65535, 65535",
+        "kube9.exporter.port, ' 9470 ', 9470",
+        "kube9.exporter.port, 1_024, 1024",
+        "kube9.queue.capacity, 2, 2",
+        "kube9.queue.capacity, 16777216, 16777216",
+        "kube9.metrics.label-limit, 1, 1",
+        "kube9.journal.payload-max-bytes, 0, 0",
+    })
+    void integersWithinTheirRange(String key, String text, int expected) {
+        AgentConfig config = fromProperty(key, text);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.byName(key))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "\"{0}\" -> {1}")
+    @CsvSource({
+        "90s, PT1M30S", "15m, PT15M", "2h, PT2H", "7d, PT168H", "0, PT0S", "0s, PT0S",
+        "100ms, PT0.1S", "5M, PT5M", "' 30s ', PT30S"
+    })
+    void durations(String text, String expected) {
+        AgentConfig config = fromProperty("kube9.journal.retention.age", text);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.JOURNAL_RETENTION_AGE)).isEqualTo(Duration.parse(expected));
+    }
+
+    @ParameterizedTest(name = "\"{0}\" -> {1}")
+    @CsvSource({
+        "0, 0", "4096, 4096", "10B, 10", "64KB, 65536", "64kb, 65536", "512MB, 536870912",
+        "1 MB, 1048576", "2GB, 2147483648"
+    })
+    void byteSizes(String text, long expected) {
+        AgentConfig config = fromProperty("kube9.journal.retention.bytes", text);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.JOURNAL_RETENTION_BYTES)).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> lists() {
+        return Stream.of(
+                Arguments.of("a;b;c", List.of("a", "b", "c")),
+                Arguments.of(" a ; b ", List.of("a", "b")),
+                Arguments.of("a;;b;", List.of("a", "b")),
+                Arguments.of("a|b", List.of("a", "b")),
+                Arguments.of("a,b", List.of("a", "b")), // a comma works outside agent arguments
+                Arguments.of("only", List.of("only")));
+    }
+
+    @ParameterizedTest(name = "\"{0}\" -> {1}")
+    @MethodSource
+    void lists(String text, List<String> expected) {
+        AgentConfig config = fromProperty("kube9.store.methods", text);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.STORE_METHODS)).isEqualTo(expected);
+        assertThatThrownBy(() -> config.get(Keys.STORE_METHODS).add("x"))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void listsInAgentArgumentsAreSeparatedBySemicolons() {
+        AgentConfig config = load("store.methods=persist;write,store.types=*Repository", new Properties(), Map.of());
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.STORE_METHODS)).containsExactly("persist", "write");
+        assertThat(config.get(Keys.STORE_TYPES)).containsExactly("*Repository");
+    }
+
+    @ParameterizedTest(name = "\"{0}\" -> {1}")
+    @CsvSource({"axon, AXON", "AXON, AXON", "none, NONE"})
+    void choices(String text, Keys.Preset expected) {
+        assertThat(fromProperty("kube9.preset", text).get(Keys.PRESET)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}=\"{1}\"")
+    @CsvSource({
+        "kube9.journal.payload, maybe, true or false",
+        "kube9.journal.payload, '', true or false",
+        "kube9.exporter.port, -3, a whole number from 0 to 65535",
+        "kube9.exporter.port, 65536, a whole number from 0 to 65535",
+        "kube9.exporter.port, abc, a whole number from 0 to 65535",
+        "kube9.exporter.port, 1.5, a whole number from 0 to 65535",
+        "kube9.exporter.port, 99999999999999999999, a whole number from 0 to 65535",
+        "kube9.queue.capacity, 1, a whole number from 2 to 16777216",
+        "kube9.queue.capacity, 16777217, a whole number from 2 to 16777216",
+        "kube9.journal.retention.rows, -1, a whole number >= 0",
+        "kube9.journal.retention.age, 5x, a duration",
+        "kube9.journal.retention.age, 1.5h, a duration",
+        "kube9.journal.retention.age, -5s, a duration",
+        "kube9.journal.retention.age, -5ms, a duration",
+        "kube9.journal.retention.age, 15, a duration",
+        "kube9.journal.retention.age, s, a duration",
+        "kube9.journal.retention.age, ms, a duration",
+        "kube9.journal.retention.age, '', a duration",
+        "kube9.journal.retention.age, 999999999999999d, a duration",
+        "kube9.journal.retention.age, 9223372036854775807h, a duration",
+        "kube9.journal.retention.bytes, -1, a size",
+        "kube9.journal.retention.bytes, 1.5GB, a size",
+        "kube9.journal.retention.bytes, KB, a size",
+        "kube9.journal.retention.bytes, lots, a size",
+        "kube9.journal.retention.bytes, 99999999999GB, a size",
+        "kube9.store.methods, ';', a list separated by ';'",
+        "kube9.store.methods, ' ; | ', a list separated by ';'",
+        "kube9.preset, spring, 'one of none, axon'",
+        "kube9.exporter.host, '', a non-empty value",
+    })
+    void badValuesAreReportedByKeyAndValueAndKeepTheDefault(String key, String text, String expected) {
+        AgentConfig config = fromProperty(key, text);
+        Key<?> parsed = Keys.byName(key);
+
+        assertThat(config.problems()).singleElement().asString()
+                .startsWith(key + ": expected " + expected)
+                .contains("found \"" + text.trim() + "\"")
+                .contains("from system property")
+                .contains("using the default");
+        assertThat(config.get(parsed)).isEqualTo(TestConfigs.defaults().get(parsed));
+        assertThat(config.origin(parsed)).isEqualTo("default");
+    }
+
+    @Test
+    void badValueMessageReadsLikeTheStyleGuideExample() {
+        AgentConfig config = load("queue.capacity=-3", new Properties(), Map.of());
+
+        assertThat(config.problems()).containsExactly("kube9.queue.capacity: expected a whole number from 2 to 16777216,"
+                + " found \"-3\" (from agent argument; using the default \"65536\")");
+        assertThat(config.get(Keys.QUEUE_CAPACITY)).isEqualTo(65_536);
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        AgentConfig config = load(null, new Properties(), Map.of());
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.ENABLED)).isTrue();
+        assertThat(config.get(Keys.CONFIG)).isNull();
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(9469);
+        assertThat(config.get(Keys.EXPORTER_HOST)).isEqualTo("0.0.0.0");
+        assertThat(config.get(Keys.JOURNAL_PATH)).isEqualTo("kube9-events.db");
+        assertThat(config.get(Keys.JOURNAL_ENABLED)).isTrue();
+        assertThat(config.get(Keys.JOURNAL_PAYLOAD)).isFalse();
+        assertThat(config.get(Keys.QUEUE_CAPACITY)).isEqualTo(65_536);
+        assertThat(config.get(Keys.STORE_PATH)).isNull();
+        assertThat(config.get(Keys.JOURNAL_RETENTION_AGE)).isEqualTo(Duration.ofDays(7));
+        assertThat(config.get(Keys.RECORDER_TYPES)).containsExactly("*EventRecorder");
+        assertThat(config.get(Keys.STORE_METHODS)).containsExactly("store", "append", "appendEvents", "save");
+        assertThat(config.get(Keys.PROJECTION_METHODS)).containsExactly("processEvent", "project", "handle", "apply", "on");
+        for (Key<?> key : Keys.all()) {
+            assertThat(config.origin(key)).as(key.name()).isEqualTo("default");
+        }
+    }
+
+    // ---- sources and their precedence ---------------------------------------------------------
+
+    @ParameterizedTest(name = "args={0} props={1} env={2} file={3} -> {4}")
+    @CsvSource({
+        "true, true, true, true, 1001, agent argument",
+        "false, true, true, true, 1002, system property",
+        "false, false, true, true, 1003, environment",
+        "false, false, false, true, 1004, file",
+        "false, false, false, false, 9469, default",
+        "true, false, false, true, 1001, agent argument",
+        "false, true, false, true, 1002, system property",
+        "true, false, true, false, 1001, agent argument",
+    })
+    void precedenceIsArgumentsThenPropertiesThenEnvironmentThenFileThenDefault(boolean inArgs, boolean inProps,
+            boolean inEnv, boolean inFile, int expectedPort, String expectedOrigin) throws IOException {
+        Path file = write("kube9.properties", "exporter.port=1004\n");
+        Properties props = new Properties();
+        Map<String, String> env = new HashMap<>();
+        if (inFile) {
+            props.setProperty("kube9.config", file.toString());
+        }
+        if (inProps) {
+            props.setProperty("kube9.exporter.port", "1002");
+        }
+        if (inEnv) {
+            env.put("KUBE9_EXPORTER_PORT", "1003");
+        }
+        AgentConfig config = load(inArgs ? "exporter.port=1001" : "", props, env);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(expectedPort);
+        assertThat(config.origin(Keys.EXPORTER_PORT)).startsWith(expectedOrigin);
+    }
+
+    @Test
+    void eachKeyComesFromTheHighestSourceThatHasIt() throws IOException {
+        Path file = write("kube9.properties", String.join("\n",
+                "kube9.exporter.port=1004",
+                "journal.path=/from/file.db",
+                "queue.capacity=1024",
+                "journal.payload=true"));
+        Properties props = new Properties();
+        props.setProperty("kube9.journal.path", "/from/props.db");
+        props.setProperty("kube9.exporter.host", "127.0.0.1");
+        props.setProperty("user.name", "not ours");
+        Map<String, String> env = Map.of("KUBE9_QUEUE_CAPACITY", "2048", "KUBE9_EXPORTER_HOST", "10.0.0.1");
+
+        AgentConfig config = load("config=" + file + ",exporter.port=1001", props, env);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1001);
+        assertThat(config.get(Keys.JOURNAL_PATH)).isEqualTo("/from/props.db");
+        assertThat(config.get(Keys.EXPORTER_HOST)).isEqualTo("127.0.0.1");
+        assertThat(config.get(Keys.QUEUE_CAPACITY)).isEqualTo(2048);
+        assertThat(config.get(Keys.JOURNAL_PAYLOAD)).isTrue();
+        assertThat(config.origin(Keys.JOURNAL_PAYLOAD)).isEqualTo("file " + file);
+        assertThat(config.get(Keys.CONFIG)).isEqualTo(file.toString());
+    }
+
+    @Test
+    void theConfigFileNamedByTheHighestSourceIsRead() throws IOException {
+        Path fromArgs = write("args.properties", "exporter.port=2001\n");
+        Path fromProps = write("props.properties", "exporter.port=2002\n");
+        Path fromEnv = write("env.properties", "exporter.port=2003\n");
+        Properties props = new Properties();
+        props.setProperty("kube9.config", fromProps.toString());
+        Map<String, String> env = Map.of("KUBE9_CONFIG", fromEnv.toString());
+
+        assertThat(load("kube9.config=" + fromArgs, props, env).get(Keys.EXPORTER_PORT)).isEqualTo(2001);
+        assertThat(load("", props, env).get(Keys.EXPORTER_PORT)).isEqualTo(2002);
+        assertThat(load("", new Properties(), env).get(Keys.EXPORTER_PORT)).isEqualTo(2003);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"exporter.port=1234", "kube9.exporter.port=1234", "' exporter.port = 1234 '"})
+    void theKube9PrefixIsOptionalInAgentArguments(String args) {
+        AgentConfig config = load(args, new Properties(), Map.of());
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1234);
+        assertThat(config.origin(Keys.EXPORTER_PORT)).isEqualTo("agent argument");
+    }
+
+    @Test
+    void systemPropertiesNeedThePrefix() {
+        Properties props = new Properties();
+        props.setProperty("exporter.port", "1234");
+
+        AgentConfig config = load("", props, Map.of());
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(9469);
+    }
+
+    @Test
+    void agentArgumentValuesMayContainEqualsSigns() {
+        AgentConfig config = load("journal.path=/tmp/a=b.db", new Properties(), Map.of());
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.JOURNAL_PATH)).isEqualTo("/tmp/a=b.db");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "kube9.exporter.port, KUBE9_EXPORTER_PORT",
+        "kube9.enabled, KUBE9_ENABLED",
+        "kube9.journal.payload-max-bytes, KUBE9_JOURNAL_PAYLOAD_MAX_BYTES",
+        "kube9.journal.retention.age, KUBE9_JOURNAL_RETENTION_AGE",
+        "kube9.accessor.aggregate-id, KUBE9_ACCESSOR_AGGREGATE_ID",
+    })
+    void environmentNamesAreUpperCaseWithUnderscores(String key, String envName) {
+        assertThat(Keys.byName(key).envName()).isEqualTo(envName);
+    }
+
+    @Test
+    void everyKeyCanBeSetFromTheEnvironment() {
+        for (Key<?> key : Keys.all()) {
+            assertThat(key.envName()).as(key.name()).matches("KUBE9_[A-Z0-9_]+");
+        }
+        Map<String, String> env = Map.of(
+                "KUBE9_EXPORTER_PORT", "1234",
+                "KUBE9_JOURNAL_PAYLOAD_MAX_BYTES", "100",
+                "KUBE9_ENABLED", "false");
+
+        AgentConfig config = load("", new Properties(), env);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1234);
+        assertThat(config.get(Keys.JOURNAL_PAYLOAD_MAX)).isEqualTo(100);
+        assertThat(config.get(Keys.ENABLED)).isFalse();
+        assertThat(config.origin(Keys.EXPORTER_PORT)).isEqualTo("environment");
+    }
+
+    @Test
+    void otherKube9EnvironmentVariablesAreNeitherReadNorReported() {
+        Map<String, String> env = Map.of(
+                "KUBE9_HOME", "/opt/kube9",
+                "KUBE9_API_TOKEN", "secret",
+                "KUBE9_exporter_port", "1",
+                "kube9.exporter.port", "2",
+                "PATH", "/usr/bin");
+
+        AgentConfig config = load("", new Properties(), env);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(9469);
+    }
+
+    // ---- problems -----------------------------------------------------------------------------
+
+    @Test
+    void unknownKeysAreReportedWithTheirValueAndSourceAndIgnored() throws IOException {
+        Path file = write("kube9.properties", "exporter.prot=3\n");
+        Properties props = new Properties();
+        props.setProperty("kube9.bogus", "2");
+        props.setProperty("kube9.config", file.toString());
+
+        AgentConfig config = load("exporter.prot=1,exporter.port=1234", props, Map.of());
+
+        assertThat(config.problems()).containsExactlyInAnyOrder(
+                "kube9.exporter.prot: unknown key (from agent argument, value \"1\"); ignored",
+                "kube9.bogus: unknown key (from system property, value \"2\"); ignored");
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1234);
+    }
+
+    @Test
+    void unknownKeyOnlyInTheFileNamesTheFile() throws IOException {
+        Path file = write("kube9.properties", "journal.pth=/x.db\n");
+
+        AgentConfig config = load("config=" + file, new Properties(), Map.of());
+
+        assertThat(config.problems()).containsExactly(
+                "kube9.journal.pth: unknown key (from file " + file + ", value \"/x.db\"); ignored");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"oops|oops", "oops,exporter.port=1234|oops", "=5,exporter.port=1234|=5"})
+    void malformedAgentArgumentsAreReportedAndTheRestStillApplies(String args, String pair) {
+        AgentConfig config = load(args, new Properties(), Map.of());
+
+        assertThat(config.problems()).containsExactly("agent argument \"" + pair + "\": expected key=value; ignored");
+        if (args.contains("exporter.port")) {
+            assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1234);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"''", "' '", "','", "' , ,'"})
+    void emptyAgentArgumentsAreFine(String args) {
+        assertThat(load(args, new Properties(), Map.of()).problems()).isEmpty();
+    }
+
+    @Test
+    void aMissingConfigFileIsReportedAndTheOtherSourcesStillApply() {
+        Path missing = dir.resolve("nope.properties");
+
+        AgentConfig config = load("config=" + missing + ",exporter.port=1234", new Properties(), Map.of());
+
+        assertThat(config.problems()).singleElement().asString()
+                .startsWith("kube9.config: cannot read \"" + missing + "\"")
+                .endsWith("its keys are ignored");
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1234);
+    }
+
+    @Test
+    void aDirectoryAsConfigFileIsReported() {
+        AgentConfig config = load("config=" + dir, new Properties(), Map.of());
+
+        assertThat(config.problems()).singleElement().asString().startsWith("kube9.config: cannot read \"" + dir + "\"");
+    }
+
+    @Test
+    void aMalformedConfigFileIsReported() throws IOException {
+        Path file = write("bad.properties", "exporter.port=\\uZZZZ\n");
+
+        AgentConfig config = load("config=" + file, new Properties(), Map.of());
+
+        assertThat(config.problems()).singleElement().asString().startsWith("kube9.config: cannot read \"" + file + "\"");
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(9469);
+    }
+
+    @Test
+    void aBadValueAtAHigherSourceIsReportedEvenWhenALowerOneIsGood() {
+        Properties props = new Properties();
+        props.setProperty("kube9.exporter.port", "1234");
+
+        AgentConfig config = load("exporter.port=http", props, Map.of());
+
+        assertThat(config.problems()).singleElement().asString()
+                .startsWith("kube9.exporter.port: expected a whole number from 0 to 65535, found \"http\"")
+                .contains("from agent argument");
+    }
+
+    @Test
+    void theConfigIsImmutable() {
+        AgentConfig config = load("oops", new Properties(), Map.of());
+
+        assertThatThrownBy(() -> config.problems().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(config.problems()).hasSize(1);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private static AgentConfig load(String args, Properties props, Map<String, String> env) {
+        return ConfigLoader.load(args, props, env);
+    }
+
+    private static AgentConfig fromProperty(String key, String value) {
+        Properties props = new Properties();
+        props.setProperty(key, value);
+        return load("", props, Map.of());
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.write(dir.resolve(name), Arrays.asList(content.split("\n")), StandardCharsets.UTF_8);
+    }
+}

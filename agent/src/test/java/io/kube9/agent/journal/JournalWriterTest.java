@@ -1,0 +1,462 @@
+package io.kube9.agent.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.kube9.agent.metrics.AgentMetrics;
+import io.kube9.agent.metrics.Scraped;
+import io.kube9.agent.queue.CapturedEvent;
+import io.kube9.agent.queue.EventQueue;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalWriterTest {
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final JournalWriter.Retention KEEP_ALL = new JournalWriter.Retention(Duration.ZERO, 0);
+    private static final ThreadFactory THREADS = task -> {
+        Thread thread = new Thread(task, "test-journal-writer");
+        thread.setDaemon(true);
+        return thread;
+    };
+
+    @TempDir
+    Path dir;
+
+    private final EventQueue queue = new EventQueue(1024);
+    private final AgentMetrics metrics = new AgentMetrics(200);
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<JournalWriter> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeWriters() {
+        for (JournalWriter writer : opened) {
+            writer.close(CLOSE_TIMEOUT);
+        }
+    }
+
+    // ---- the file -----------------------------------------------------------------------------
+
+    @Test
+    void openCreatesTheJournalOwnerOnly() throws Exception {
+        assumeThat(FileSystems.getDefault().supportedFileAttributeViews()).contains("posix");
+        Path file = dir.resolve("journal.db");
+
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+
+        assertThat(writer.path()).isEqualTo(file.toAbsolutePath());
+        assertThat(file).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        for (String suffix : List.of("-wal", "-shm")) {
+            Path companion = dir.resolve("journal.db" + suffix);
+            if (Files.exists(companion)) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(companion)))
+                        .as(companion.toString()).isEqualTo("rw-------");
+            }
+        }
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+    }
+
+    @Test
+    void aNewJournalCarriesItsSchemaVersionAndApplicationId() throws Exception {
+        Path file = dir.resolve("journal.db");
+        open(file, KEEP_ALL, false, 0).close(CLOSE_TIMEOUT);
+
+        try (Connection connection = connect(file)) {
+            assertThat(JournalSchema.pragma(connection, "user_version")).isEqualTo(JournalSchema.VERSION);
+            assertThat(JournalSchema.pragma(connection, "application_id")).isEqualTo(JournalSchema.APPLICATION_ID);
+            assertThat(query(connection, "PRAGMA journal_mode")).containsExactly(List.of("wal"));
+            assertThat(query(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'events_%'"
+                    + " ORDER BY name")).containsExactly(List.of("events_aggregate_id"), List.of("events_recorded_at"),
+                    List.of("events_type_recorded_at"));
+            JournalSchema.checkReadable(connection, file.toString());
+        }
+    }
+
+    @Test
+    void aMissingParentDirectoryIsAnIOExceptionNamingThePath() {
+        Path file = dir.resolve("no/such/dir/journal.db");
+
+        assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("does not exist");
+        assertThat(dir.resolve("no")).doesNotExist();
+    }
+
+    @Test
+    void anotherApplicationsDatabaseIsRefusedAndLeftUntouched() throws Exception {
+        Path file = dir.resolve("orders.db");
+        try (Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, total INTEGER)");
+            statement.execute("INSERT INTO orders (total) VALUES (42)");
+        }
+        byte[] before = Files.readAllBytes(file);
+
+        assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("is not a kube9 journal");
+
+        byte[] after = Files.readAllBytes(file);
+        assertThat(new byte[] {after[18], after[19]}).as("header: journal mode (1 = rollback, 2 = WAL)")
+                .containsExactly(before[18], before[19]);
+        assertThat(Arrays.equals(after, before)).as("the database file is unchanged, byte for byte").isTrue();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT name FROM sqlite_master")).containsExactly(List.of("orders"));
+            assertThat(query(connection, "PRAGMA journal_mode")).containsExactly(List.of("delete"));
+            assertThat(JournalSchema.pragma(connection, "application_id")).isZero();
+        }
+    }
+
+    @Test
+    void aJournalFromANewerAgentIsRefusedAndLeftUntouched() throws Exception {
+        Path file = dir.resolve("journal.db");
+        open(file, KEEP_ALL, false, 0).close(CLOSE_TIMEOUT);
+        try (Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
+                Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA user_version = 99");
+        }
+
+        byte[] before = Files.readAllBytes(file);
+
+        assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("newer kube9 agent")
+                .hasMessageContaining("99")
+                .hasMessageContaining("left untouched");
+
+        assertThat(Arrays.equals(Files.readAllBytes(file), before)).as("the journal is unchanged").isTrue();
+
+        try (Connection connection = connect(file)) {
+            assertThat(JournalSchema.pragma(connection, "user_version")).isEqualTo(99);
+        }
+    }
+
+    @Test
+    void aFileThatIsNotADatabaseIsRefusedAndLeftUntouched() throws Exception {
+        Path file = dir.resolve("notes.txt");
+        Files.write(file, "just some text, long enough to be taken for a database header".getBytes(
+                StandardCharsets.UTF_8));
+        byte[] before = Files.readAllBytes(file);
+
+        assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0)).isInstanceOf(SQLException.class);
+
+        assertThat(Arrays.equals(Files.readAllBytes(file), before)).as("the file is unchanged").isTrue();
+    }
+
+    // ---- writing ------------------------------------------------------------------------------
+
+    @Test
+    void queuedEventsAreWrittenAndCloseDrainsEverything() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        for (int i = 0; i < 100; i++) {
+            enqueue("before.start." + i, i);
+        }
+        writer.start(THREADS);
+        for (int i = 0; i < 900; i++) {
+            enqueue("after.start." + i, 100 + i);
+        }
+
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        assertThat(queue.size()).isZero();
+        assertThat(writer.inserted()).isEqualTo(1000);
+        assertThat(writer.rows()).isEqualTo(1000);
+        assertThat(writer.deleted()).isZero();
+        assertThat(writer.healthy()).isTrue();
+        assertThat(warnings).isEmpty();
+        assertThat(Scraped.value(metrics, "kube9_journal_batch_duration_seconds")).isPositive();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT count(*), min(recorded_at), max(recorded_at) FROM events"))
+                    .containsExactly(List.of(1000L, 1_700_000_000_000L, 1_700_000_000_999L));
+            assertThat(query(connection, "SELECT event_type FROM events ORDER BY id LIMIT 2"))
+                    .containsExactly(List.of("before.start.0"), List.of("before.start.1"));
+        }
+    }
+
+    @Test
+    void everyEventQueuedBeforeCloseIsWrittenEvenWhenCloseFollowsAtOnce() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Path file = dir.resolve("journal-" + round + ".db");
+            EventQueue roundQueue = new EventQueue(16);
+            JournalWriter writer = JournalWriter.open(file.toString(), roundQueue, metrics, warnings::add, KEEP_ALL,
+                    false, 0, 100);
+            writer.start(THREADS);
+            long position = roundQueue.claim();
+            fill(roundQueue.slot(position), "last.words", 1);
+            roundQueue.publish(position);
+
+            assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+            assertThat(writer.inserted()).as("round %d", round).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void columnsHoldWhatWasCaptured() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        UUID id = UUID.fromString("9b2c3f7e-1d4a-4f51-8a2b-0c6d5e4f3a21");
+        put(event -> {
+            fill(event, "order.created", 1);
+            event.site = "store";
+            event.source = "com.acme.OrderEventStore#append";
+            event.severity = "warning";
+            event.eventId = id;
+            event.aggregateId = 42L;
+            event.occurredAt = 1_699_999_999_000L;
+            event.payloadBytes = 3;
+            event.payload = new byte[] {1, 2, 3};
+            event.thread = "http-nio-8080-exec-1";
+        });
+        put(event -> {
+            fill(event, "x".repeat(600), 2);
+            event.eventId = new Object() {
+                @Override
+                public String toString() {
+                    throw new IllegalStateException("broken toString");
+                }
+            };
+            event.occurredAt = CapturedEvent.NO_TIME;
+            event.payloadBytes = -1;
+        });
+        writer.start(THREADS);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        try (Connection connection = connect(file)) {
+            List<List<Object>> rows = query(connection, "SELECT site, source, event_type, severity, event_id,"
+                    + " aggregate_id, occurred_at, recorded_at, payload_bytes, payload, thread FROM events ORDER BY id");
+            assertThat(rows).hasSize(2);
+            assertThat(rows.get(0)).containsExactly("store", "com.acme.OrderEventStore#append", "order.created",
+                    "warning", id.toString(), "42", 1_699_999_999_000L, 1_700_000_000_001L, 3L, null,
+                    "http-nio-8080-exec-1");
+            assertThat(rows.get(1)).containsExactly("recorder", "com.acme.AuditEventRecorder#record", "x".repeat(512),
+                    "info", null, null, null, 1_700_000_000_002L, null, null, "main");
+        }
+    }
+
+    @Test
+    void payloadsAreStoredOnlyWhenEnabledAndCappedToTheLimit() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, true, 4);
+        byte[] bytes = {10, 20, 30, 40, 50, 60};
+        ByteBuffer buffer = ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7});
+        buffer.position(2);
+        Object[] payloads = {bytes, new byte[] {7, 8}, "héllo", "ab", buffer, 12345, null};
+        for (int i = 0; i < payloads.length; i++) {
+            Object payload = payloads[i];
+            int index = i;
+            put(event -> {
+                fill(event, "payload." + index, index);
+                event.payload = payload;
+            });
+        }
+        writer.start(THREADS);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        try (Connection connection = connect(file)) {
+            List<List<Object>> rows = query(connection, "SELECT payload FROM events ORDER BY id");
+            assertThat(rows).extracting(row -> row.get(0)).containsExactly(
+                    new byte[] {10, 20, 30, 40},
+                    new byte[] {7, 8},
+                    Arrays.copyOf("héllo".getBytes(StandardCharsets.UTF_8), 4),
+                    "ab".getBytes(StandardCharsets.UTF_8),
+                    new byte[] {3, 4, 5, 6},
+                    null,
+                    null);
+        }
+        assertThat(bytes).as("the application's array is not changed").containsExactly(10, 20, 30, 40, 50, 60);
+        assertThat(buffer.position()).as("the application's buffer is not consumed").isEqualTo(2);
+    }
+
+    @Test
+    void payloadsAreNotStoredWhenCaptureIsOff() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 4096);
+        put(event -> {
+            fill(event, "with.payload", 1);
+            event.payload = new byte[] {1, 2, 3};
+            event.payloadBytes = 3;
+        });
+        writer.start(THREADS);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT payload, payload_bytes FROM events"))
+                    .containsExactly(Arrays.asList(null, 3L));
+        }
+    }
+
+    @Test
+    void reopeningAJournalKeepsItsRowsAndCountsThem() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter first = open(file, KEEP_ALL, false, 0);
+        for (int i = 0; i < 7; i++) {
+            enqueue("first." + i, i);
+        }
+        first.start(THREADS);
+        assertThat(first.close(CLOSE_TIMEOUT)).isTrue();
+
+        JournalWriter second = open(file, KEEP_ALL, false, 0);
+        enqueue("second", 7);
+        second.start(THREADS);
+        assertThat(second.close(CLOSE_TIMEOUT)).isTrue();
+
+        assertThat(second.rows()).isEqualTo(8);
+        assertThat(second.inserted()).isEqualTo(1);
+        assertThat(second.sizeOnDisk()).isPositive();
+    }
+
+    @Test
+    void closeWithoutStartClosesTheFile() throws Exception {
+        JournalWriter writer = JournalWriter.open(dir.resolve("journal.db").toString(), queue, metrics, warnings::add,
+                KEEP_ALL, false, 0, 10);
+
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+    }
+
+    // ---- retention ----------------------------------------------------------------------------
+
+    @Test
+    void retentionByRowsDeletesTheOldestAndCountsTheDeletes() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, new JournalWriter.Retention(Duration.ZERO, 5), false, 0);
+        writer.start(THREADS);
+        for (int i = 0; i < 20; i++) {
+            enqueue("event." + i, i);
+        }
+
+        await(() -> writer.deleted() == 15 && writer.rows() == 5, "15 rows pruned");
+        assertThat(writer.inserted()).isEqualTo(20);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT event_type FROM events ORDER BY id")).containsExactly(
+                    List.of("event.15"), List.of("event.16"), List.of("event.17"), List.of("event.18"),
+                    List.of("event.19"));
+        }
+        assertThat(writer.inserted() - writer.deleted()).as("rows = inserts - deletes").isEqualTo(5);
+    }
+
+    @Test
+    void retentionByAgeDeletesRowsRecordedTooLongAgo() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, new JournalWriter.Retention(Duration.ofHours(1), 0), false, 0);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 10; i++) {
+            int index = i;
+            put(event -> {
+                fill(event, "old." + index, 0);
+                event.recordedAt = now - Duration.ofHours(2).toMillis() + index;
+            });
+        }
+        for (int i = 0; i < 3; i++) {
+            int index = i;
+            put(event -> {
+                fill(event, "new." + index, 0);
+                event.recordedAt = now + index;
+            });
+        }
+        writer.start(THREADS);
+
+        await(() -> writer.deleted() == 10, "10 old rows pruned");
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT event_type FROM events ORDER BY id"))
+                    .containsExactly(List.of("new.0"), List.of("new.1"), List.of("new.2"));
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private JournalWriter open(Path file, JournalWriter.Retention retention, boolean storePayload, int payloadLimit)
+            throws SQLException, IOException {
+        JournalWriter writer = JournalWriter.open(file.toString(), queue, metrics, warnings::add, retention,
+                storePayload, payloadLimit, 100);
+        opened.add(writer);
+        return writer;
+    }
+
+    private interface Filler {
+        void fill(CapturedEvent event);
+    }
+
+    private void put(Filler filler) {
+        long position = queue.claim();
+        assertThat(position).as("queue has room").isNotNegative();
+        filler.fill(queue.slot(position));
+        queue.publish(position);
+    }
+
+    private void enqueue(String eventType, int n) {
+        put(event -> fill(event, eventType, n));
+    }
+
+    private static void fill(CapturedEvent event, String eventType, int n) {
+        event.site = "recorder";
+        event.source = "com.acme.AuditEventRecorder#record";
+        event.eventType = eventType;
+        event.severity = "info";
+        event.eventId = null;
+        event.aggregateId = null;
+        event.occurredAt = CapturedEvent.NO_TIME;
+        event.recordedAt = 1_700_000_000_000L + n;
+        event.payloadBytes = -1;
+        event.payload = null;
+        event.thread = "main";
+    }
+
+    /** Polls {@code condition} for up to ten seconds. */
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 10 s for: " + what).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    private static Connection connect(Path file) throws SQLException {
+        return Sqlite.openReadOnly(file.toString());
+    }
+
+    private static List<List<Object>> query(Connection connection, String sql) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    Object value = result.getObject(i);
+                    row.add(value instanceof Integer ? Long.valueOf((Integer) value) : value);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}

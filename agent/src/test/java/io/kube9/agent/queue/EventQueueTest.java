@@ -1,0 +1,336 @@
+package io.kube9.agent.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EventQueueTest {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "-5, 2", "0, 2", "1, 2", "2, 2", "3, 4", "4, 4", "5, 8", "1000, 1024", "1024, 1024", "1025, 2048",
+        "65536, 65536", "100000, 131072"
+    })
+    void capacityIsRoundedUpToAPowerOfTwo(int requested, int expected) {
+        assertThat(new EventQueue(requested).capacity()).isEqualTo(expected);
+    }
+
+    @Test
+    void aNewQueueIsEmpty() {
+        EventQueue queue = new EventQueue(8);
+
+        assertThat(queue.size()).isZero();
+        assertThat(queue.dropped()).isZero();
+        assertThat(queue.drainTo(rows(8), 8)).isZero();
+    }
+
+    @Test
+    void eventsComeOutInTheOrderTheyWentIn() {
+        EventQueue queue = new EventQueue(8);
+        for (int i = 0; i < 5; i++) {
+            offer(queue, i);
+        }
+
+        assertThat(queue.size()).isEqualTo(5);
+        assertThat(drainAll(queue)).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(queue.size()).isZero();
+        assertThat(queue.dropped()).isZero();
+    }
+
+    @Test
+    void theQueueWrapsAroundManyTimesWithoutLosingOrder() {
+        EventQueue queue = new EventQueue(4);
+        List<Long> drained = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            offer(queue, i);
+            if (i % 3 == 2) {
+                drained.addAll(drainAll(queue));
+            }
+        }
+        drained.addAll(drainAll(queue));
+
+        assertThat(drained).hasSize(1000).isSorted();
+        assertThat(queue.dropped()).isZero();
+    }
+
+    @Test
+    void whenFullTheOldestEventsAreDroppedAndCounted() {
+        EventQueue queue = new EventQueue(4);
+        for (int i = 0; i < 7; i++) {
+            assertThat(offer(queue, i)).as("offer %d is accepted", i).isTrue();
+        }
+
+        assertThat(queue.dropped()).isEqualTo(3);
+        assertThat(queue.size()).isEqualTo(4);
+        assertThat(drainAll(queue)).containsExactly(3L, 4L, 5L, 6L);
+    }
+
+    @Test
+    void aDroppedSlotLetsGoOfTheApplicationsObjects() {
+        EventQueue queue = new EventQueue(2);
+        long first = queue.claim();
+        CapturedEvent slot = queue.slot(first);
+        slot.eventId = "first";
+        slot.payload = new byte[10];
+        slot.aggregateId = "order-1";
+        queue.publish(first);
+        offer(queue, 2);
+        offer(queue, 3); // drops "first"
+
+        assertThat(slot.eventId).isNotEqualTo("first");
+        assertThat(slot.payload).isNull();
+        assertThat(slot.aggregateId).isNull();
+    }
+
+    @Test
+    void drainToMovesAtMostMaxEventsAndLeavesTheRest() {
+        EventQueue queue = new EventQueue(16);
+        for (int i = 0; i < 10; i++) {
+            offer(queue, i);
+        }
+        CapturedEvent[] rows = rows(16);
+
+        assertThat(queue.drainTo(rows, 3)).isEqualTo(3);
+        assertThat(ids(rows, 3)).containsExactly(0L, 1L, 2L);
+        assertThat(rows[3].eventId).isNull();
+        assertThat(queue.size()).isEqualTo(7);
+
+        assertThat(queue.drainTo(rows, 0)).isZero();
+        assertThat(queue.drainTo(rows, 16)).isEqualTo(7);
+        assertThat(ids(rows, 7)).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    }
+
+    @Test
+    void drainedRowsAreCopiesAndTheSlotIsCleared() {
+        EventQueue queue = new EventQueue(4);
+        long position = queue.claim();
+        CapturedEvent slot = queue.slot(position);
+        slot.site = "store";
+        slot.source = "com.acme.OrderEventStore#append";
+        slot.eventType = "order.created";
+        slot.severity = "info";
+        slot.eventId = 7L;
+        slot.aggregateId = "order-7";
+        slot.occurredAt = 1_700_000_000_000L;
+        slot.recordedAt = 1_700_000_000_500L;
+        slot.payloadBytes = 3;
+        slot.payload = new byte[] {1, 2, 3};
+        slot.thread = "main";
+        queue.publish(position);
+        CapturedEvent[] rows = rows(1);
+
+        assertThat(queue.drainTo(rows, 1)).isEqualTo(1);
+
+        CapturedEvent row = rows[0];
+        assertThat(row).isNotSameAs(slot);
+        assertThat(row.site).isEqualTo("store");
+        assertThat(row.source).isEqualTo("com.acme.OrderEventStore#append");
+        assertThat(row.eventType).isEqualTo("order.created");
+        assertThat(row.severity).isEqualTo("info");
+        assertThat(row.eventId).isEqualTo(7L);
+        assertThat(row.aggregateId).isEqualTo("order-7");
+        assertThat(row.occurredAt).isEqualTo(1_700_000_000_000L);
+        assertThat(row.recordedAt).isEqualTo(1_700_000_000_500L);
+        assertThat(row.payloadBytes).isEqualTo(3);
+        assertThat((byte[]) row.payload).containsExactly(1, 2, 3);
+        assertThat(row.thread).isEqualTo("main");
+        assertThat(slot.eventId).isNull();
+        assertThat(slot.payload).isNull();
+        assertThat(slot.aggregateId).isNull();
+    }
+
+    @Test
+    void aClaimedButUnpublishedEventIsNotDrainedAndHoldsBackTheOnesAfterIt() {
+        EventQueue queue = new EventQueue(8);
+        long slow = queue.claim();
+        offer(queue, 1);
+
+        assertThat(queue.drainTo(rows(8), 8)).isZero();
+
+        queue.slot(slow).eventId = 0L;
+        queue.slot(slow).eventType = "type-0";
+        queue.publish(slow);
+        assertThat(drainAll(queue)).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void whenTheOldestSlotIsStillBeingFilledAProducerDropsItsOwnEventInsteadOfWaiting() {
+        EventQueue queue = new EventQueue(2);
+        long slow = queue.claim(); // claimed, not yet published
+        offer(queue, 1);
+
+        assertThat(queue.claim()).isEqualTo(-1);
+        assertThat(queue.dropped()).isEqualTo(1);
+
+        queue.slot(slow).eventId = 0L;
+        queue.slot(slow).eventType = "type-0";
+        queue.publish(slow);
+        assertThat(drainAll(queue)).containsExactly(0L, 1L);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void concurrentProducersAndAConsumerAccountForEveryEventExactlyOnce() throws Exception {
+        int producers = 8;
+        int perProducer = 50_000;
+        Result result = race(new EventQueue(256), producers, perProducer, true);
+
+        long offered = (long) producers * perProducer;
+        assertThat(result.duplicates).as("events drained twice").isZero();
+        assertThat(result.drained + result.dropped).as("drained + dropped").isEqualTo(offered);
+        assertThat(result.dropped).as("the consumer started only once the queue overflowed").isPositive();
+        assertThat(result.orderViolations).as("events of one producer drained out of order").isZero();
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aQueueLargeEnoughForEverythingDropsNothingUnderContention() throws Exception {
+        int producers = 8;
+        int perProducer = 20_000;
+        Result result = race(new EventQueue(producers * perProducer), producers, perProducer, false);
+
+        assertThat(result.duplicates).isZero();
+        assertThat(result.dropped).isZero();
+        assertThat(result.drained).isEqualTo((long) producers * perProducer);
+        assertThat(result.orderViolations).isZero();
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private static final class Result {
+        long drained;
+        long dropped;
+        long duplicates;
+        long orderViolations;
+    }
+
+    /**
+     * {@code producers} threads each offer {@code perProducer} events (id = producer * perProducer + n)
+     * while this thread drains; then the rest is drained. With {@code overflowFirst} the draining
+     * starts only once the queue has dropped an event, so that drops happen however fast the consumer.
+     */
+    private static Result race(EventQueue queue, int producers, int perProducer, boolean overflowFirst)
+            throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            long base = (long) p * perProducer;
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int n = 0; n < perProducer; n++) {
+                        offer(queue, base + n);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }, "producer-" + p);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        Thread joiner = new Thread(() -> {
+            for (Thread thread : threads) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            done.set(true);
+        });
+        joiner.setDaemon(true);
+        joiner.start();
+
+        Result result = new Result();
+        BitSet seen = new BitSet(producers * perProducer);
+        long[] lastPerProducer = new long[producers];
+        java.util.Arrays.fill(lastPerProducer, -1);
+        CapturedEvent[] rows = rows(512);
+        start.countDown();
+        while (overflowFirst && queue.dropped() == 0 && !done.get()) {
+            Thread.onSpinWait();
+        }
+        boolean finished = false;
+        while (true) {
+            boolean producersDone = done.get(); // read before draining: nothing can be published after
+            int count = queue.drainTo(rows, rows.length);
+            for (int i = 0; i < count; i++) {
+                long id = (Long) rows[i].eventId;
+                if (seen.get((int) id)) {
+                    result.duplicates++;
+                }
+                seen.set((int) id);
+                int producer = (int) (id / perProducer);
+                if (id <= lastPerProducer[producer]) {
+                    result.orderViolations++;
+                }
+                lastPerProducer[producer] = id;
+                rows[i].clear();
+            }
+            result.drained += count;
+            if (count == 0) {
+                if (finished) {
+                    break;
+                }
+                finished = producersDone;
+                Thread.onSpinWait();
+            }
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(queue.size()).isZero();
+        result.dropped = queue.dropped();
+        return result;
+    }
+
+    /** Offers one event with {@code id} as its eventId; false when the queue dropped it itself. */
+    private static boolean offer(EventQueue queue, long id) {
+        long position = queue.claim();
+        if (position < 0) {
+            return false;
+        }
+        CapturedEvent slot = queue.slot(position);
+        slot.eventId = id;
+        slot.eventType = "type-" + id;
+        queue.publish(position);
+        return true;
+    }
+
+    private static List<Long> drainAll(EventQueue queue) {
+        CapturedEvent[] rows = rows(queue.capacity());
+        int count = queue.drainTo(rows, rows.length);
+        List<Long> ids = ids(rows, count);
+        for (int i = 0; i < count; i++) {
+            assertThat(rows[i].eventType).isEqualTo("type-" + rows[i].eventId);
+        }
+        return ids;
+    }
+
+    private static List<Long> ids(CapturedEvent[] rows, int count) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add((Long) rows[i].eventId);
+        }
+        return ids;
+    }
+
+    private static CapturedEvent[] rows(int count) {
+        CapturedEvent[] rows = new CapturedEvent[count];
+        for (int i = 0; i < count; i++) {
+            rows[i] = new CapturedEvent();
+        }
+        return rows;
+    }
+}
