@@ -129,6 +129,12 @@ final class JvmProcess implements AutoCloseable {
         return awaitExit(timeout);
     }
 
+    /** SIGKILL: no shutdown hook runs, as when the kernel's OOM killer or a node failure strikes. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     /** Closes the process's standard input (the test applications wait on it to finish). */
     void closeStdin() throws IOException {
         OutputStream in = process.getOutputStream();

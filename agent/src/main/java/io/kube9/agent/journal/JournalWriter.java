@@ -42,8 +42,8 @@ public final class JournalWriter {
     private static final int PRUNE_CHUNK = 5000;
 
     private final Path path;
-    private final Connection connection;
-    private final PreparedStatement insert;
+    private Connection connection; // replaced after a write error other than a lock (see reopen)
+    private PreparedStatement insert;
     private final EventQueue queue;
     private final AgentMetrics metrics;
     private final Consumer<String> warn;
@@ -194,6 +194,10 @@ public final class JournalWriter {
             } catch (SQLException e) {
                 rollbackQuietly();
                 clearBatchQuietly();
+                checkpointQuietly();
+                if (!isLockConflict(e)) {
+                    reopenQuietly();
+                }
                 metrics.journalWriteError();
                 if (healthy) {
                     warn.accept("journal write to " + path + " failed, retrying (capture continues): " + e.getMessage());
@@ -355,6 +359,50 @@ public final class JournalWriter {
             connection.rollback();
         } catch (SQLException ignored) {
             // the connection may be gone; the next batch will say so
+        }
+    }
+
+    /**
+     * After a failed write, moves the write-ahead log into the database and truncates it. When
+     * the disk is full this hands back the space the log's older page copies hold (the log only
+     * checkpoints itself at about 4 MB and never shrinks on its own).
+     */
+    private void checkpointQuietly() {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException ignored) {
+            // locked by another process, or still no space: the next retry tries again
+        }
+    }
+
+    /** Another process holds the journal's lock: waiting is all it takes. */
+    private static boolean isLockConflict(SQLException e) {
+        if (e instanceof org.sqlite.SQLiteException) {
+            int primary = ((org.sqlite.SQLiteException) e).getResultCode().code & 0xff;
+            return primary == 5 || primary == 6; // SQLITE_BUSY, SQLITE_LOCKED
+        }
+        return false;
+    }
+
+    /**
+     * A connection that hit a full disk or an I/O error keeps failing after the cause is gone
+     * (seen with SQLITE_FULL on a tmpfs that had room again), so the writer opens a fresh one.
+     */
+    private void reopenQuietly() {
+        try {
+            insert.close();
+            connection.close();
+        } catch (SQLException ignored) {
+            // it is being replaced
+        }
+        try {
+            Connection fresh = Sqlite.openForWriting(path.toString());
+            Sqlite.useWriteAheadLog(fresh);
+            fresh.setAutoCommit(false);
+            insert = fresh.prepareStatement(INSERT);
+            connection = fresh;
+        } catch (SQLException e) {
+            // still failing: the next retry reopens again
         }
     }
 
