@@ -27,7 +27,7 @@ class BadInputsIT {
             assertThat(counts.lines).isEqualTo(reference.lines);
             assertThat(service.stderr())
                     .contains("kube9.nonsense.key: unknown key (from agent argument, value \"1\"); ignored")
-                    .contains("kube9.queue.capacity: expected a whole number from 2 to 16777216, found \"-3\"")
+                    .contains("kube9.queue.capacity: expected a whole number from 2 to 4194304, found \"-3\"")
                     .contains("kube9.journal.batch-size: expected a whole number from 1 to 100000, found \"lots\"")
                     .contains("agent argument \"oops\": expected key=value");
             Scrape scrape = Scrape.of(port);

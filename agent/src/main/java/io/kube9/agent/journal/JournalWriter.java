@@ -64,10 +64,16 @@ public final class JournalWriter {
     public static final class Retention {
         final long maxAgeMillis;
         final long maxRows;
+        final long maxBytes;
 
         public Retention(Duration maxAge, long maxRows) {
+            this(maxAge, maxRows, 0);
+        }
+
+        public Retention(Duration maxAge, long maxRows, long maxBytes) {
             this.maxAgeMillis = maxAge.toMillis();
             this.maxRows = maxRows;
+            this.maxBytes = maxBytes;
         }
     }
 
@@ -191,6 +197,7 @@ public final class JournalWriter {
                 pending = 0;
                 backoffMillis = 100;
                 healthy = true;
+                pruneIfDue(); // under sustained load the queue is never idle
             } catch (SQLException e) {
                 rollbackQuietly();
                 clearBatchQuietly();
@@ -309,10 +316,21 @@ public final class JournalWriter {
                 pruneChunk("DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT "
                         + Math.min(excess, PRUNE_CHUNK) + ")");
             }
+            if (retention.maxBytes > 0 && bytesInUse() > retention.maxBytes) {
+                // Deleted rows free pages that later inserts reuse: the file stops growing here.
+                pruneChunk("DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT "
+                        + Math.max(1, Math.min(rows.get() / 20, PRUNE_CHUNK)) + ")");
+            }
         } catch (SQLException e) {
             rollbackQuietly();
             metrics.journalWriteError();
         }
+    }
+
+    /** Pages holding data (not free), in bytes. */
+    private long bytesInUse() throws SQLException {
+        return (JournalSchema.pragma(connection, "page_count") - JournalSchema.pragma(connection, "freelist_count"))
+                * (long) JournalSchema.pragma(connection, "page_size");
     }
 
     private void pruneChunk(String sql) throws SQLException {

@@ -88,7 +88,7 @@ public final class AgentRuntime {
         try {
             journal = JournalWriter.open(path, queue, metrics, AgentLog::warn,
                     new JournalWriter.Retention(config.get(Keys.JOURNAL_RETENTION_AGE),
-                            config.get(Keys.JOURNAL_RETENTION_ROWS)),
+                            config.get(Keys.JOURNAL_RETENTION_ROWS), config.get(Keys.JOURNAL_RETENTION_BYTES)),
                     config.get(Keys.JOURNAL_PAYLOAD), config.get(Keys.JOURNAL_PAYLOAD_MAX),
                     config.get(Keys.JOURNAL_BATCH));
             journal.start(new DaemonThreads("kube9-journal"));

@@ -47,7 +47,7 @@ class ConfigLoaderTest {
         "kube9.exporter.port, ' 9470 ', 9470",
         "kube9.exporter.port, 1_024, 1024",
         "kube9.queue.capacity, 2, 2",
-        "kube9.queue.capacity, 16777216, 16777216",
+        "kube9.queue.capacity, 4194304, 4194304",
         "kube9.metrics.label-limit, 1, 1",
         "kube9.journal.payload-max-bytes, 0, 0",
     })
@@ -127,8 +127,8 @@ class ConfigLoaderTest {
         "kube9.exporter.port, abc, a whole number from 0 to 65535",
         "kube9.exporter.port, 1.5, a whole number from 0 to 65535",
         "kube9.exporter.port, 99999999999999999999, a whole number from 0 to 65535",
-        "kube9.queue.capacity, 1, a whole number from 2 to 16777216",
-        "kube9.queue.capacity, 16777217, a whole number from 2 to 16777216",
+        "kube9.queue.capacity, 1, a whole number from 2 to 4194304",
+        "kube9.queue.capacity, 4194305, a whole number from 2 to 4194304",
         "kube9.journal.retention.rows, -1, a whole number >= 0",
         "kube9.journal.retention.age, 5x, a duration",
         "kube9.journal.retention.age, 1.5h, a duration",
@@ -167,7 +167,7 @@ class ConfigLoaderTest {
     void badValueMessageReadsLikeTheStyleGuideExample() {
         AgentConfig config = load("queue.capacity=-3", new Properties(), Map.of());
 
-        assertThat(config.problems()).containsExactly("kube9.queue.capacity: expected a whole number from 2 to 16777216,"
+        assertThat(config.problems()).containsExactly("kube9.queue.capacity: expected a whole number from 2 to 4194304,"
                 + " found \"-3\" (from agent argument; using the default \"65536\")");
         assertThat(config.get(Keys.QUEUE_CAPACITY)).isEqualTo(65_536);
     }
