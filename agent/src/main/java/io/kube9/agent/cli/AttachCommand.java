@@ -1,0 +1,80 @@
+package io.kube9.agent.cli;
+
+import io.kube9.agent.Kube9Agent;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "attach", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
+        sortOptions = false,
+        description = {"Load the agent into a running JVM, as -javaagent would have at start-up.",
+                "The agent reports on that JVM's stderr (e.g. the port chosen for exporter.port=0, or that it"
+                        + " was already running there, in which case this attach changes nothing)."},
+        footer = {"", "Examples:",
+                "  attach 4242",
+                "  attach 4242 exporter.port=19555 journal.path=/var/lib/kube9/events.db"})
+final class AttachCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PID", description = "Process id of the JVM (see the jvms command).")
+    long pid;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS",
+            description = "Agent arguments, key=value (the kube9. prefix is optional); several are joined with"
+                    + " commas, as after -javaagent:kube9-agent.jar=.")
+    List<String> agentArguments = new ArrayList<>();
+
+    @Option(names = "--jar", paramLabel = "PATH",
+            description = "Agent jar to load (default: the jar this command runs from).")
+    Path jar;
+
+    @Option(names = "--force",
+            description = "Attach even when the process is not listed by the jvms command (e.g. a JVM in"
+                    + " another container). Careful: attaching signals the process with SIGQUIT, which stops a"
+                    + " process that is not a JVM.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        if (pid == ProcessHandle.current().pid()) {
+            throw new CliException(pid + " is this command's own JVM; give the pid of the JVM to instrument");
+        }
+        if (ProcessHandle.of(pid).isEmpty()) {
+            throw new CliException("no process with pid " + pid);
+        }
+        // HotSpot starts its attach listener on SIGQUIT; a process that is not a JVM would be
+        // killed by that signal, so only listed JVMs are attached to unless asked otherwise.
+        Optional<LocalJvm> target = LocalJvms.find(pid);
+        if (target.isEmpty() && !force) {
+            throw new CliException("process " + pid + " is not a JVM this user can attach to (it is not listed by"
+                    + " jvms); --force attaches anyway");
+        }
+        Path agentJar = jar != null ? checkedJar(jar) : AgentJar.locate();
+        String options = agentArguments.isEmpty() ? null : String.join(",", agentArguments);
+        LocalJvms.loadAgent(pid, agentJar, options);
+        PrintWriter out = spec.commandLine().getOut();
+        String name = target.map(jvm -> jvm.main.isEmpty() ? "" : " (" + jvm.main + ")").orElse("");
+        out.println("loaded " + agentJar + " into JVM " + pid + name
+                + (options == null ? "" : " with " + options) + "; the agent reports on that JVM's stderr");
+        out.flush();
+        return 0;
+    }
+
+    private static Path checkedJar(Path given) {
+        Path absolute = given.toAbsolutePath();
+        if (!AgentJar.isAgentJar(absolute)) {
+            throw new CliException(absolute + " is not a kube9 agent jar (no Agent-Class "
+                    + Kube9Agent.class.getName() + " in its manifest)");
+        }
+        return absolute;
+    }
+}

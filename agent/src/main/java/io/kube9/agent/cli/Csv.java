@@ -1,0 +1,35 @@
+package io.kube9.agent.cli;
+
+import java.util.List;
+
+/** RFC 4180 fields: quoted when they hold a comma, a quote or a line break; quotes doubled; null is empty. */
+final class Csv {
+    private Csv() {}
+
+    static String line(List<String> fields) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            appendField(out, fields.get(i));
+        }
+        return out.toString();
+    }
+
+    private static void appendField(StringBuilder out, String field) {
+        if (field == null) {
+            return;
+        }
+        // Edge spaces too: many readers trim unquoted fields.
+        boolean edgeSpace = !field.isEmpty() && (Character.isWhitespace(field.charAt(0))
+                || Character.isWhitespace(field.charAt(field.length() - 1)));
+        boolean quote = edgeSpace || field.indexOf(',') >= 0 || field.indexOf('"') >= 0 || field.indexOf('\n') >= 0
+                || field.indexOf('\r') >= 0;
+        if (!quote) {
+            out.append(field);
+            return;
+        }
+        out.append('"').append(field.replace("\"", "\"\"")).append('"');
+    }
+}

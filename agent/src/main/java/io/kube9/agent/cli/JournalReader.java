@@ -1,0 +1,213 @@
+package io.kube9.agent.cli;
+
+import io.kube9.agent.journal.JournalSchema;
+import io.kube9.agent.journal.Sqlite;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Read-only queries on a journal, safe while an agent is writing it: the connection is opened
+ * read-only (it never creates or changes the file), and each query is its own read transaction
+ * in WAL mode, so it sees every batch committed before it started and never blocks the writer.
+ * Every failure becomes a {@link CliException} that names the file.
+ */
+final class JournalReader implements AutoCloseable {
+    private static final Set<String> GROUPABLE = Set.of("event_type", "severity", "site");
+    /** The file format's fixed header: https://www.sqlite.org/fileformat.html#the_database_header */
+    private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    private static final int APPLICATION_ID_OFFSET = 68;
+    private static final int SQLITE_HEADER_BYTES = 100;
+
+    private final Path path;
+    private final Connection connection;
+
+    private JournalReader(Path path, Connection connection) {
+        this.path = path;
+        this.connection = connection;
+    }
+
+    static JournalReader open(Path path) {
+        // Checked first because SQLite would create a missing file, and a read-only open of a
+        // directory fails with a message that does not say so.
+        if (Files.isDirectory(path)) {
+            throw new CliException(path + " is a directory, not a journal file");
+        }
+        if (!Files.exists(path)) {
+            throw new CliException("no journal at " + path + " (give its path with --db or KUBE9_JOURNAL_PATH)");
+        }
+        if (!Files.isReadable(path)) {
+            throw new CliException("cannot read " + path + ": permission denied");
+        }
+        refuseForeignDatabase(path);
+        Connection connection = null;
+        try {
+            connection = Sqlite.openReadOnly(path.toString());
+            JournalSchema.checkReadable(connection, path.toString());
+            return new JournalReader(path, connection);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw failure(path, e);
+        }
+    }
+
+    /**
+     * Refuses, from the file header alone, what is plainly not a journal. Opening a WAL-mode
+     * database, even read-only, makes SQLite create its -wal and -shm files next to it, and
+     * another application's files are not ours to add to. Only a header whose word is final
+     * counts: with a -wal file present, the real header may still be in the log.
+     */
+    private static void refuseForeignDatabase(Path path) {
+        byte[] header = new byte[SQLITE_HEADER_BYTES];
+        int read;
+        try (InputStream in = Files.newInputStream(path)) {
+            read = in.readNBytes(header, 0, header.length);
+        } catch (IOException e) {
+            throw new CliException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+        if (read < header.length) {
+            return; // new or empty: SQLite itself decides
+        }
+        if (!Arrays.equals(Arrays.copyOf(header, SQLITE_MAGIC.length), SQLITE_MAGIC)) {
+            throw new CliException(path + " is not a kube9 journal (not an SQLite database)");
+        }
+        int applicationId = ByteBuffer.wrap(header, APPLICATION_ID_OFFSET, 4).getInt();
+        boolean walPending = Files.exists(Paths.get(path + "-wal"));
+        if (applicationId != JournalSchema.APPLICATION_ID && !walPending) {
+            throw new CliException(path + " is not a kube9 journal");
+        }
+    }
+
+    /** Rows matching {@code filter}, whatever the page. */
+    long count(EventFilter filter) {
+        SqlWhere where = filter.where();
+        return query("SELECT count(*) FROM events" + where.sql(), where, List.of(),
+                result -> result.getLong(1)).get(0);
+    }
+
+    /** Newest first. */
+    List<JournalRow> page(EventFilter filter, int limit, long offset) {
+        SqlWhere where = filter.where();
+        return query("SELECT " + JournalRow.COLUMNS + " FROM events" + where.sql()
+                + " ORDER BY recorded_at DESC, id DESC LIMIT ? OFFSET ?", where, List.of(limit, offset),
+                JournalRow::read);
+    }
+
+    Optional<JournalRow> byId(long id) {
+        SqlWhere where = new SqlWhere().and("id = ?", id);
+        List<JournalRow> rows = query("SELECT " + JournalRow.COLUMNS + " FROM events" + where.sql(), where, List.of(),
+                JournalRow::read);
+        return rows.stream().findFirst();
+    }
+
+    /** The newest id, or 0 for an empty journal; ids only grow (AUTOINCREMENT), even across pruning. */
+    long maxId() {
+        SqlWhere none = new SqlWhere();
+        return query("SELECT coalesce(max(id), 0) FROM events", none, List.of(), result -> result.getLong(1)).get(0);
+    }
+
+    /** The last {@code count} matching rows with an id up to {@code upToId}, oldest first. */
+    List<JournalRow> latest(EventFilter filter, int count, long upToId) {
+        SqlWhere where = filter.where().and("id <= ?", upToId);
+        List<JournalRow> rows = new ArrayList<>(query("SELECT " + JournalRow.COLUMNS + " FROM events" + where.sql()
+                + " ORDER BY id DESC LIMIT ?", where, List.of(count), JournalRow::read));
+        Collections.reverse(rows);
+        return rows;
+    }
+
+    /** Matching rows with {@code afterId < id <= upToId}, oldest first, at most {@code max}. */
+    List<JournalRow> between(EventFilter filter, long afterId, long upToId, int max) {
+        SqlWhere where = filter.where().and("id > ?", afterId).and("id <= ?", upToId);
+        return query("SELECT " + JournalRow.COLUMNS + " FROM events" + where.sql() + " ORDER BY id LIMIT ?", where,
+                List.of(max), JournalRow::read);
+    }
+
+    /** Matching rows per value of {@code column}, most frequent first. */
+    Map<String, Long> countBy(String column, EventFilter filter) {
+        if (!GROUPABLE.contains(column)) {
+            throw new IllegalArgumentException("cannot group by " + column);
+        }
+        SqlWhere where = filter.where();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        query("SELECT " + column + ", count(*) AS n FROM events" + where.sql() + " GROUP BY " + column
+                + " ORDER BY n DESC, " + column, where, List.of(), result -> {
+                    counts.put(result.getString(1), result.getLong(2));
+                    return null;
+                });
+        return counts;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(connection);
+    }
+
+    private interface RowMapper<T> {
+        T map(ResultSet result) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, SqlWhere where, List<Object> trailing, RowMapper<T> mapper) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int index = where.bind(statement);
+            for (Object value : trailing) {
+                statement.setObject(index++, value);
+            }
+            List<T> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(mapper.map(result));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw failure(path, e);
+        }
+    }
+
+    private static CliException failure(Path path, SQLException e) {
+        if (e instanceof SQLiteException) {
+            SQLiteErrorCode code = ((SQLiteException) e).getResultCode();
+            if (code == SQLiteErrorCode.SQLITE_NOTADB) {
+                return new CliException(path + " is not a kube9 journal (not an SQLite database)", e);
+            }
+            if (code == SQLiteErrorCode.SQLITE_BUSY) {
+                return new CliException(path + " stayed locked by another process; try again", e);
+            }
+            return new CliException("cannot read journal " + path + ": " + e.getMessage(), e);
+        }
+        // JournalSchema's own messages already name the file: "x.db is not a kube9 journal".
+        return new CliException(e.getMessage(), e);
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // read-only: nothing can be lost
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.kube9.agent.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = Cli.NAME, mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
+        description = {"The kube9 agent's command line: query the events journal, list local JVMs and attach the"
+                + " agent to a running one.",
+                "As an agent: java -javaagent:kube9-agent.jar[=key=value,...] -jar service.jar"},
+        subcommands = {QueryCommand.class, JvmsCommand.class, AttachCommand.class, HelpCommand.class},
+        footer = {"", "Exit status: 0 success, 1 failure, 2 bad command line."})
+final class Kube9Command implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    /** Without a command: the overview, which is what someone typing just the jar wants. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+}

@@ -1,0 +1,88 @@
+package io.kube9.agent.cli;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import com.sun.tools.attach.VirtualMachineDescriptor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The attach API (module {@code jdk.attach}), which a JDK has and a trimmed runtime may lack;
+ * this class is the only one that touches it, so that its absence is one clear message.
+ */
+final class LocalJvms {
+    private LocalJvms() {}
+
+    /** Every JVM the attach API lists, except the one running this command, by pid. */
+    static List<LocalJvm> list() {
+        long self = ProcessHandle.current().pid();
+        List<LocalJvm> jvms = new ArrayList<>();
+        try {
+            for (VirtualMachineDescriptor descriptor : VirtualMachine.list()) {
+                Long pid = parsePid(descriptor.id());
+                if (pid != null && pid != self) {
+                    jvms.add(new LocalJvm(pid, descriptor.displayName()));
+                }
+            }
+        } catch (LinkageError e) {
+            throw noAttachApi(e);
+        }
+        jvms.sort(Comparator.comparingLong(jvm -> jvm.pid));
+        return jvms;
+    }
+
+    static Optional<LocalJvm> find(long pid) {
+        return list().stream().filter(jvm -> jvm.pid == pid).findFirst();
+    }
+
+    /** Attaches, loads {@code agentJar} with {@code options} (may be null) and detaches. */
+    static void loadAgent(long pid, Path agentJar, String options) {
+        VirtualMachine vm;
+        try {
+            vm = VirtualMachine.attach(Long.toString(pid));
+        } catch (AttachNotSupportedException | IOException e) {
+            throw new CliException("cannot attach to JVM " + pid + ": " + describe(e), e);
+        } catch (LinkageError e) {
+            throw noAttachApi(e);
+        }
+        try {
+            vm.loadAgent(agentJar.toString(), options);
+        } catch (AgentLoadException e) {
+            throw new CliException("JVM " + pid + " could not load " + agentJar + ": " + describe(e), e);
+        } catch (AgentInitializationException e) {
+            throw new CliException("the agent failed to start in JVM " + pid + " (its agentmain returned "
+                    + e.returnValue() + "); see that JVM's stderr", e);
+        } catch (IOException e) {
+            throw new CliException("loading the agent into JVM " + pid + " failed: " + describe(e), e);
+        } finally {
+            try {
+                vm.detach();
+            } catch (IOException e) {
+                // the agent is loaded or not; a failed detach changes neither
+            }
+        }
+    }
+
+    private static Long parsePid(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static CliException noAttachApi(LinkageError e) {
+        return new CliException("this Java runtime has no attach API (module jdk.attach); run the command with a"
+                + " full JDK", e);
+    }
+}

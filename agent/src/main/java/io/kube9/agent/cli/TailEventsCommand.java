@@ -1,0 +1,116 @@
+package io.kube9.agent.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "tail", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
+        sortOptions = false,
+        description = {"Print the last events, oldest first; with --follow, keep printing new ones as the agent"
+                + " writes them, until interrupted (Ctrl-C).",
+                "Columns: recorded_at, id, site, event_type, severity, aggregate_id, payload size, source."})
+final class TailEventsCommand implements Callable<Integer> {
+    /** Rows fetched per query while following, so that a burst is printed in bounded steps. */
+    static final int FOLLOW_BATCH = 1000;
+    /** Recent rows measured for the column widths, so that the first lines already align with later ones. */
+    static final int LAYOUT_SAMPLE = 100;
+
+    /** Lower case: the constants are the command-line spelling. */
+    enum Format { text, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    JournalOptions journal;
+
+    @Mixin
+    EventFilterOptions filters;
+
+    @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "10",
+            description = "How many of the last events to print first (default: ${DEFAULT-VALUE}).")
+    int lines;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new events until interrupted.")
+    boolean follow;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
+            converter = Durations.PositiveConverter.class,
+            description = "How often --follow looks for new events (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "${COMPLETION-CANDIDATES}: aligned text, or one JSON object per line"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    private final TailLayout layout = new TailLayout();
+
+    @Override
+    public Integer call() {
+        if (lines < 0) {
+            throw new ParameterException(spec.commandLine(), "--lines must be 0 or more, found " + lines);
+        }
+        EventFilter filter = filters.toFilter();
+        PrintWriter out = spec.commandLine().getOut();
+        try (JournalReader reader = journal.open()) {
+            // Everything up to this id counts as "already there"; following starts after it, so a
+            // row is printed at most once, even when the writer commits between the two queries.
+            long lastSeenId = reader.maxId();
+            List<JournalRow> recent = reader.latest(filter, Math.max(lines, LAYOUT_SAMPLE), lastSeenId);
+            layout.fit(recent);
+            print(out, recent.subList(Math.max(0, recent.size() - lines), recent.size()));
+            while (follow && !Thread.currentThread().isInterrupted()) {
+                if (!sleep(interval)) {
+                    break;
+                }
+                lastSeenId = printNewRows(out, reader, filter, lastSeenId);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Prints matching rows written since {@code lastSeenId}. The id moves to the newest row in
+     * the journal even when nothing matched, so a narrow filter never rescans the same rows.
+     */
+    private long printNewRows(PrintWriter out, JournalReader reader, EventFilter filter, long lastSeenId) {
+        long newest = reader.maxId();
+        long after = lastSeenId;
+        while (after < newest) {
+            List<JournalRow> rows = reader.between(filter, after, newest, FOLLOW_BATCH);
+            print(out, rows);
+            if (rows.size() < FOLLOW_BATCH) {
+                break;
+            }
+            after = rows.get(rows.size() - 1).id;
+        }
+        return Math.max(newest, lastSeenId);
+    }
+
+    private void print(PrintWriter out, List<JournalRow> rows) {
+        layout.fit(rows);
+        for (JournalRow row : rows) {
+            out.println(format == Format.json ? Json.compact(EventViews.json(row)) : layout.line(row));
+        }
+        out.flush();
+    }
+
+    /** False when interrupted: that is how a caller (or a test) stops following. */
+    private static boolean sleep(Duration interval) {
+        try {
+            Thread.sleep(interval.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

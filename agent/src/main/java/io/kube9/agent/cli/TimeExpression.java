@@ -1,0 +1,102 @@
+package io.kube9.agent.cli;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * A {@code --since}/{@code --until} value: an ISO-8601 time ({@code 2026-11-22T03:12:00Z}; without
+ * an offset it is UTC), a date ({@code 2026-11-22}, midnight UTC), {@code now}, or a duration
+ * before now ({@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}).
+ *
+ * <p>Parsing and resolving are separate so that one command resolves all its times against the
+ * same "now".
+ */
+final class TimeExpression {
+    static final String EXPECTED = "expected an ISO-8601 time such as 2026-11-22T03:12:00Z, a date such as"
+            + " 2026-11-22, or a time before now such as 90s, 15m, 2h or 7d";
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+    private final String text;
+    private final Instant absolute;
+    private final Duration beforeNow;
+
+    private TimeExpression(String text, Instant absolute, Duration beforeNow) {
+        this.text = text;
+        this.absolute = absolute;
+        this.beforeNow = beforeNow;
+    }
+
+    /** @throws IllegalArgumentException naming what was expected and what was found */
+    static TimeExpression parse(String text) {
+        String trimmed = text.trim();
+        if (trimmed.equalsIgnoreCase("now")) {
+            return new TimeExpression(trimmed, null, Duration.ZERO);
+        }
+        Duration duration = Durations.parseOrNull(trimmed);
+        if (duration != null) {
+            return new TimeExpression(trimmed, null, duration);
+        }
+        try {
+            if (DATE.matcher(trimmed).matches()) {
+                Instant midnight = LocalDate.parse(trimmed).atStartOfDay(ZoneOffset.UTC).toInstant();
+                return new TimeExpression(trimmed, midnight, null);
+            }
+            if (trimmed.indexOf('T') > 0) {
+                return new TimeExpression(trimmed, parseDateTime(trimmed), null);
+            }
+        } catch (DateTimeParseException e) {
+            // an impossible date such as 2026-02-30 falls through to the same message
+        }
+        if (trimmed.matches("\\d+")) {
+            throw new IllegalArgumentException(EXPECTED + "; found \"" + text + "\" (a number needs a unit)");
+        }
+        throw new IllegalArgumentException(EXPECTED + "; found \"" + text + "\"");
+    }
+
+    private static Instant parseDateTime(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException noOffset) {
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+        }
+    }
+
+    /** @throws IllegalArgumentException when a duration reaches before the representable past */
+    Instant resolve(Instant now) {
+        if (absolute != null) {
+            return absolute;
+        }
+        try {
+            Instant resolved = now.minus(beforeNow);
+            resolved.toEpochMilli(); // the journal compares epoch millis: the time must fit in one
+            return resolved;
+        } catch (DateTimeException | ArithmeticException e) {
+            throw new IllegalArgumentException("\"" + text + "\" reaches too far into the past");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    static final class Converter implements ITypeConverter<TimeExpression> {
+        @Override
+        public TimeExpression convert(String text) {
+            try {
+                return parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.kube9.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kube9.agent.runtime.Version;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CliTest {
+    @Test
+    void versionIsTheAgentsVersion() {
+        CliRun run = CliRun.run("--version");
+
+        assertThat(run.exitCode).isZero();
+        assertThat(run.out.trim()).isEqualTo("kube9-agent " + Version.current());
+        assertThat(Version.current()).isNotEqualTo("unknown");
+    }
+
+    @Test
+    void withoutACommandTheOverviewIsPrinted() {
+        CliRun run = CliRun.run();
+
+        assertThat(run.exitCode).isZero();
+        assertThat(run.out).startsWith("Usage: java -jar kube9-agent.jar [-hV] [COMMAND]")
+                .contains("query", "jvms", "attach");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"query events list", "query events get", "query events stats", "query events tail",
+        "jvms", "attach", "query", "query events"})
+    void everyCommandHasHelp(String command) {
+        CliRun run = CliRun.run((command + " --help").split(" "));
+
+        assertThat(run.exitCode).isZero();
+        assertThat(run.out).startsWith("Usage: java -jar kube9-agent.jar " + command);
+        assertThat(run.err).isEmpty();
+    }
+
+    @Test
+    void helpCommandWorksToo() {
+        CliRun run = CliRun.run("help", "query");
+
+        assertThat(run.exitCode).isZero();
+        assertThat(run.out).startsWith("Usage: java -jar kube9-agent.jar query");
+    }
+
+    @Test
+    void anUnknownOptionIsOneLineAndExitTwo() {
+        CliRun run = CliRun.run("query", "events", "list", "--bogus");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.out).isEmpty();
+        assertThat(run.err).isEqualTo("kube9: Unknown option: '--bogus' (see 'java -jar kube9-agent.jar query events"
+                + " list --help')" + System.lineSeparator());
+    }
+
+    @Test
+    void aMistypedOptionGetsASuggestion() {
+        CliRun run = CliRun.run("query", "events", "list", "--sinse", "1h");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        // picocli cannot tell whether "1h" belonged to the unknown option, so it names both.
+        assertThat(run.err).startsWith("kube9: Unknown options: '--sinse', '1h'; did you mean --site or --since?")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void aMistypedCommandGetsASuggestion() {
+        CliRun run = CliRun.run("qeury", "events", "list");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err).startsWith("kube9: ").contains("'qeury'").contains("did you mean query").hasLineCount(1);
+    }
+
+    @Test
+    void aGroupWithoutItsCommandIsAUsageError() {
+        CliRun run = CliRun.run("query", "events");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err).isEqualTo("kube9: missing a command: one of list, get, stats, tail (see 'java -jar"
+                + " kube9-agent.jar query events --help')" + System.lineSeparator());
+    }
+
+    @Test
+    void oneLineJoinsMultiLineMessages() {
+        assertThat(Cli.oneLine("first\n  second\r\nthird ")).isEqualTo("first second third");
+        assertThat(Cli.oneLine(null)).isEmpty();
+    }
+}

@@ -1,0 +1,114 @@
+package io.kube9.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What can be checked without an agent jar: listing, and every refusal before an attach. A real
+ * attach needs the packaged jar and a second JVM (see README, "Attaching to a running JVM").
+ */
+class JvmsAndAttachTest {
+    private static final long SELF = ProcessHandle.current().pid();
+
+    @Test
+    void jvmsLeavesOutItsOwnProcess() {
+        CliRun run = CliRun.run("jvms", "--format", "json");
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.out).startsWith("{\n  \"jvms\": [").doesNotContain("\"pid\": " + SELF + ",");
+    }
+
+    @Test
+    void jvmsListsAnotherJvm() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process other = new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), SleepingMain.class.getName())
+                .redirectErrorStream(true).start();
+        try {
+            // A JVM is listed once its perf data file exists: wait for its "ready" line.
+            assertThat(new String(other.getInputStream().readNBytes(6))).isEqualTo("ready\n");
+
+            CliRun run = CliRun.run("jvms");
+
+            assertThat(run.exitCode).as(run.toString()).isZero();
+            assertThat(run.lines()[0]).matches("\\s*PID  MAIN\\s+ARGUMENTS");
+            assertThat(run.out).containsPattern(
+                    "(?m)^\\s*" + other.pid() + "  " + Pattern.quote(SleepingMain.class.getName()) + "$");
+        } finally {
+            other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void attachRefusesItsOwnProcess() {
+        CliRun run = CliRun.run("attach", Long.toString(SELF));
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.err).isEqualTo("kube9: " + SELF + " is this command's own JVM; give the pid of the JVM to"
+                + " instrument" + System.lineSeparator());
+    }
+
+    @Test
+    void attachToNoProcessSaysSo() {
+        long unused = 4_000_000_000L; // above any Linux pid_max
+        CliRun run = CliRun.run("attach", Long.toString(unused));
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.err).isEqualTo("kube9: no process with pid " + unused + System.lineSeparator());
+    }
+
+    @Test
+    void attachLeavesAProcessThatIsNotAJvmAlone() throws Exception {
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try {
+            CliRun run = CliRun.run("attach", Long.toString(sleep.pid()));
+
+            assertThat(run.exitCode).isEqualTo(1);
+            assertThat(run.err).startsWith("kube9: process " + sleep.pid() + " is not a JVM this user can attach to")
+                    .contains("--force").hasLineCount(1);
+            assertThat(sleep.isAlive()).isTrue();
+        } finally {
+            sleep.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void attachWithAJarThatIsNotTheAgentIsRefusedBeforeAttaching(@TempDir Path directory) throws Exception {
+        Path notAnAgent = Files.createFile(directory.resolve("other.jar"));
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try {
+            CliRun run = CliRun.run("attach", "--force", "--jar", notAnAgent.toString(), Long.toString(sleep.pid()));
+
+            assertThat(run.exitCode).isEqualTo(1);
+            assertThat(run.err).isEqualTo("kube9: " + notAnAgent + " is not a kube9 agent jar (no Agent-Class"
+                    + " io.kube9.agent.Kube9Agent in its manifest)" + System.lineSeparator());
+            assertThat(sleep.isAlive()).isTrue();
+        } finally {
+            sleep.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void attachNeedsANumericPid() {
+        CliRun run = CliRun.run("attach", "my-service");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err).startsWith("kube9: Invalid value for positional parameter at index 0 (PID): 'my-service'")
+                .hasLineCount(1);
+    }
+
+    /** A second JVM to be listed; prints "ready" once running, then waits to be killed. */
+    static final class SleepingMain {
+        public static void main(String[] args) throws InterruptedException {
+            System.out.println("ready");
+            System.out.flush();
+            Thread.sleep(60_000);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.kube9.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OutputFormatsTest {
+    @ParameterizedTest(name = "[{0}] -> [{1}]")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+        "plain            | plain",
+        "a,b              | \"a,b\"",
+        "say \"hi\"       | \"say \"\"hi\"\"\"",
+        "' lead'          | \" lead\"",
+        "'trail '         | \"trail \"",
+        "''               | ''",
+    })
+    void csvQuotesOnlyWhatNeedsIt(String field, String expected) {
+        assertThat(Csv.line(List.of(field))).isEqualTo(expected);
+    }
+
+    @Test
+    void csvLineBreaksAndNulls() {
+        assertThat(Csv.line(Arrays.asList("a\r\nb", null, "c"))).isEqualTo("\"a\r\nb\",,c");
+    }
+
+    @Test
+    void jsonEscapesAndNests() {
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("text", "quote \" backslash \\ newline \n tab \t bell \u0007 line-sep \u2028");
+        object.put("none", null);
+        object.put("count", 3L);
+        object.put("rate", new BigDecimal("0.5556"));
+        object.put("list", List.of(1, true));
+
+        assertThat(Json.compact(object)).isEqualTo("{\"text\":\"quote \\\" backslash \\\\ newline \\n tab \\t bell"
+                + " \\u0007 line-sep \\u2028\",\"none\":null,\"count\":3,\"rate\":0.5556,\"list\":[1,true]}");
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("rows", List.of(Map.of("b", 1), Map.of()));
+        nested.put("window", Map.of("d", List.of()));
+        assertThat(Json.pretty(nested)).isEqualTo("{\n  \"rows\": [\n    {\"b\":1},\n    {}\n  ],\n"
+                + "  \"window\": {\n    \"d\": []\n  }\n}");
+    }
+
+    @Test
+    void tableAlignsAndRightAlignsNumbers() {
+        TextTable table = new TextTable("NAME", "COUNT").alignRight(1);
+        table.add("short", "7");
+        table.add("a longer name", "1234");
+        table.add(null, "0");
+        StringWriter text = new StringWriter();
+        table.print(new PrintWriter(text, true));
+
+        assertThat(text.toString().split("\\R")).containsExactly(
+                "NAME           COUNT",
+                "short              7",
+                "a longer name   1234",
+                "-                  0");
+    }
+
+    @Test
+    void shortSourceDropsThePackage() {
+        assertThat(EventViews.shortSource("com.example.orders.OrderStore#append")).isEqualTo("OrderStore#append");
+        assertThat(EventViews.shortSource("com.example.Outer$Inner#on")).isEqualTo("Outer$Inner#on");
+        assertThat(EventViews.shortSource("NoPackage#run")).isEqualTo("NoPackage#run");
+        assertThat(EventViews.shortSource("com.example.NoMethod")).isEqualTo("NoMethod");
+    }
+}

@@ -1,0 +1,150 @@
+package io.kube9.agent.cli;
+
+import static io.kube9.agent.cli.TestJournal.T0;
+import static io.kube9.agent.cli.TestJournal.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class TailEventsCommandTest {
+    @TempDir
+    Path directory;
+
+    private String db;
+
+    @BeforeEach
+    void twelveRows() throws Exception {
+        try (TestJournal journal = TestJournal.create(directory)) {
+            db = journal.path.toString();
+            for (int i = 1; i <= 12; i++) {
+                journal.insert(row().type(i % 2 == 0 ? "Even" : "Odd").aggregate("order-" + i)
+                        .recordedAt(T0.plusSeconds(i)));
+            }
+        }
+    }
+
+    @Test
+    void printsTheLastRowsOldestFirst() {
+        CliRun run = CliRun.run("query", "events", "tail", "--db", db);
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.lines()).hasSize(10);
+        assertThat(run.lines()[0]).isEqualTo("2026-11-22T03:00:03.000Z       3  recorder  Odd               info"
+                + "      order-3       -  OrderEventRecorder#record");
+        assertThat(run.lines()[9]).isEqualTo("2026-11-22T03:00:12.000Z      12  recorder  Even              info"
+                + "      order-12      -  OrderEventRecorder#record");
+    }
+
+    @Test
+    void columnsWidenForLongerValuesAndStayWide() throws Exception {
+        try (TestJournal journal = TestJournal.create(directory)) {
+            journal.insert(row().type("AVeryLongEventTypeName").aggregate("x"));
+        }
+
+        String[] lines = CliRun.run("query", "events", "tail", "--db", db, "-n", "3").lines();
+
+        assertThat(lines).hasSize(3);
+        int source = lines[2].indexOf("OrderEventRecorder#record");
+        assertThat(lines[0].indexOf("OrderEventRecorder#record")).isEqualTo(source);
+        // "AVeryLongEventTypeName" is 22 characters: the type column is that wide on every line.
+        assertThat(lines[1]).contains("  Even" + " ".repeat(22 - 4 + 2) + "info");
+    }
+
+    @Test
+    void linesAndFiltersApplyToTheFirstRows() {
+        CliRun run = CliRun.run("query", "events", "tail", "--db", db, "-n", "2", "--type", "Odd", "--format", "json");
+
+        assertThat(run.lines()).hasSize(2);
+        assertThat(run.lines()[0]).startsWith("{\"id\":9,").contains("\"event_type\":\"Odd\"");
+        assertThat(run.lines()[1]).startsWith("{\"id\":11,");
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void followPrintsNewRowsAsTheyAreWrittenUntilInterrupted() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger exitCode = new AtomicInteger(-1);
+        Thread follower = new Thread(() -> exitCode.set(Cli.run(new String[] {"query", "events", "tail", "--db", db,
+            "--follow", "--interval", "20ms", "--lines", "1", "--type", "Wanted,Even"},
+                new PrintStream(out, true), new PrintStream(err, true))), "tail-follow");
+        follower.start();
+        awaitLines(out, lines -> lines.length == 1 && lines[0].contains(" 12  recorder  Even"));
+
+        try (TestJournal journal = TestJournal.create(directory)) {
+            journal.insert(row().type("Wanted").aggregate("first"));
+            journal.insert(row().type("Ignored"));
+            journal.insert(row().type("Wanted").aggregate("second"));
+            awaitLines(out, lines -> lines.length == 3);
+            List<TestJournal.Row> burst = new ArrayList<>();
+            for (int i = 0; i < 1500; i++) { // more than one follow batch in one poll
+                burst.add(row().type("Wanted").aggregate("burst-" + i));
+            }
+            journal.insertBatch(burst);
+            awaitLines(out, lines -> lines.length == 1503);
+        }
+
+        follower.interrupt();
+        follower.join(5000);
+        assertThat(follower.isAlive()).isFalse();
+        assertThat(exitCode.get()).isZero();
+        assertThat(err.toString(Charset.defaultCharset())).isEmpty();
+        String[] lines = out.toString(Charset.defaultCharset()).split("\\R");
+        assertThat(lines[1]).contains("   13  recorder  Wanted ").contains("first");
+        assertThat(lines[2]).contains("   15  recorder  Wanted ").contains("second");
+        assertThat(lines[1502]).contains("burst-1499");
+        assertThat(Arrays.stream(lines).filter(line -> line.contains("Ignored"))).isEmpty();
+        assertThat(Arrays.stream(lines).distinct()).hasSize(lines.length);
+    }
+
+    @Test
+    void theFirstLinesAreMeasuredAgainstRecentRows() throws Exception {
+        try (TestJournal journal = TestJournal.create(directory)) {
+            journal.insert(row().type("AVeryLongEventTypeName"));
+            journal.insert(row().type("Short"));
+        }
+
+        String[] lines = CliRun.run("query", "events", "tail", "--db", db, "-n", "1").lines();
+
+        assertThat(lines).hasSize(1);
+        assertThat(lines[0]).contains("  Short" + " ".repeat(22 - 5 + 2) + "info");
+    }
+
+    @Test
+    void anIntervalOfZeroIsAUsageError() {
+        CliRun run = CliRun.run("query", "events", "tail", "--db", db, "--follow", "--interval", "0s");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err).startsWith("kube9: Invalid value for option '--interval': expected a duration above zero")
+                .hasLineCount(1);
+    }
+
+    private static void awaitLines(ByteArrayOutputStream out, Predicate<String[]> condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String text = out.toString(Charset.defaultCharset());
+            String[] lines = text.isEmpty() ? new String[0] : text.split("\\R");
+            if (condition.test(lines)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out; output so far:\n" + text);
+            }
+            Thread.sleep(10);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.kube9.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TimeExpressionTest {
+    private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "90s,                           2026-11-22T11:58:30Z",
+        "15m,                           2026-11-22T11:45:00Z",
+        "2h,                            2026-11-22T10:00:00Z",
+        "7d,                            2026-11-15T12:00:00Z",
+        "1500ms,                        2026-11-22T11:59:58.500Z",
+        "0s,                            2026-11-22T12:00:00Z",
+        "now,                           2026-11-22T12:00:00Z",
+        "NOW,                           2026-11-22T12:00:00Z",
+        "' 15m ',                       2026-11-22T11:45:00Z",
+        "2026-11-22T03:12:00Z,          2026-11-22T03:12:00Z",
+        "2026-11-22T03:12:00.250Z,      2026-11-22T03:12:00.250Z",
+        "2026-11-22T04:12:00+01:00,     2026-11-22T03:12:00Z",
+        "2026-11-22T03:12:00,           2026-11-22T03:12:00Z",
+        "2026-11-22T03:12,              2026-11-22T03:12:00Z",
+        "2026-11-22,                    2026-11-22T00:00:00Z",
+        "1970-01-01,                    1970-01-01T00:00:00Z",
+    })
+    void resolves(String text, String expected) {
+        assertThat(TimeExpression.parse(text).resolve(NOW)).isEqualTo(Instant.parse(expected));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "yesterday", "15", "-15m", "15 m", "1.5h", "15min", "2w", "1h30m", "2026-02-30",
+        "2026-11-22T25:00:00Z", "22/11/2026", "2026-11-22 03:12:00"})
+    void rejects(String text) {
+        assertThatThrownBy(() -> TimeExpression.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(TimeExpression.EXPECTED)
+                .hasMessageContaining("found \"" + text + "\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"15", "900"})
+    void aBareNumberIsToldItNeedsAUnit(String text) {
+        assertThatThrownBy(() -> TimeExpression.parse(text)).hasMessageEndingWith("(a number needs a unit)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"999999999999d", "200000000000d"})
+    // Beyond Instant's range, and within it but beyond what epoch milliseconds (a long) can hold.
+    void aDurationBeyondTheJournalsTimesIsRejectedWhenResolved(String text) {
+        TimeExpression expression = TimeExpression.parse(text);
+
+        assertThatThrownBy(() -> expression.resolve(NOW)).hasMessageContaining("too far into the past");
+    }
+}
