@@ -1,5 +1,6 @@
 package io.kube9.agent.cli;
 
+import io.kube9.agent.Kube9Agent;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,7 +73,7 @@ final class AttachCommand implements Callable<Integer> {
         Path absolute = given.toAbsolutePath();
         if (!AgentJar.isAgentJar(absolute)) {
             throw new CliException(absolute + " is not a kube9 agent jar (no Agent-Class "
-                    + io.kube9.agent.Kube9Agent.class.getName() + " in its manifest)");
+                    + Kube9Agent.class.getName() + " in its manifest)");
         }
         return absolute;
     }

@@ -40,6 +40,7 @@ class JournalErrorsTest {
         try (Connection connection = Sqlite.openForWriting(other.toString());
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)");
+            Sqlite.useWriteAheadLog(connection); // a WAL database: opening it would add -wal and -shm
         }
         byte[] before = Files.readAllBytes(other);
 
@@ -59,6 +60,7 @@ class JournalErrorsTest {
         try (Connection connection = Sqlite.openForWriting(other.toString());
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)");
+            Sqlite.useWriteAheadLog(connection);
             statement.execute("PRAGMA wal_autocheckpoint = 0"); // keep the next change in the -wal file
 
             statement.execute("INSERT INTO orders (total) VALUES (9.5)");

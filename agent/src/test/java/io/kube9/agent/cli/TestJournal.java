@@ -26,6 +26,7 @@ final class TestJournal implements AutoCloseable {
         Path path = directory.resolve("kube9-events.db");
         Connection connection = Sqlite.openForWriting(path.toString());
         JournalSchema.migrate(connection, path.toString());
+        Sqlite.useWriteAheadLog(connection); // as the agent's writer does: readers and the writer overlap
         return new TestJournal(path, connection);
     }
 
