@@ -23,10 +23,6 @@ sed -n '/=== sample-app counts ===/,/=== end ===/p' "$work/sample.out"
 echo "--- the agent's metrics (http://localhost:$port/metrics)"
 curl -s "http://localhost:$port/metrics" | grep -v '^#' | grep -vE '_bucket|_created'
 kill $pid; wait $pid 2>/dev/null || true
-echo "--- the journal ($work/kube9-events.db)"
-if command -v sqlite3 >/dev/null; then
-  sqlite3 -header -column "$work/kube9-events.db" \
-    "SELECT site, event_type, count(*) AS events FROM events GROUP BY site, event_type ORDER BY site, event_type;"
-else
-  echo "(install sqlite3 to read it)"
-fi
+echo "--- the journal, through the agent's command line ($work/kube9-events.db)"
+java -jar agent/target/kube9-agent.jar query events stats --db "$work/kube9-events.db" --since 1h
+java -jar agent/target/kube9-agent.jar query events list --db "$work/kube9-events.db" --limit 5
