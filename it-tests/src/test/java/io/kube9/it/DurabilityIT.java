@@ -42,6 +42,10 @@ class DurabilityIT {
                 assertThat(added).as("rows inserted before the scrape survive")
                         .isGreaterThanOrEqualTo((long) last.value("kube9_database_operations_total{operation=\"insert\"}"));
                 assertThat(kept - added).as("the unflushed tail").isLessThanOrEqualTo(CAPACITY + BATCH);
+                AttachIT.Cli cli = AttachIT.cli(dir, "query", "events", "list", "--db", journal.toString(),
+                        "--limit", "1", "--format", "json");
+                assertThat(cli.exitCode).as(cli.output).isZero();
+                assertThat(cli.output).contains("\"total\":" + rows + ",");
                 rowsBefore = rows;
             }
         }

@@ -61,6 +61,12 @@ class SampleUnderLoadIT {
             assertThat(scrape.value("event_store_size_bytes")).isPositive();
             assertThat(scrape.series("kube9_agent_info")).containsOnlyKeys("{version=\"0.1.0-SNAPSHOT\"}");
 
+            // The command line reads the journal while the agent holds it open for writing.
+            AttachIT.Cli stats = AttachIT.cli(dir, "query", "events", "stats", "--db", journal.toString(),
+                    "--since", "1h", "--format", "json");
+            assertThat(stats.exitCode).as(stats.output).isZero();
+            assertThat(stats.output).contains(String.valueOf((long) captured));
+
             // SIGTERM: the service's hooks and ours run; the queue is drained into the journal.
             service.terminate(Duration.ofSeconds(30));
         }
