@@ -105,6 +105,11 @@ final class PrometheusServer implements AutoCloseable {
         return api("/api/v1/alerts").get("alerts");
     }
 
+    /** The scrape targets Prometheus knows, with their {@code health} and {@code lastError}. */
+    JsonNode activeTargets() throws IOException, InterruptedException {
+        return api("/api/v1/targets?state=active").get("activeTargets");
+    }
+
     /** The state ({@code pending}, {@code firing}) of one alert for one instance, or null when inactive. */
     String alertState(String alertName, String instance) throws IOException, InterruptedException {
         for (JsonNode alert : alerts()) {
