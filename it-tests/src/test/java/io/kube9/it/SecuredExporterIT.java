@@ -54,6 +54,7 @@ class SecuredExporterIT {
             assertThat(get(https, metrics, USER + ":wrong").statusCode()).as("wrong password").isEqualTo(401);
             assertThat(get(https, metrics, "admin:" + PASSWORD).statusCode()).as("wrong user").isEqualTo(401);
             assertThat(get(https, "https://127.0.0.1:" + port + "/-/healthy", null).statusCode()).isEqualTo(401);
+            assertThat(get(https, "https://127.0.0.1:" + port + "/", null).statusCode()).as("status page").isEqualTo(401);
             HttpResponse<String> authorized = get(https, metrics, USER + ":" + PASSWORD);
             assertThat(authorized.statusCode()).isEqualTo(200);
             assertThat(authorized.body()).contains("kube9_agent_info{version=");

@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's HTTP endpoint: {@code /metrics} (text, OpenMetrics or protobuf by content
- * negotiation) and {@code /-/healthy}, served from the agent's own registry by the agent's own
- * daemon threads, over HTTP or HTTPS and with or without basic auth ({@link ExporterSecurity}).
+ * negotiation), {@code /-/healthy} and a status page at {@code /} ({@link StatusPage}), served
+ * from the agent's own registry by the agent's own daemon threads, over HTTP or HTTPS and with
+ * or without basic auth ({@link ExporterSecurity}).
  */
 public final class MetricsExporter implements AutoCloseable {
     private final HTTPServer server;
@@ -33,6 +34,7 @@ public final class MetricsExporter implements AutoCloseable {
                     .hostname(host)
                     .port(port)
                     .registry(metrics.registry())
+                    .defaultHandler(new StatusPage())
                     .executorService(executor);
             if (security.authenticator() != null) {
                 builder.authenticator(security.authenticator());
