@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 
 /**
@@ -143,7 +144,7 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** The browser and the renderer, GPU and utility processes it started. */
     private static void destroy(Process process) {
-        List<ProcessHandle> children = process.descendants().collect(java.util.stream.Collectors.toList());
+        List<ProcessHandle> children = process.descendants().collect(Collectors.toList());
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

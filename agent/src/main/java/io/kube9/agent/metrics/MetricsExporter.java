@@ -1,5 +1,6 @@
 package io.kube9.agent.metrics;
 
+import com.sun.net.httpserver.HttpsConfigurator;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
@@ -39,8 +40,9 @@ public final class MetricsExporter implements AutoCloseable {
             if (security.authenticator() != null) {
                 builder.authenticator(security.authenticator());
             }
-            if (security.httpsConfigurator() != null) {
-                builder.httpsConfigurator(security.httpsConfigurator());
+            HttpsConfigurator https = security.httpsConfigurator();
+            if (https != null) {
+                builder.httpsConfigurator(https);
             }
             HTTPServer server = builder.buildAndStart();
             return new MetricsExporter(server);
