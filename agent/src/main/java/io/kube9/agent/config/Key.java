@@ -86,6 +86,16 @@ public final class Key<T> {
         }, description);
     }
 
+    /**
+     * Text taken as given, even empty, with no default: for keys whose default must never stand
+     * in for a value that was given but is wrong. A bad exporter password or TLS file would
+     * otherwise leave an open, plain-HTTP endpoint; here the part that uses the key checks it
+     * and refuses to start instead (see {@code ExporterSecurity}).
+     */
+    static Key<String> unchecked(String name, String description) {
+        return new Key<>(name, null, text -> text, description);
+    }
+
     /** A list separated by {@code ;} or {@code |} (and {@code ,} outside agent arguments). */
     static Key<List<String>> list(String name, String defaultValue, String description) {
         return new Key<>(name, defaultValue, text -> {

@@ -22,6 +22,21 @@ public final class Keys {
             "Metrics port; 0 picks a free port and logs it."));
     public static final Key<String> EXPORTER_HOST = add(Key.text("kube9.exporter.host", "0.0.0.0",
             "Bind address of the metrics endpoint."));
+    // Exporter protection. Given but unusable, these keep the endpoint closed rather than open or in clear text.
+    public static final Key<String> EXPORTER_BASIC_AUTH_USERNAME = add(Key.unchecked(
+            "kube9.exporter.basic-auth.username", "User name the metrics endpoint asks for (HTTP basic auth)."));
+    public static final Key<String> EXPORTER_BASIC_AUTH_PASSWORD = add(Key.unchecked(
+            "kube9.exporter.basic-auth.password", "Its password in clear text; prefer password-sha256."));
+    public static final Key<String> EXPORTER_BASIC_AUTH_PASSWORD_SHA256 = add(Key.unchecked(
+            "kube9.exporter.basic-auth.password-sha256", "Hex SHA-256 of the password (64 hex digits)."));
+    public static final Key<String> EXPORTER_TLS_CERT = add(Key.unchecked("kube9.exporter.tls.cert",
+            "PEM certificate (chain, server certificate first) of the metrics endpoint; turns on HTTPS."));
+    public static final Key<String> EXPORTER_TLS_KEY = add(Key.unchecked("kube9.exporter.tls.key",
+            "PEM private key (unencrypted PKCS#8) of that certificate."));
+    public static final Key<String> EXPORTER_TLS_KEYSTORE = add(Key.unchecked("kube9.exporter.tls.keystore",
+            "PKCS12 keystore with the endpoint's key and certificate (instead of tls.cert and tls.key)."));
+    public static final Key<String> EXPORTER_TLS_KEYSTORE_PASSWORD = add(Key.unchecked(
+            "kube9.exporter.tls.keystore-password", "Password of that keystore (none = empty)."));
 
     public static final Key<Boolean> JOURNAL_ENABLED = add(Key.bool("kube9.journal.enabled", true,
             "Mirror captured events into the SQLite journal."));

@@ -3,12 +3,14 @@ package io.kube9.agent.runtime;
 import io.kube9.agent.bridge.Kube9Bridge;
 import io.kube9.agent.capture.CaptureSink;
 import io.kube9.agent.config.AgentConfig;
+import io.kube9.agent.config.ConfigException;
 import io.kube9.agent.config.ConfigLoader;
 import io.kube9.agent.config.Keys;
 import io.kube9.agent.instrument.Instrumenter;
 import io.kube9.agent.instrument.Targets;
 import io.kube9.agent.journal.JournalWriter;
 import io.kube9.agent.metrics.AgentMetrics;
+import io.kube9.agent.metrics.ExporterSecurity;
 import io.kube9.agent.metrics.MetricsExporter;
 import io.kube9.agent.queue.EventQueue;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -138,8 +140,13 @@ public final class AgentRuntime {
         String host = config.get(Keys.EXPORTER_HOST);
         int port = config.get(Keys.EXPORTER_PORT);
         try {
-            exporter = MetricsExporter.start(metrics, host, port, new DaemonThreads("kube9-exporter"));
-            AgentLog.info("metrics on http://" + host + ":" + exporter.port() + "/metrics");
+            ExporterSecurity security = ExporterSecurity.from(config);
+            exporter = MetricsExporter.start(metrics, host, port, security, new DaemonThreads("kube9-exporter"));
+            AgentLog.info("metrics on " + security.scheme() + "://" + host + ":" + exporter.port() + "/metrics"
+                    + security.describe());
+        } catch (ConfigException e) {
+            // Asked-for auth or TLS that cannot be set up keeps the endpoint closed: never open, never plain HTTP.
+            AgentLog.warn("metrics endpoint not started: " + e.getMessage() + "; capture and journal continue");
         } catch (Exception | LinkageError e) {
             AgentLog.warn("metrics endpoint not started on " + host + ":" + port + " (" + describe(e)
                     + "); capture and journal continue");
