@@ -23,17 +23,19 @@ public final class CaptureSink implements EventSink {
     private final ClassValue<ProjectionInstruments>[] projections;
     private final boolean keepPayload;
     private final Runnable accessorError;
+    private final CoarseClock clock;
 
     /**
      * @param queue the journal's queue, or null when the journal is off
      * @param keepPayload whether payload objects travel to the journal (payload capture on)
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public CaptureSink(Targets targets, AgentMetrics metrics, EventQueue queue, boolean keepPayload) {
         this.metrics = metrics;
         this.queue = queue;
         this.keepPayload = keepPayload;
         this.accessorError = metrics::accessorError;
+        this.clock = CoarseClock.start("kube9-clock-1");
         int count = targets.all().size();
         this.shapes = new ClassValue[count];
         this.projections = new ClassValue[count];
@@ -64,7 +66,7 @@ public final class CaptureSink implements EventSink {
     public void recorded(int target, String source, Object event) {
         try {
             if (event instanceof Iterable || event instanceof Object[]) {
-                forEach(event, element -> recordOne(target, source, element));
+                forEach(Site.RECORDER, target, source, event);
             } else {
                 recordOne(target, source, event);
             }
@@ -77,7 +79,7 @@ public final class CaptureSink implements EventSink {
     public void stored(int target, String source, Object event) {
         try {
             if (event instanceof Iterable || event instanceof Object[]) {
-                forEach(event, element -> storeOne(target, source, element));
+                forEach(Site.STORE, target, source, event);
             } else {
                 storeOne(target, source, event);
             }
@@ -117,7 +119,7 @@ public final class CaptureSink implements EventSink {
             if (latest != null) {
                 long occurredAt = shapes[target].get(latest.getClass()).timestamp(latest);
                 if (occurredAt != EventShape.NO_TIME) {
-                    instruments.lag((System.currentTimeMillis() - occurredAt) / 1000.0);
+                    instruments.lag((clock.millisNotBefore(occurredAt) - occurredAt) / 1000.0);
                 }
             }
         } catch (Throwable t) {
@@ -180,27 +182,36 @@ public final class CaptureSink implements EventSink {
         slot.eventId = eventId;
         slot.aggregateId = aggregateId;
         slot.occurredAt = occurredAt;
-        slot.recordedAt = System.currentTimeMillis();
+        slot.recordedAt = clock.millisNotBefore(occurredAt);
         slot.payloadBytes = payloadBytes;
         slot.payload = keepPayload ? payload : null;
         slot.thread = Thread.currentThread().getName();
         queue.publish(position);
     }
 
-    private static void forEach(Object batch, java.util.function.Consumer<Object> action) {
+    /** Each element of a batch as one event; no lambda, so no allocation per batch (issue 5). */
+    private void forEach(Site site, int target, String source, Object batch) {
         if (batch instanceof Object[]) {
             for (Object element : (Object[]) batch) {
-                action.accept(element);
+                one(site, target, source, element);
             }
         } else if (batch instanceof List && batch instanceof RandomAccess) {
             List<?> list = (List<?>) batch;
             for (int i = 0, n = list.size(); i < n; i++) {
-                action.accept(list.get(i));
+                one(site, target, source, list.get(i));
             }
         } else {
             for (Object element : (Iterable<?>) batch) {
-                action.accept(element);
+                one(site, target, source, element);
             }
+        }
+    }
+
+    private void one(Site site, int target, String source, Object event) {
+        if (site == Site.RECORDER) {
+            recordOne(target, source, event);
+        } else {
+            storeOne(target, source, event);
         }
     }
 }

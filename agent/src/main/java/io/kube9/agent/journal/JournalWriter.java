@@ -38,6 +38,14 @@ public final class JournalWriter {
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int MAX_TEXT = 512;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * How long a part-filled batch waits for more rows before it is written. Each transaction
+     * costs a WAL write-out of every page it touched; at a few thousand events a second, batches of
+     * whatever arrived within 5 ms meant a commit per ~15 rows, and the writer's CPU cost per call
+     * of the sample service was 2/3 of the service's own (BENCHMARKS.md). Rows reach the journal
+     * at most this much later; the queue-size gauge counts them as waiting until then.
+     */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long RETENTION_INTERVAL_MILLIS = 1000;
     private static final int PRUNE_CHUNK = 5000;
 
@@ -177,12 +185,17 @@ public final class JournalWriter {
     private void run() {
         long backoffMillis = 100;
         int pending = 0;
+        long lingerUntil = 0;
         while (true) {
             // Read before draining: an event queued before close() is then sure to be drained,
             // where checking after an empty drain could stop with it still in the queue.
             boolean stopping = !running;
-            if (pending == 0) {
-                pending = queue.drainTo(batch, batch.length);
+            if (pending < batch.length) {
+                int drained = queue.drainTo(batch, pending, batch.length - pending);
+                if (drained > 0 && pending == 0) {
+                    lingerUntil = System.nanoTime() + LINGER_NANOS;
+                }
+                pending += drained;
             }
             if (pending == 0) {
                 if (stopping) {
@@ -192,8 +205,13 @@ public final class JournalWriter {
                 LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
+            if (pending < batch.length && !stopping && System.nanoTime() - lingerUntil < 0) {
+                LockSupport.parkNanos(IDLE_PARK_NANOS); // gather a fuller batch: commits cost more than rows
+                continue;
+            }
             try {
                 write(pending);
+                queue.written(pending);
                 pending = 0;
                 backoffMillis = 100;
                 healthy = true;

@@ -4,7 +4,6 @@ import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -38,7 +37,7 @@ public final class AgentMetrics {
     private final CounterDataPoint storedBytes;
     private final Counter projectionUpdates;
     private final Counter projectionErrors;
-    private final Gauge projectionLag;
+    private final ConcurrentHashMap<String, ProjectionInstruments.Lag> projectionLags = new ConcurrentHashMap<>();
     private final Histogram processingDuration;
     private final CounterDataPoint adviceErrors;
     private final CounterDataPoint accessorErrors;
@@ -70,9 +69,11 @@ public final class AgentMetrics {
         projectionErrors = Counter.builder(properties).name("projection_errors_total")
                 .help("Projection calls that threw").labelNames("projection")
                 .withoutExemplars().register(registry);
-        projectionLag = Gauge.builder(properties).name("projection_lag_seconds")
+        GaugeWithCallback.builder(properties).name("projection_lag_seconds")
                 .help("Handling time minus the event's own timestamp, for the latest event a projection handled")
-                .labelNames("projection").withoutExemplars().register(registry);
+                .labelNames("projection")
+                .callback(callback -> projectionLags.forEach((label, lag) -> callback.call(lag.get(), label)))
+                .register(registry);
         processingDuration = Histogram.builder(properties).name("event_processing_duration_seconds")
                 .help("Time spent in projection methods").labelNames("projection")
                 .classicOnly().classicUpperBounds(PROJECTION_BUCKETS).withoutExemplars().register(registry);
@@ -139,7 +140,8 @@ public final class AgentMetrics {
     public ProjectionInstruments projection(String name) {
         String label = projections.admit(name);
         return new ProjectionInstruments(projectionUpdates.labelValues(label), projectionErrors.labelValues(label),
-                projectionLag.labelValues(label), processingDuration.labelValues(label));
+                projectionLags.computeIfAbsent(label, unused -> new ProjectionInstruments.Lag()),
+                processingDuration.labelValues(label));
     }
 
     public void adviceError() {

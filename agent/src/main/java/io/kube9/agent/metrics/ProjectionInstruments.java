@@ -2,16 +2,45 @@ package io.kube9.agent.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /** The cached data points of one projection label. */
 public final class ProjectionInstruments {
     private final CounterDataPoint updates;
     private final CounterDataPoint errors;
-    private final GaugeDataPoint lag;
+    private final Lag lag;
     private final DistributionDataPoint duration;
 
-    ProjectionInstruments(CounterDataPoint updates, CounterDataPoint errors, GaugeDataPoint lag,
+    /**
+     * The latest lag of one projection label, read at scrape time. A gauge data point's
+     * {@code set} is a volatile store, a full fence on every projection call; "the latest value"
+     * needs only a release store (issue 5: ~15 ns of a 120 ns budget).
+     */
+    static final class Lag {
+        private static final VarHandle BITS;
+
+        static {
+            try {
+                BITS = MethodHandles.lookup().findVarHandle(Lag.class, "bits", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("unused") // accessed through BITS
+        private long bits;
+
+        void set(double seconds) {
+            BITS.setRelease(this, Double.doubleToRawLongBits(seconds));
+        }
+
+        double get() {
+            return Double.longBitsToDouble((long) BITS.getAcquire(this));
+        }
+    }
+
+    ProjectionInstruments(CounterDataPoint updates, CounterDataPoint errors, Lag lag,
             DistributionDataPoint duration) {
         this.updates = updates;
         this.errors = errors;

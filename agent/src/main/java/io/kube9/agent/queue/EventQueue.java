@@ -2,7 +2,7 @@ package io.kube9.agent.queue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A bounded multi-producer queue of pre-allocated {@link CapturedEvent} slots that drops the
@@ -25,13 +25,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  * }</pre>
  */
-public final class EventQueue {
+public final class EventQueue extends QueueCounters {
     private static final VarHandle SEQUENCE;
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
     private static final int ATTEMPTS = 4;
 
     static {
         try {
             SEQUENCE = MethodHandles.lookup().findVarHandle(Slot.class, "sequence", long.class);
+            HEAD = MethodHandles.lookup().findVarHandle(QueueHead.class, "head", long.class);
+            TAIL = MethodHandles.lookup().findVarHandle(QueueTail.class, "tail", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -39,9 +43,10 @@ public final class EventQueue {
 
     private final Slot[] slots;
     private final int mask;
-    private final AtomicLong head = new AtomicLong();
-    private final AtomicLong tail = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
+    /** Drops happen on producers' threads, several at once when the writer falls behind. */
+    private final LongAdder dropped = new LongAdder();
+    /** Events the consumer took but has not yet reported {@link #written}; only it writes this. */
+    private volatile int inFlight;
 
     /** @param requestedCapacity rounded up to a power of two */
     public EventQueue(int requestedCapacity) {
@@ -57,15 +62,23 @@ public final class EventQueue {
         return slots.length;
     }
 
-    /** Events waiting now (approximate while producers are busy). */
+    /**
+     * Events waiting for the journal now: in the queue, or taken by the writer and not yet
+     * written (approximate while producers are busy).
+     */
     public int size() {
-        long size = tail.get() - head.get();
-        return (int) Math.max(0, Math.min(size, slots.length));
+        long size = tail - head;
+        return (int) Math.max(0, Math.min(size, slots.length)) + inFlight;
+    }
+
+    /** The consumer wrote {@code count} of the events it took; they no longer count as waiting. */
+    public void written(int count) {
+        inFlight -= count; // single consumer: no lost update
     }
 
     /** Events dropped because the queue was full, oldest first. */
     public long dropped() {
-        return dropped.get();
+        return dropped.sum();
     }
 
     /**
@@ -76,23 +89,27 @@ public final class EventQueue {
     public long claim() {
         int fullRounds = 0;
         while (true) {
-            long position = tail.get();
+            long position = tail;
             Slot slot = slots[(int) position & mask];
             long difference = (long) SEQUENCE.getAcquire(slot) - position;
             if (difference == 0) {
-                if (tail.compareAndSet(position, position + 1)) {
+                if (TAIL.compareAndSet(this, position, position + 1)) {
                     return position;
                 }
                 // another producer took this position first (it made progress): look again
             } else if (difference < 0) {
-                // Full: the slot still holds the event of one lap ago. Only these rounds are
-                // bounded; giving up on mere contention for the tail would drop events from a
-                // queue with room to spare (EventQueueTest#aQueueLargeEnoughForEverythingDropsNothingUnderContention).
+                // The slot still holds the event of one lap ago. Only these rounds are bounded:
+                // giving up on mere contention for the tail would drop events from a queue with
+                // room to spare (EventQueueTest#aQueueLargeEnoughForEverythingDropsNothingUnderContention),
+                // and waiting without bound would block the application's thread.
                 if (++fullRounds > ATTEMPTS) {
-                    dropped.incrementAndGet();
+                    dropped.increment();
                     return -1;
                 }
-                dropOldest();
+                if (position - head >= slots.length) {
+                    dropOldest(); // truly full: make room at the head
+                }
+                // else the writer has taken that event and is copying it out: look again
             }
             // difference > 0: other producers moved the tail on; look again
         }
@@ -111,46 +128,96 @@ public final class EventQueue {
      * Moves up to {@code max} events into {@code into} (the consumer's own rows), oldest first.
      * Single consumer only.
      *
+     * <p>The run of published events at the head is taken with one compare-and-set of the head
+     * (not one per event), which keeps the head's cache line away from producers that drop.
+     * Once taken, those slots are the consumer's: their sequence still says "full", so no
+     * producer claims or drops them until each is handed back below.
+     *
      * @return how many were moved
      */
     public int drainTo(CapturedEvent[] into, int max) {
-        int count = 0;
-        while (count < max) {
-            long position = head.get();
-            Slot slot = slots[(int) position & mask];
-            long difference = (long) SEQUENCE.getAcquire(slot) - (position + 1);
-            if (difference == 0) {
-                if (head.compareAndSet(position, position + 1)) {
-                    into[count++].copyFrom(slot.event);
-                    slot.event.clear();
-                    SEQUENCE.setRelease(slot, position + slots.length);
-                }
-            } else if (difference < 0) {
-                break; // empty, or the next event is still being filled
+        return drainTo(into, 0, max);
+    }
+
+    /**
+     * Like {@link #drainTo(CapturedEvent[], int)}, filling {@code into} from index {@code from}:
+     * the consumer tops up a batch it is still gathering.
+     */
+    public int drainTo(CapturedEvent[] into, int from, int max) {
+        while (true) {
+            long position = head;
+            int count = 0;
+            while (count < max
+                    && (long) SEQUENCE.getAcquire(slots[(int) (position + count) & mask]) == position + count + 1) {
+                count++;
             }
-            // difference > 0: a producer dropped this one under us; look again
+            if (count == 0) {
+                return 0; // empty, or the next event is still being filled
+            }
+            if (!HEAD.compareAndSet(this, position, position + count)) {
+                continue; // a producer dropped the oldest under us; look again
+            }
+            for (int i = 0; i < count; i++) {
+                long taken = position + i;
+                Slot slot = slots[(int) taken & mask];
+                into[from + i].copyFrom(slot.event);
+                slot.event.clear();
+                SEQUENCE.setRelease(slot, taken + slots.length);
+            }
+            inFlight += count; // single consumer: no lost update
+            return count;
         }
-        return count;
     }
 
     private void dropOldest() {
-        long position = head.get();
+        long position = head;
         Slot slot = slots[(int) position & mask];
-        if ((long) SEQUENCE.getAcquire(slot) == position + 1 && head.compareAndSet(position, position + 1)) {
+        if ((long) SEQUENCE.getAcquire(slot) == position + 1 && HEAD.compareAndSet(this, position, position + 1)) {
             slot.event.clear();
             SEQUENCE.setRelease(slot, position + slots.length);
-            dropped.incrementAndGet();
+            dropped.increment();
         }
     }
 
+    /** Slots are allocated one after another; padded so that neighbours do not share a cache line. */
     private static final class Slot {
         @SuppressWarnings("unused") // accessed through SEQUENCE
         private long sequence;
         final CapturedEvent event = new CapturedEvent();
+        @SuppressWarnings("unused")
+        private long p1, p2, p3, p4, p5, p6;
 
         Slot(long sequence) {
             this.sequence = sequence;
         }
     }
+}
 
+/*
+ * The head (taken by the consumer, and by producers that drop) and the tail (taken by producers)
+ * on cache lines of their own: on one line, every claim would stall the writer and every drain
+ * the producers (false sharing). Superclass fields are laid out first, so the padding holds.
+ */
+
+abstract class QueuePadding0 {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+abstract class QueueHead extends QueuePadding0 {
+    volatile long head;
+}
+
+abstract class QueuePadding1 extends QueueHead {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+abstract class QueueTail extends QueuePadding1 {
+    volatile long tail;
+}
+
+abstract class QueueCounters extends QueueTail {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 }

@@ -31,7 +31,7 @@ class EventQueueTest {
 
         assertThat(queue.size()).isZero();
         assertThat(queue.dropped()).isZero();
-        assertThat(queue.drainTo(rows(8), 8)).isZero();
+        assertThat(take(queue, rows(8), 8)).isZero();
     }
 
     @Test
@@ -100,13 +100,13 @@ class EventQueueTest {
         }
         CapturedEvent[] rows = rows(16);
 
-        assertThat(queue.drainTo(rows, 3)).isEqualTo(3);
+        assertThat(take(queue, rows, 3)).isEqualTo(3);
         assertThat(ids(rows, 3)).containsExactly(0L, 1L, 2L);
         assertThat(rows[3].eventId).isNull();
         assertThat(queue.size()).isEqualTo(7);
 
-        assertThat(queue.drainTo(rows, 0)).isZero();
-        assertThat(queue.drainTo(rows, 16)).isEqualTo(7);
+        assertThat(take(queue, rows, 0)).isZero();
+        assertThat(take(queue, rows, 16)).isEqualTo(7);
         assertThat(ids(rows, 7)).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
 
@@ -129,7 +129,7 @@ class EventQueueTest {
         queue.publish(position);
         CapturedEvent[] rows = rows(1);
 
-        assertThat(queue.drainTo(rows, 1)).isEqualTo(1);
+        assertThat(take(queue, rows, 1)).isEqualTo(1);
 
         CapturedEvent row = rows[0];
         assertThat(row).isNotSameAs(slot);
@@ -155,7 +155,7 @@ class EventQueueTest {
         long slow = queue.claim();
         offer(queue, 1);
 
-        assertThat(queue.drainTo(rows(8), 8)).isZero();
+        assertThat(take(queue, rows(8), 8)).isZero();
 
         queue.slot(slow).eventId = 0L;
         queue.slot(slow).eventType = "type-0";
@@ -266,7 +266,7 @@ class EventQueueTest {
         boolean finished = false;
         while (true) {
             boolean producersDone = done.get(); // read before draining: nothing can be published after
-            int count = queue.drainTo(rows, rows.length);
+            int count = take(queue, rows, rows.length);
             for (int i = 0; i < count; i++) {
                 long id = (Long) rows[i].eventId;
                 if (seen.get((int) id)) {
@@ -310,7 +310,7 @@ class EventQueueTest {
 
     private static List<Long> drainAll(EventQueue queue) {
         CapturedEvent[] rows = rows(queue.capacity());
-        int count = queue.drainTo(rows, rows.length);
+        int count = take(queue, rows, rows.length);
         List<Long> ids = ids(rows, count);
         for (int i = 0; i < count; i++) {
             assertThat(rows[i].eventType).isEqualTo("type-" + rows[i].eventId);
@@ -332,5 +332,12 @@ class EventQueueTest {
             rows[i] = new CapturedEvent();
         }
         return rows;
+    }
+
+    /** Drains like the journal writer: take a run, then report it written (size() counts it until then). */
+    private static int take(EventQueue queue, CapturedEvent[] rows, int max) {
+        int count = queue.drainTo(rows, max);
+        queue.written(count);
+        return count;
     }
 }

@@ -1,0 +1,100 @@
+package io.kube9.bench.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sample service under a closed-loop HTTP load, without an agent, with kube9 and with the
+ * OpenTelemetry agent: throughput, latency of the service's own calls, RSS and CPU after the
+ * load. Setups alternate round by round; figures are medians over the rounds.
+ */
+public final class ServiceBench {
+    private final List<String> setups;
+
+    private final Agents agents;
+    private final Path work;
+    private final int rounds;
+    private final int connections;
+    private final long warmupMillis;
+    private final long measureMillis;
+
+    /** Medians over the rounds. */
+    public record Result(double callsPerSecond, double p50Millis, double p99Millis, double rssMegabytes,
+            double cpuSecondsPerThousandCalls, double dropped, List<Double> throughputs) {}
+
+    public ServiceBench(Agents agents, Path work, int rounds, int connections, long warmupMillis, long measureMillis) {
+        this.agents = agents;
+        this.work = work;
+        this.rounds = rounds;
+        this.connections = connections;
+        this.warmupMillis = warmupMillis;
+        this.measureMillis = measureMillis;
+        this.setups = agents.hasBefore() ? List.of("none", "kube9", Agents.BEFORE, "otel")
+                : List.of("none", "kube9", "otel");
+    }
+
+    public Map<String, Result> run() throws IOException, InterruptedException {
+        Map<String, List<double[]>> samples = new LinkedHashMap<>();
+        setups.forEach(name -> samples.put(name, new ArrayList<>()));
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < setups.size(); i++) {
+                String name = setups.get((i + round) % setups.size());
+                samples.get(name).add(once(name));
+            }
+        }
+        Map<String, Result> results = new LinkedHashMap<>();
+        for (String name : setups) {
+            List<double[]> rows = samples.get(name);
+            List<Double> throughputs = column(rows, 0);
+            results.put(name, new Result(Stats.median(throughputs), Stats.median(column(rows, 1)),
+                    Stats.median(column(rows, 2)), Stats.median(column(rows, 3)), Stats.median(column(rows, 4)),
+                    Stats.median(column(rows, 5)), throughputs));
+        }
+        return results;
+    }
+
+    private static List<Double> column(List<double[]> rows, int index) {
+        List<Double> values = new ArrayList<>();
+        for (double[] row : rows) {
+            values.add(row[index]);
+        }
+        return values;
+    }
+
+    private double[] once(String name) throws IOException, InterruptedException {
+        Path dir = work.resolve("service-" + name);
+        Report.deleteTree(dir);
+        Files.createDirectories(dir);
+        Agents.Setup setup = switch (name) {
+            case "kube9", Agents.BEFORE -> agents.kube9(name, dir, "");
+            case "otel" -> agents.otel(Agents.SAMPLE_METHODS);
+            default -> Agents.none();
+        };
+        Jvm service = SampleService.start(agents, setup, dir, List.of());
+        try {
+            int port = SampleService.awaitListening(service);
+            double cpuBefore = service.cpuSeconds();
+            ServiceLoad.Result load = ServiceLoad.run(port, connections, warmupMillis, measureMillis);
+            double cpu = service.cpuSeconds() - cpuBefore;
+            double rss = service.rssBytes() / 1048576.0;
+            double dropped = 0;
+            if (name.equals("kube9") || name.equals(Agents.BEFORE)) {
+                dropped = Scrapes.sum(Scrapes.samples(setup.metricsPort()), "kube9_events_dropped_total");
+            }
+            System.err.printf("service: %-6s %8.0f calls/s p50 %6.2f ms p99 %6.2f ms rss %5.0f MB errors %d%n",
+                    name, load.callsPerSecond(), load.p50Millis(), load.p99Millis(), rss, load.errors());
+            // CPU of the whole run (warm-up included) per thousand measured-rate calls
+            double calls = load.callsPerSecond() * (warmupMillis + measureMillis) / 1000.0;
+            return new double[] {load.callsPerSecond(), load.p50Millis(), load.p99Millis(), rss,
+                    cpu / calls * 1000, dropped};
+        } finally {
+            service.close();
+            Report.deleteTree(dir);
+        }
+    }
+}
