@@ -21,7 +21,8 @@ public final class JournalBench {
 
     /** One paced run. */
     public record Paced(double rate, long seconds, long produced, double achievedRate, double inserted,
-            double dropped, double maxQueue, double cpuSeconds, double producerCpuNanosPerEvent) {}
+            double dropped, double maxQueue, double cpuSeconds, double producerCpuNanosPerEvent,
+            double writerMicrosPerRow) {}
 
     public JournalBench(Agents agents, Path work) {
         this.agents = agents;
@@ -51,7 +52,7 @@ public final class JournalBench {
             double producerCpu = Long.parseLong(produced.group(3)) / (double) count;
             if (setup.metricsPort() < 0) {
                 return new Paced(rate, seconds, count, count / elapsed, Double.NaN, Double.NaN, Double.NaN,
-                        app.cpuSeconds(), producerCpu);
+                        app.cpuSeconds(), producerCpu, Double.NaN);
             }
             double inserted = 0;
             double dropped = 0;
@@ -66,9 +67,11 @@ public final class JournalBench {
                 Thread.sleep(500);
             }
             double cpu = app.cpuSeconds();
+            double writerMicros = app.threadCpuSeconds("kube9-journal") * 1e6 / Math.max(1, inserted);
             System.err.printf("journal: %s %.0f/s for %d s: produced %d, inserted %.0f, dropped %.0f, max queue %.0f%n",
                     name, rate, seconds, count, inserted, dropped, maxQueue);
-            return new Paced(rate, seconds, count, count / elapsed, inserted, dropped, maxQueue, cpu, producerCpu);
+            return new Paced(rate, seconds, count, count / elapsed, inserted, dropped, maxQueue, cpu, producerCpu,
+                    writerMicros);
         } finally {
             app.close();
             Report.deleteTree(dir);

@@ -136,6 +136,27 @@ public final class Jvm implements AutoCloseable {
         return ticks / 100.0; // USER_HZ is 100 on Linux
     }
 
+    /** CPU seconds (user + system) of the process's threads whose name starts with {@code prefix}. */
+    public double threadCpuSeconds(String prefix) throws IOException {
+        double seconds = 0;
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (var threads = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) threads::iterator) {
+                try {
+                    if (!Files.readString(task.resolve("comm")).trim().startsWith(prefix)) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    seconds += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                } catch (IOException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return seconds;
+    }
+
     public static String tail(Path file) {
         try {
             List<String> all = Files.readAllLines(file);
@@ -151,11 +172,16 @@ public final class Jvm implements AutoCloseable {
 
     /** SIGTERM, then SIGKILL after 15 s. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor();
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -14,6 +14,13 @@ import java.util.Map;
  * load. Setups alternate round by round; figures are medians over the rounds.
  */
 public final class ServiceBench {
+    /**
+     * The sample service's JDK HttpServer writes headers and body as two segments; with Nagle on,
+     * every kept-alive call waits ~40 ms for the client's delayed ACK, and the load measures only
+     * that. The service is run with TCP_NODELAY in every setup alike, so the load is CPU-bound.
+     */
+    static final String SERVICE_NODELAY = "-Dsun.net.httpserver.nodelay=true";
+
     private final List<String> setups;
 
     private final Agents agents;
@@ -75,7 +82,7 @@ public final class ServiceBench {
             case "otel" -> agents.otel(Agents.SAMPLE_METHODS);
             default -> Agents.none();
         };
-        Jvm service = SampleService.start(agents, setup, dir, List.of());
+        Jvm service = SampleService.start(agents, setup, dir, List.of(SERVICE_NODELAY));
         try {
             int port = SampleService.awaitListening(service);
             double cpuBefore = service.cpuSeconds();
