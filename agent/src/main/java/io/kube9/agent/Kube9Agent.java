@@ -58,8 +58,8 @@ public final class Kube9Agent {
                 Object bridge = loader.loadClass(INJECTOR).getMethod("inject", Instrumentation.class, File.class)
                         .invoke(null, instrumentation, jar);
                 Method start = loader.loadClass(RUNTIME)
-                        .getMethod("start", String.class, Instrumentation.class, boolean.class, File.class, String.class);
-                start.invoke(null, args, instrumentation, attached, jar, bridge);
+                        .getMethod("start", String.class, Instrumentation.class, boolean.class, String.class);
+                start.invoke(null, args, instrumentation, attached, bridge);
             } finally {
                 Thread.currentThread().setContextClassLoader(previous);
             }

@@ -35,11 +35,6 @@ public final class Kube9Bridge {
         return true;
     }
 
-    /** Routes calls nowhere from now on; the agent stays marked as installed. */
-    public static void silence() {
-        sink = EventSink.NONE;
-    }
-
     public static boolean isInstalled() {
         return installed;
     }

@@ -154,7 +154,9 @@ public final class CaptureSink implements EventSink {
         Object payload = shape.payload(event);
         long payloadBytes = EventShape.payloadSize(payload);
         metrics.eventStored(type, payloadBytes);
-        enqueue(Site.STORE, source, type, shape.severity(event), event, shape, payload, payloadBytes);
+        if (queue != null) { // the severity of a stored event is read for the journal only
+            enqueue(Site.STORE, source, type, shape.severity(event), event, shape, payload, payloadBytes);
+        }
     }
 
     private void enqueue(Site site, String source, String type, String severity, Object event, EventShape shape,

@@ -14,8 +14,8 @@ import io.kube9.agent.metrics.ExporterSecurity;
 import io.kube9.agent.metrics.MetricsExporter;
 import io.kube9.agent.queue.EventQueue;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
-import java.io.File;
 import java.lang.instrument.Instrumentation;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -43,8 +43,10 @@ public final class AgentRuntime {
     }
 
     /** Called reflectively by {@code Kube9Agent}; never throws into the host. */
-    public static void start(String args, Instrumentation instrumentation, boolean attached, File agentJar,
-            String bridge) {
+    public static void start(String args, Instrumentation instrumentation, boolean attached, String bridge) {
+        if (!bridge.equals(BridgeInjector.DEFINED) && !bridge.equals(BridgeInjector.PRESENT)) {
+            AgentLog.info("bridge " + bridge);
+        }
         AgentConfig config = ConfigLoader.load(args);
         for (String problem : config.problems()) {
             AgentLog.warn("configuration: " + problem);
@@ -61,8 +63,10 @@ public final class AgentRuntime {
     }
 
     private void startParts(Instrumentation instrumentation) {
+        // One set of targets for both: the advice bakes each target's index in, the sink reads it back.
+        Targets targets = Targets.from(config);
         openJournal();
-        CaptureSink sink = new CaptureSink(Targets.from(config), metrics, journal != null ? queue : null,
+        CaptureSink sink = new CaptureSink(targets, metrics, journal != null ? queue : null,
                 config.get(Keys.JOURNAL_PAYLOAD));
         if (!Kube9Bridge.install(sink)) {
             AgentLog.warn("already running in this JVM; this start is ignored");
@@ -74,7 +78,7 @@ public final class AgentRuntime {
         registerMetrics();
         startExporter();
         Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
-        instrumenter = new Instrumenter(Targets.from(config), AgentLog::warn);
+        instrumenter = new Instrumenter(targets, AgentLog::warn);
         try {
             instrumenter.install(instrumentation, AgentRuntime.class.getClassLoader());
         } catch (RuntimeException e) {

@@ -31,17 +31,22 @@ public final class BridgeInjector {
         "io/kube9/agent/bridge/Kube9Bridge",
     };
 
+    /** What {@link #inject} returns when it took the preferred way. */
+    public static final String DEFINED = "defined in the boot loader";
+    /** What {@link #inject} returns when an earlier start (or attach) already did it. */
+    public static final String PRESENT = "already present";
+
     private BridgeInjector() {}
 
     /** Called reflectively by the trampoline; returns how the bridge was made visible. */
     public static String inject(Instrumentation instrumentation, File agentJar) throws IOException {
         if (bridgeVisible()) {
-            return "already present"; // attached again, or the agent was loaded twice
+            return PRESENT; // attached again, or the agent was loaded twice
         }
         try (JarFile jar = new JarFile(agentJar, false)) {
             try {
                 defineInBootLoader(instrumentation, jar);
-                return "defined in the boot loader";
+                return DEFINED;
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar, false));
                 return "appended to the boot class path (" + e + ")";
