@@ -8,45 +8,46 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads one attribute from events of one class: a no-argument method (record component or
  * plain accessor), a getter ({@code getX}, {@code isX}), a public field, or a {@code Map} key.
- * Resolved once per class; {@link #MISSING} when the class has none of the names.
+ * Resolved once per class into a {@code Function} that returns the attribute or null, and may
+ * throw whatever the event's own code throws: a compiled {@link AccessorClass} where the JVM
+ * allows one, else a method handle. {@link #MISSING} when the class has none of the names.
  */
-abstract class Accessor {
-    static final Accessor MISSING = new Accessor() {
-        @Override
-        Object read(Object event) {
-            return null;
-        }
-    };
+final class Accessor {
+    static final Function<Object, Object> MISSING = event -> null;
 
     private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
 
-    /** The attribute, or null when absent. May throw whatever the event's own code throws. */
-    abstract Object read(Object event) throws Throwable;
+    private Accessor() {}
 
-    static Accessor resolve(Class<?> type, List<String> names) {
+    static Function<Object, Object> resolve(Class<?> type, List<String> names) {
         if (Map.class.isAssignableFrom(type)) {
             return new MapKey(names);
         }
         for (String name : names) {
-            MethodHandle handle = find(type, name);
-            if (handle != null) {
-                return new Handle(handle.asType(GETTER));
+            Function<Object, Object> accessor = find(type, name);
+            if (accessor != null) {
+                return accessor;
             }
         }
         return MISSING;
     }
 
-    private static MethodHandle find(Class<?> type, String name) {
+    private static Function<Object, Object> find(Class<?> type, String name) {
         String capitalised = Character.toUpperCase(name.charAt(0)) + name.substring(1);
         for (String candidate : new String[] {name, "get" + capitalised, "is" + capitalised}) {
             Method method = publicMethod(type, candidate);
             if (method != null) {
+                Function<Object, Object> compiled = AccessorClass.define(type, method);
+                if (compiled != null) {
+                    return compiled;
+                }
                 try {
-                    return MethodHandles.lookup().unreflect(method);
+                    return new Handle(MethodHandles.lookup().unreflect(method).asType(GETTER));
                 } catch (IllegalAccessException e) {
                     // not reachable from here; try the next form
                 }
@@ -55,7 +56,10 @@ abstract class Accessor {
         try {
             Field field = type.getField(name);
             if (!Modifier.isStatic(field.getModifiers()) && accessible(field.getDeclaringClass(), field)) {
-                return MethodHandles.lookup().unreflectGetter(field);
+                Function<Object, Object> compiled = AccessorClass.define(type, field);
+                return compiled != null
+                        ? compiled
+                        : new Handle(MethodHandles.lookup().unreflectGetter(field).asType(GETTER));
             }
         } catch (NoSuchFieldException | IllegalAccessException | SecurityException e) {
             // no such field
@@ -95,7 +99,8 @@ abstract class Accessor {
         return type.getPackageName();
     }
 
-    private static final class Handle extends Accessor {
+    /** Where no compiled accessor can be defined (JDK 11, a named module's package). */
+    static final class Handle implements Function<Object, Object> {
         private final MethodHandle handle;
 
         Handle(MethodHandle handle) {
@@ -103,12 +108,22 @@ abstract class Accessor {
         }
 
         @Override
-        Object read(Object event) throws Throwable {
-            return (Object) handle.invokeExact(event);
+        public Object apply(Object event) {
+            try {
+                return (Object) handle.invokeExact(event);
+            } catch (Throwable t) {
+                throw Handle.<RuntimeException>rethrow(t);
+            }
+        }
+
+        /** Passes the event's own exception on unchanged; the caller catches every Throwable. */
+        @SuppressWarnings("unchecked")
+        private static <T extends Throwable> T rethrow(Throwable t) throws T {
+            throw (T) t;
         }
     }
 
-    private static final class MapKey extends Accessor {
+    private static final class MapKey implements Function<Object, Object> {
         private final String[] keys;
 
         MapKey(List<String> keys) {
@@ -116,7 +131,7 @@ abstract class Accessor {
         }
 
         @Override
-        Object read(Object event) {
+        public Object apply(Object event) {
             Map<?, ?> map = (Map<?, ?>) event;
             for (String key : keys) {
                 Object value = map.get(key);

@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * How to read the attributes of events of one class: the resolved accessors and the
@@ -31,12 +32,12 @@ final class EventShape {
     };
 
     private final String className;
-    private final Accessor eventType;
-    private final Accessor severity;
-    private final Accessor timestamp;
-    private final Accessor payload;
-    private final Accessor id;
-    private final Accessor aggregateId;
+    private final Function<Object, Object> eventType;
+    private final Function<Object, Object> severity;
+    private final Function<Object, Object> timestamp;
+    private final Function<Object, Object> payload;
+    private final Function<Object, Object> id;
+    private final Function<Object, Object> aggregateId;
     private final Runnable onAccessorError;
     private EnumLabels severityLabels;
 
@@ -103,12 +104,12 @@ final class EventShape {
         return read(aggregateId, event);
     }
 
-    private Object read(Accessor accessor, Object event) {
+    private Object read(Function<Object, Object> accessor, Object event) {
         if (accessor == Accessor.MISSING) {
             return null;
         }
         try {
-            return accessor.read(event);
+            return accessor.apply(event);
         } catch (Throwable t) {
             onAccessorError.run(); // an accessor that throws counts as absent
             return null;
@@ -116,7 +117,7 @@ final class EventShape {
     }
 
     /** The attribute as a label; its own {@code toString()} failing counts as absent, like its accessor. */
-    private String readLabel(Accessor accessor, Object event) {
+    private String readLabel(Function<Object, Object> accessor, Object event) {
         return safeLabel(read(accessor, event));
     }
 

@@ -1,0 +1,131 @@
+package io.kube9.agent.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kube9.agent.testevents.HiddenEvents;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** Compiled accessors: hidden classes next to the event's class (the JDKs we test on are 15+). */
+class AccessorClassTest {
+    /** Record-style accessors of every kind of return type. */
+    public static final class Order {
+        private final Instant at;
+
+        Order(Instant at) {
+            this.at = at;
+        }
+
+        public String eventType() {
+            return "order.created";
+        }
+
+        public long sequence() {
+            return 42L;
+        }
+
+        public int priority() {
+            return 7;
+        }
+
+        public boolean urgent() {
+            return true;
+        }
+
+        public double amount() {
+            return 12.5;
+        }
+
+        public Instant at() {
+            return at;
+        }
+    }
+
+    public static final class WithField {
+        public long timestamp = 1_714_558_530_123L;
+        public final String label = "field-label";
+    }
+
+    public static final class Failing {
+        public String getEventType() {
+            throw new IllegalStateException("the event's own failure");
+        }
+    }
+
+    @Test
+    void recordComponentsOfEveryKindAreReadAndPrimitivesBoxed() throws Exception {
+        Instant at = Instant.parse("2024-05-01T10:15:30.123Z");
+        Order order = new Order(at);
+
+        assertThat(compiled(Order.class, "eventType").apply(order)).isEqualTo("order.created");
+        assertThat(compiled(Order.class, "sequence").apply(order)).isEqualTo(42L);
+        assertThat(compiled(Order.class, "priority").apply(order)).isEqualTo(7);
+        assertThat(compiled(Order.class, "urgent").apply(order)).isEqualTo(true);
+        assertThat(compiled(Order.class, "amount").apply(order)).isEqualTo(12.5);
+        assertThat(compiled(Order.class, "at").apply(order)).isSameAs(at);
+    }
+
+    @Test
+    void publicFieldsAreRead() throws Exception {
+        WithField event = new WithField();
+        Function<Object, Object> timestamp = AccessorClass.define(WithField.class, WithField.class.getField("timestamp"));
+        Function<Object, Object> label = AccessorClass.define(WithField.class, WithField.class.getField("label"));
+
+        assertThat(timestamp.apply(event)).isEqualTo(1_714_558_530_123L);
+        assertThat(label.apply(event)).isEqualTo("field-label");
+    }
+
+    @Test
+    void theAccessorIsAHiddenClassInTheEventsPackageThatNoOneCanFindByName() throws Exception {
+        Function<Object, Object> accessor = compiled(Order.class, "eventType");
+        Class<?> type = accessor.getClass();
+
+        assertThat((Boolean) Class.class.getMethod("isHidden").invoke(type)).isTrue();
+        assertThat(type.getPackageName()).isEqualTo(Order.class.getPackageName());
+        assertThat(type.getClassLoader()).isSameAs(Order.class.getClassLoader());
+        assertThatThrownBy(() -> Class.forName(type.getName(), false, Order.class.getClassLoader()))
+                .isInstanceOf(ClassNotFoundException.class);
+    }
+
+    @Test
+    void eventsTheAgentsPackagesCannotSeeAreCompiledToo() {
+        Object packagePrivate = HiddenEvents.packagePrivate();
+        Object inherited = HiddenEvents.inherited();
+
+        Function<Object, Object> type = Accessor.resolve(packagePrivate.getClass(), List.of("eventType"));
+        Function<Object, Object> aggregate = Accessor.resolve(inherited.getClass(), List.of("aggregateId"));
+
+        assertThat(type).isNotInstanceOf(Accessor.Handle.class);
+        assertThat(type.apply(packagePrivate)).isEqualTo("hidden.happened");
+        assertThat(aggregate).isNotInstanceOf(Accessor.Handle.class);
+        assertThat(aggregate.apply(inherited)).isEqualTo("base-aggregate");
+    }
+
+    @Test
+    void theEventsOwnExceptionPassesThroughUnchanged() {
+        Function<Object, Object> accessor = Accessor.resolve(Failing.class, List.of("eventType"));
+
+        assertThatThrownBy(() -> accessor.apply(new Failing()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the event's own failure");
+    }
+
+    @Test
+    void whereNoClassCanBeDefinedAMethodHandleReadsInstead() throws Exception {
+        // java.* packages take no classes of ours: the method handle path stays
+        assertThat(AccessorClass.define(StringBuilder.class, StringBuilder.class.getMethod("length"))).isNull();
+        Function<Object, Object> length = Accessor.resolve(StringBuilder.class, List.of("length"));
+
+        assertThat(length).isInstanceOf(Accessor.Handle.class);
+        assertThat(length.apply(new StringBuilder("abc"))).isEqualTo(3);
+    }
+
+    private static Function<Object, Object> compiled(Class<?> type, String method) throws NoSuchMethodException {
+        Function<Object, Object> accessor = AccessorClass.define(type, type.getMethod(method));
+        assertThat(accessor).as("compiled accessor for %s#%s", type.getSimpleName(), method).isNotNull();
+        return accessor;
+    }
+}
