@@ -1,7 +1,5 @@
 package io.kube9.agent.metrics;
 
-import com.sun.net.httpserver.Authenticator;
-import com.sun.net.httpserver.HttpsConfigurator;
 import io.kube9.agent.config.AgentConfig;
 import io.kube9.agent.config.ConfigException;
 import io.kube9.agent.config.Key;
@@ -25,10 +23,10 @@ public final class ExporterSecurity {
     /** The realm browsers show when they ask for the password. */
     static final String REALM = "kube9-agent";
 
-    private final Authenticator authenticator;
+    private final PasswordAuthenticator authenticator;
     private final SSLContext tls;
 
-    private ExporterSecurity(Authenticator authenticator, SSLContext tls) {
+    private ExporterSecurity(PasswordAuthenticator authenticator, SSLContext tls) {
         this.authenticator = authenticator;
         this.tls = tls;
     }
@@ -39,13 +37,13 @@ public final class ExporterSecurity {
     }
 
     /** Null when no password is asked for. */
-    Authenticator authenticator() {
+    PasswordAuthenticator authenticator() {
         return authenticator;
     }
 
     /** Null for plain HTTP. */
-    HttpsConfigurator httpsConfigurator() {
-        return tls == null ? null : new HttpsConfigurator(tls);
+    SSLContext tls() {
+        return tls;
     }
 
     public String scheme() {
@@ -61,7 +59,7 @@ public final class ExporterSecurity {
                 + " see kube9.exporter.tls.*)" : "";
     }
 
-    private static Authenticator authenticator(AgentConfig config) {
+    private static PasswordAuthenticator authenticator(AgentConfig config) {
         String username = config.get(Keys.EXPORTER_BASIC_AUTH_USERNAME);
         String password = config.get(Keys.EXPORTER_BASIC_AUTH_PASSWORD);
         String passwordSha256 = config.get(Keys.EXPORTER_BASIC_AUTH_PASSWORD_SHA256);

@@ -1,25 +1,31 @@
 package io.kube9.agent.metrics;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.exporter.common.PrometheusHttpExchange;
+import io.prometheus.metrics.exporter.common.PrometheusHttpRequest;
+import io.prometheus.metrics.exporter.common.PrometheusHttpResponse;
+import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's HTTP endpoint: {@code /metrics} (text, OpenMetrics or protobuf by content
- * negotiation), {@code /-/healthy} and a status page at {@code /} ({@link StatusPage}), served
- * from the agent's own registry by the agent's own daemon threads, over HTTP or HTTPS and with
- * or without basic auth ({@link ExporterSecurity}).
+ * negotiation, gzip when asked, {@code name[]} filters: client_java's own scrape handler),
+ * {@code /-/healthy} and a status page at {@code /} ({@link StatusPage}), served from the
+ * agent's own registry by the agent's own daemon threads ({@link HttpEndpoint}), over HTTP or
+ * HTTPS and with or without basic auth ({@link ExporterSecurity}) on every path.
  */
 public final class MetricsExporter implements AutoCloseable {
-    private final HTTPServer server;
+    private static final String HEALTHY = "Exporter is healthy.\n";
 
-    private MetricsExporter(HTTPServer server) {
-        this.server = server;
+    private final HttpEndpoint endpoint;
+
+    private MetricsExporter(HttpEndpoint endpoint) {
+        this.endpoint = endpoint;
     }
 
     /**
@@ -28,36 +34,131 @@ public final class MetricsExporter implements AutoCloseable {
      */
     public static MetricsExporter start(AgentMetrics metrics, String host, int port, ExporterSecurity security,
             ThreadFactory threads) throws IOException {
-        ExecutorService executor = new ThreadPoolExecutor(1, 2, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(64), threads, new ThreadPoolExecutor.DiscardOldestPolicy());
+        PrometheusScrapeHandler scrapes = new PrometheusScrapeHandler(metrics.properties(), metrics.registry());
+        StatusPage statusPage = new StatusPage();
+        PasswordAuthenticator authenticator = security.authenticator();
+        return new MetricsExporter(HttpEndpoint.start(host, port, security.tls(), request -> {
+            if (authenticator != null && !authenticator.accepts(request.header("Authorization"))) {
+                return HttpEndpoint.Response.text(401, "Unauthorized\n", request.isHead())
+                        .header("WWW-Authenticate", authenticator.challenge());
+            }
+            if (!"GET".equals(request.method) && !request.isHead()) {
+                return new HttpEndpoint.Response(405).header("Allow", "GET, HEAD");
+            }
+            switch (request.path) {
+                case "/metrics":
+                    return scrape(scrapes, request);
+                case "/-/healthy":
+                    return HttpEndpoint.Response.text(200, HEALTHY, request.isHead());
+                default:
+                    return statusPage.handle(request);
+            }
+        }, threads));
+    }
+
+    private static HttpEndpoint.Response scrape(PrometheusScrapeHandler scrapes, HttpEndpoint.Request request) {
+        ScrapeExchange exchange = new ScrapeExchange(request);
         try {
-            HTTPServer.Builder builder = HTTPServer.builder(metrics.properties())
-                    .hostname(host)
-                    .port(port)
-                    .registry(metrics.registry())
-                    .defaultHandler(new StatusPage())
-                    .executorService(executor);
-            if (security.authenticator() != null) {
-                builder.authenticator(security.authenticator());
-            }
-            HttpsConfigurator https = security.httpsConfigurator();
-            if (https != null) {
-                builder.httpsConfigurator(https);
-            }
-            HTTPServer server = builder.buildAndStart();
-            return new MetricsExporter(server);
-        } catch (IOException | RuntimeException e) {
-            executor.shutdownNow();
-            throw e;
+            scrapes.handleRequest(exchange);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writes go to memory: not expected
         }
+        return exchange.response();
     }
 
     public int port() {
-        return server.getPort();
+        return endpoint.port();
     }
 
     @Override
     public void close() {
-        server.close();
+        endpoint.close();
+    }
+
+    /** client_java's scrape handler, answering into a buffer that the endpoint writes whole. */
+    private static final class ScrapeExchange implements PrometheusHttpExchange, PrometheusHttpRequest,
+            PrometheusHttpResponse {
+        private final HttpEndpoint.Request request;
+        private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
+        private int status = 500;
+        private boolean withBody;
+        private RuntimeException failure;
+
+        ScrapeExchange(HttpEndpoint.Request request) {
+            this.request = request;
+        }
+
+        HttpEndpoint.Response response() {
+            if (failure != null) {
+                return HttpEndpoint.Response.text(500, "kube9 agent: scrape failed: " + failure + "\n", request.isHead());
+            }
+            HttpEndpoint.Response response = new HttpEndpoint.Response(status);
+            response.headers.putAll(headers);
+            if (withBody) {
+                response.body = body.toByteArray();
+            } else if (headers.containsKey("Content-Length")) {
+                response.announcedLength = Long.parseLong(headers.get("Content-Length"));
+            }
+            return response;
+        }
+
+        @Override
+        public PrometheusHttpRequest getRequest() {
+            return this;
+        }
+
+        @Override
+        public PrometheusHttpResponse getResponse() {
+            return this;
+        }
+
+        @Override
+        public void handleException(IOException e) throws IOException {
+            throw e;
+        }
+
+        @Override
+        public void handleException(RuntimeException e) {
+            failure = e;
+        }
+
+        @Override
+        public void close() {
+            // the endpoint writes the response
+        }
+
+        @Override
+        public String getQueryString() {
+            return request.query;
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return Collections.enumeration(request.headers(name));
+        }
+
+        @Override
+        public String getMethod() {
+            return request.method;
+        }
+
+        @Override
+        public String getRequestPath() {
+            return request.path;
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            headers.put(name, value);
+        }
+
+        /** @param contentLength -1: no body (HEAD); 0: length unknown (gzip); else the length */
+        @Override
+        public OutputStream sendHeadersAndGetBody(int statusCode, int contentLength) {
+            status = statusCode;
+            withBody = contentLength >= 0;
+            return body;
+        }
     }
 }

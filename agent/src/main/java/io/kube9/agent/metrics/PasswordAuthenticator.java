@@ -1,8 +1,5 @@
 package io.kube9.agent.metrics;
 
-import com.sun.net.httpserver.Authenticator;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpPrincipal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,7 +14,7 @@ import java.util.Base64;
  * on Java 11 and ISO-8859-1 on later versions, so a non-ASCII password would match on some JDKs
  * only. Clients (curl, Prometheus) send UTF-8 bytes, and those bytes are hashed as received.
  */
-final class PasswordAuthenticator extends Authenticator {
+final class PasswordAuthenticator {
     private final String realm;
     private final byte[] username;
     private final byte[] passwordSha256;
@@ -28,22 +25,24 @@ final class PasswordAuthenticator extends Authenticator {
         this.passwordSha256 = passwordSha256.clone();
     }
 
-    @Override
-    public Result authenticate(HttpExchange exchange) {
-        byte[] credentials = decodeBasic(exchange.getRequestHeaders().getFirst("Authorization"));
+    /** Whether the {@code Authorization} header (null when absent) carries this user and password. */
+    boolean accepts(String authorization) {
+        byte[] credentials = decodeBasic(authorization);
         int colon = indexOfColon(credentials);
-        if (colon >= 0) {
-            byte[] user = Arrays.copyOfRange(credentials, 0, colon);
-            byte[] password = Arrays.copyOfRange(credentials, colon + 1, credentials.length);
-            // Both always compared, each in constant time: the answer's timing tells nothing.
-            boolean userMatches = MessageDigest.isEqual(user, username);
-            boolean passwordMatches = MessageDigest.isEqual(sha256(password), passwordSha256);
-            if (userMatches & passwordMatches) {
-                return new Success(new HttpPrincipal(new String(user, StandardCharsets.UTF_8), realm));
-            }
+        if (colon < 0) {
+            return false;
         }
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
-        return new Retry(401);
+        byte[] user = Arrays.copyOfRange(credentials, 0, colon);
+        byte[] password = Arrays.copyOfRange(credentials, colon + 1, credentials.length);
+        // Both always compared, each in constant time: the answer's timing tells nothing.
+        boolean userMatches = MessageDigest.isEqual(user, username);
+        boolean passwordMatches = MessageDigest.isEqual(sha256(password), passwordSha256);
+        return userMatches & passwordMatches;
+    }
+
+    /** The {@code WWW-Authenticate} value of a 401. */
+    String challenge() {
+        return "Basic realm=\"" + realm + "\", charset=\"UTF-8\"";
     }
 
     static byte[] sha256(byte[] bytes) {

@@ -131,7 +131,7 @@ class ExporterSecurityTest {
         ExporterSecurity security = ExporterSecurity.from(ConfigLoader.load(""));
         assertThat(security.scheme()).isEqualTo("http");
         assertThat(security.authenticator()).isNull();
-        assertThat(security.httpsConfigurator()).isNull();
+        assertThat(security.tls()).isNull();
         assertThat(security.describe()).isEmpty();
     }
 

@@ -1,0 +1,410 @@
+package io.kube9.agent.metrics;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A small HTTP/1.1 server for the agent's port: GET and HEAD, keep-alive, whole responses
+ * written with one {@code write} on sockets with {@code TCP_NODELAY}, optionally over TLS.
+ *
+ * <p>Why not the JDK's {@code HttpServer}: it writes the headers and the body of a response as
+ * two TCP segments, with Nagle's algorithm on. A client that scrapes again within ~40 ms of its
+ * last scrape on a kept-alive connection then waits for its own delayed ACK before the body
+ * arrives: every such scrape took ~44 ms (BENCHMARKS.md). Its switch for that,
+ * {@code sun.net.httpserver.nodelay}, is JVM-wide and read once, so setting it would change the
+ * service's own HTTP servers too. It also hands every request from its dispatcher thread to a
+ * worker: two wake-ups per scrape where one does.
+ *
+ * <p>One thread accepts; each connection is served by one thread of a bounded pool for as long
+ * as it stays open (Prometheus keeps one connection per target), and a connection idle for
+ * {@value #IDLE_MILLIS} ms is closed. Requests are read with size limits; anything malformed is a
+ * 400 and the connection closes.
+ */
+final class HttpEndpoint implements AutoCloseable {
+    static final int IDLE_MILLIS = 60_000;
+    private static final int MAX_CONNECTIONS = 16;
+    private static final int MAX_LINE = 8192;
+    private static final int MAX_HEADERS = 100;
+    private static final int MAX_REQUEST_BODY = 65_536;
+
+    /** One parsed request. Header names are lower-cased. */
+    static final class Request {
+        final String method;
+        final String path;
+        final String query; // null when the target has no '?'
+        final boolean http10;
+        final Map<String, List<String>> headers;
+
+        Request(String method, String path, String query, boolean http10, Map<String, List<String>> headers) {
+            this.method = method;
+            this.path = path;
+            this.query = query;
+            this.http10 = http10;
+            this.headers = headers;
+        }
+
+        String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        List<String> headers(String name) {
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null ? Collections.emptyList() : values;
+        }
+
+        boolean isHead() {
+            return "HEAD".equals(method);
+        }
+
+        boolean keepAlive() {
+            String connection = header("connection");
+            if (connection != null && connection.toLowerCase(Locale.ROOT).contains("close")) {
+                return false;
+            }
+            return !http10 || (connection != null && connection.toLowerCase(Locale.ROOT).contains("keep-alive"));
+        }
+    }
+
+    /** A whole response; {@code body} null means none (HEAD, or a status that has none). */
+    static final class Response {
+        final int status;
+        final Map<String, String> headers = new LinkedHashMap<>();
+        byte[] body;
+        /** Content-Length to announce when there is no body (a HEAD answers with what GET would send). */
+        long announcedLength = -1;
+
+        Response(int status) {
+            this.status = status;
+        }
+
+        Response header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        static Response of(int status, String contentType, byte[] body, boolean head) {
+            Response response = new Response(status).header("Content-Type", contentType);
+            if (head) {
+                response.announcedLength = body.length;
+            } else {
+                response.body = body;
+            }
+            return response;
+        }
+
+        static Response text(int status, String text, boolean head) {
+            return of(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8), head);
+        }
+    }
+
+    private final ServerSocket server;
+    private final Function<Request, Response> handler;
+    private final ThreadPoolExecutor connections;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private HttpEndpoint(ServerSocket server, Function<Request, Response> handler, ThreadFactory threads) {
+        this.server = server;
+        this.handler = handler;
+        this.connections = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                threads);
+        this.acceptor = threads.newThread(this::accept);
+    }
+
+    /**
+     * Binds {@code host:port} (port 0: any free port) and starts serving.
+     *
+     * @param tls null for plain HTTP
+     * @throws IOException when the address cannot be bound
+     */
+    static HttpEndpoint start(String host, int port, SSLContext tls, Function<Request, Response> handler,
+            ThreadFactory threads) throws IOException {
+        ServerSocket server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
+        try {
+            server.setReuseAddress(true);
+            InetAddress address = host == null || host.isEmpty() ? null : InetAddress.getByName(host);
+            server.bind(new InetSocketAddress(address, port), 50);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        HttpEndpoint endpoint = new HttpEndpoint(server, handler, threads);
+        endpoint.acceptor.start();
+        return endpoint;
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void accept() {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                pause(); // out of file descriptors, say: try again shortly rather than spin
+                continue;
+            }
+            try {
+                connections.execute(() -> serve(socket));
+            } catch (RejectedExecutionException busy) {
+                closeQuietly(socket); // every connection thread is taken: the client retries
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        open.add(socket);
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(IDLE_MILLIS);
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
+            OutputStream out = socket.getOutputStream();
+            while (!closed) {
+                Request request;
+                try {
+                    request = read(in);
+                } catch (BadRequest e) {
+                    write(out, Response.text(e.status, e.getMessage() + "\n", false), false, false);
+                    return;
+                }
+                if (request == null) {
+                    return; // the client closed the connection
+                }
+                Response response;
+                try {
+                    response = handler.apply(request);
+                } catch (RuntimeException e) {
+                    response = Response.text(500, "kube9 agent: " + e + "\n", request.isHead());
+                }
+                boolean keepAlive = request.keepAlive();
+                write(out, response, keepAlive, request.http10);
+                if (!keepAlive) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // idle timeout, or the client went away mid-request: nothing to answer
+        } finally {
+            open.remove(socket);
+            closeQuietly(socket);
+        }
+    }
+
+    /** The next request, or null at a clean end of the stream before one starts. */
+    static Request read(InputStream in) throws IOException {
+        String line = readLine(in, true);
+        while (line != null && line.isEmpty()) {
+            line = readLine(in, true); // tolerated: stray CRLF between requests
+        }
+        if (line == null) {
+            return null;
+        }
+        String[] parts = line.split(" ");
+        if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
+            throw new BadRequest(400, "Bad request line");
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        int count = 0;
+        String header;
+        while (!(header = readLine(in, false)).isEmpty()) {
+            if (++count > MAX_HEADERS) {
+                throw new BadRequest(431, "Too many headers");
+            }
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                throw new BadRequest(400, "Bad header line");
+            }
+            String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            headers.computeIfAbsent(name, unused -> new ArrayList<>(1)).add(header.substring(colon + 1).trim());
+        }
+        skipBody(in, headers);
+        String target = parts[1];
+        int question = target.indexOf('?');
+        String path = question < 0 ? target : target.substring(0, question);
+        String query = question < 0 ? null : target.substring(question + 1);
+        if (path.startsWith("http://") || path.startsWith("https://")) { // absolute form
+            int slash = path.indexOf('/', path.indexOf("//") + 2);
+            path = slash < 0 ? "/" : path.substring(slash);
+        }
+        return new Request(parts[0], path, query, parts[2].equals("HTTP/1.0"), headers);
+    }
+
+    /** GET and HEAD carry no body; one that comes anyway is read and ignored, within a limit. */
+    private static void skipBody(InputStream in, Map<String, List<String>> headers) throws IOException {
+        if (headers.containsKey("transfer-encoding")) {
+            throw new BadRequest(411, "Chunked request bodies are not accepted");
+        }
+        List<String> lengths = headers.get("content-length");
+        if (lengths == null) {
+            return;
+        }
+        long length;
+        try {
+            length = Long.parseLong(lengths.get(0));
+        } catch (NumberFormatException e) {
+            throw new BadRequest(400, "Bad Content-Length");
+        }
+        if (length < 0 || length > MAX_REQUEST_BODY) {
+            throw new BadRequest(413, "Request body too large");
+        }
+        while (length > 0) {
+            long skipped = in.skip(length);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    throw new IOException("end of stream in a request body");
+                }
+                skipped = 1;
+            }
+            length -= skipped;
+        }
+    }
+
+    /** A line without its CRLF (a bare LF is accepted), or null at end of stream if {@code endOk}. */
+    private static String readLine(InputStream in, boolean endOk) throws IOException {
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                if (endOk && line.length() == 0) {
+                    return null;
+                }
+                throw new IOException("end of stream in a request");
+            }
+            if (b == '\n') {
+                int end = line.length();
+                if (end > 0 && line.charAt(end - 1) == '\r') {
+                    line.setLength(end - 1);
+                }
+                return line.toString();
+            }
+            if (line.length() >= MAX_LINE) {
+                throw new BadRequest(431, "Request line or header too long");
+            }
+            line.append((char) b); // ISO-8859-1, as HTTP/1.1 defines header bytes
+        }
+    }
+
+    /** Status line, headers and body in one buffer and one write: one TCP segment for a small response. */
+    private static void write(OutputStream out, Response response, boolean keepAlive, boolean http10)
+            throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(256 + (response.body == null ? 0 : response.body.length));
+        StringBuilder head = new StringBuilder(256);
+        head.append(http10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(response.status).append(' ')
+                .append(reason(response.status)).append("\r\n");
+        for (Map.Entry<String, String> header : response.headers.entrySet()) {
+            if (!header.getKey().equalsIgnoreCase("Content-Length")) {
+                head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+            }
+        }
+        long length = response.body != null ? response.body.length : response.announcedLength;
+        if (length >= 0) {
+            head.append("Content-Length: ").append(length).append("\r\n");
+        }
+        if (!keepAlive) {
+            head.append("Connection: close\r\n");
+        } else if (http10) {
+            head.append("Connection: keep-alive\r\n");
+        }
+        head.append("\r\n");
+        buffer.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (response.body != null) {
+            buffer.write(response.body);
+        }
+        buffer.writeTo(out);
+        out.flush();
+    }
+
+    private static String reason(int status) {
+        switch (status) {
+            case 200: return "OK";
+            case 400: return "Bad Request";
+            case 401: return "Unauthorized";
+            case 404: return "Not Found";
+            case 405: return "Method Not Allowed";
+            case 406: return "Not Acceptable";
+            case 411: return "Length Required";
+            case 413: return "Payload Too Large";
+            case 431: return "Request Header Fields Too Large";
+            case 500: return "Internal Server Error";
+            case 503: return "Service Unavailable";
+            default: return "Status";
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        for (Socket socket : open) {
+            closeQuietly(socket); // wakes threads blocked reading a kept-alive connection
+        }
+        connections.shutdownNow();
+        try {
+            acceptor.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A request this server will not serve; answered with {@code status}, then the connection closes. */
+    static final class BadRequest extends SocketException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        BadRequest(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+}
