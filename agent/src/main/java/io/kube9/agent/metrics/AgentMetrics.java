@@ -38,7 +38,7 @@ public final class AgentMetrics {
     private final Counter projectionUpdates;
     private final Counter projectionErrors;
     private final ConcurrentHashMap<String, ProjectionInstruments.Lag> projectionLags = new ConcurrentHashMap<>();
-    private final Histogram processingDuration;
+    private final DurationHistogram processingDuration;
     private final CounterDataPoint adviceErrors;
     private final CounterDataPoint accessorErrors;
     private final CounterDataPoint journalWriteErrors;
@@ -74,9 +74,9 @@ public final class AgentMetrics {
                 .labelNames("projection")
                 .callback(callback -> projectionLags.forEach((label, lag) -> callback.call(lag.get(), label)))
                 .register(registry);
-        processingDuration = Histogram.builder(properties).name("event_processing_duration_seconds")
-                .help("Time spent in projection methods").labelNames("projection")
-                .classicOnly().classicUpperBounds(PROJECTION_BUCKETS).withoutExemplars().register(registry);
+        processingDuration = new DurationHistogram("event_processing_duration_seconds",
+                "Time spent in projection methods", "projection", PROJECTION_BUCKETS);
+        registry.register(processingDuration);
         adviceErrors = Counter.builder(properties).name("kube9_advice_errors_total")
                 .help("Failures inside the agent while handling an intercepted call (the call itself was unaffected)")
                 .withoutExemplars().register(registry).labelValues();
@@ -141,7 +141,7 @@ public final class AgentMetrics {
         String label = projections.admit(name);
         return new ProjectionInstruments(projectionUpdates.labelValues(label), projectionErrors.labelValues(label),
                 projectionLags.computeIfAbsent(label, unused -> new ProjectionInstruments.Lag()),
-                processingDuration.labelValues(label));
+                processingDuration.series(label));
     }
 
     public void adviceError() {

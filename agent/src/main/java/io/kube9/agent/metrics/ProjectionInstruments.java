@@ -1,7 +1,6 @@
 package io.kube9.agent.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -10,7 +9,7 @@ public final class ProjectionInstruments {
     private final CounterDataPoint updates;
     private final CounterDataPoint errors;
     private final Lag lag;
-    private final DistributionDataPoint duration;
+    private final DurationHistogram.Series duration;
 
     /**
      * The latest lag of one projection label, read at scrape time. A gauge data point's
@@ -41,7 +40,7 @@ public final class ProjectionInstruments {
     }
 
     ProjectionInstruments(CounterDataPoint updates, CounterDataPoint errors, Lag lag,
-            DistributionDataPoint duration) {
+            DurationHistogram.Series duration) {
         this.updates = updates;
         this.errors = errors;
         this.lag = lag;
@@ -52,12 +51,12 @@ public final class ProjectionInstruments {
         if (events > 0) {
             updates.inc(events);
         }
-        duration.observe(durationNanos / 1e9);
+        duration.observeNanos(durationNanos);
     }
 
     public void failed(long durationNanos) {
         errors.inc();
-        duration.observe(durationNanos / 1e9);
+        duration.observeNanos(durationNanos);
     }
 
     public void lag(double seconds) {

@@ -1,0 +1,88 @@
+package io.kube9.agent.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class DurationHistogramTest {
+    private static final double[] BOUNDS = {0.001, 0.01, 0.1, 1};
+
+    @Test
+    void exposesWhatClientJavasOwnHistogramExposesForTheSameObservations() throws IOException {
+        PrometheusRegistry ours = new PrometheusRegistry();
+        DurationHistogram histogram = new DurationHistogram("work_seconds", "Time spent working", "worker", BOUNDS);
+        ours.register(histogram);
+        PrometheusRegistry theirs = new PrometheusRegistry();
+        Histogram reference = Histogram.builder().name("work_seconds").help("Time spent working").labelNames("worker")
+                .classicOnly().classicUpperBounds(BOUNDS).withoutExemplars().register(theirs);
+
+        // on a bound, between bounds, above the last, zero; two label values
+        long[] nanos = {1_000_000, 1_000_001, 5_000_000, 10_000_000, 250_000_000, 3_000_000_000L, 0};
+        for (long value : nanos) {
+            histogram.series("a").observeNanos(value);
+            reference.labelValues("a").observe(value / 1e9);
+        }
+        histogram.series("b").observeNanos(42_000);
+        reference.labelValues("b").observe(42_000 / 1e9);
+
+        assertThat(text(ours, false)).isEqualTo(text(theirs, false));
+        assertThat(withoutCreated(text(ours, true))).isEqualTo(withoutCreated(text(theirs, true)));
+        assertThat(text(ours, false)).contains("work_seconds_bucket{worker=\"a\",le=\"0.001\"} 2\n",
+                "work_seconds_count{worker=\"a\"} 7\n", "work_seconds_sum{worker=\"a\"} 3.267000001\n");
+    }
+
+    @Test
+    void observationsFromManyThreadsAllCount() throws InterruptedException {
+        DurationHistogram histogram = new DurationHistogram("work_seconds", "Time spent working", "worker", BOUNDS);
+        DurationHistogram.Series series = histogram.series("a");
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 100_000; i++) {
+                    series.observeNanos(i % 2 == 0 ? 500_000 : 50_000_000);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        var point = ((io.prometheus.metrics.model.snapshots.HistogramSnapshot) histogram.collect()).getDataPoints().get(0);
+        assertThat(point.getCount()).isEqualTo(400_000);
+        assertThat(point.getSum()).isCloseTo(200_000 * 0.0005 + 200_000 * 0.05, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    private static String text(PrometheusRegistry registry, boolean openMetrics) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (openMetrics) {
+            OpenMetricsTextFormatWriter.create().write(out, registry.scrape());
+        } else {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Creation times differ by when each was made. */
+    private static String withoutCreated(String text) {
+        return text.replaceAll("(?m)^work_seconds_created\\{[^}]*\\} [0-9.e+E]+\n", "");
+    }
+}
