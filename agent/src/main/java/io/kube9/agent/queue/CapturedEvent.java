@@ -5,10 +5,12 @@ package io.kube9.agent.queue;
  * (and the writer's batch rows), reused over and over: the application's thread fills one with
  * plain field stores and never allocates one.
  *
+ * <p>Not final only so that the queue's slots can be events themselves ({@code EventQueue.Slot}).
+ *
  * <p>{@code eventId}, {@code aggregateId} and {@code payload} hold the application's own
  * objects; they are turned into text or bytes on the writer's thread, not on the caller's.
  */
-public final class CapturedEvent {
+public class CapturedEvent {
     public static final long NO_TIME = Long.MIN_VALUE;
 
     public String site;

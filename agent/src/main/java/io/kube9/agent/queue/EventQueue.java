@@ -116,7 +116,7 @@ public final class EventQueue extends QueueCounters {
     }
 
     public CapturedEvent slot(long position) {
-        return slots[(int) position & mask].event;
+        return slots[(int) position & mask];
     }
 
     /** Makes the filled slot of {@code position} visible to the consumer. */
@@ -160,8 +160,8 @@ public final class EventQueue extends QueueCounters {
             for (int i = 0; i < count; i++) {
                 long taken = position + i;
                 Slot slot = slots[(int) taken & mask];
-                into[from + i].copyFrom(slot.event);
-                slot.event.clear();
+                into[from + i].copyFrom(slot);
+                slot.clear();
                 SEQUENCE.setRelease(slot, taken + slots.length);
             }
             inFlight += count; // single consumer: no lost update
@@ -173,17 +173,21 @@ public final class EventQueue extends QueueCounters {
         long position = head;
         Slot slot = slots[(int) position & mask];
         if ((long) SEQUENCE.getAcquire(slot) == position + 1 && HEAD.compareAndSet(this, position, position + 1)) {
-            slot.event.clear();
+            slot.clear();
             SEQUENCE.setRelease(slot, position + slots.length);
             dropped.increment();
         }
     }
 
-    /** Slots are allocated one after another; padded so that neighbours do not share a cache line. */
-    private static final class Slot {
+    /**
+     * A slot is its event: one object, so a producer filling it touches the lines of one object
+     * rather than a holder and the event it points to (at the default 65,536 slots the ring does
+     * not stay in cache, and each line is a miss). Slots are allocated one after another; the
+     * padding keeps a slot's sequence off its neighbour's lines.
+     */
+    private static final class Slot extends CapturedEvent {
         @SuppressWarnings("unused") // accessed through SEQUENCE
         private long sequence;
-        final CapturedEvent event = new CapturedEvent();
         @SuppressWarnings("unused")
         private long p1, p2, p3, p4, p5, p6;
 
