@@ -47,6 +47,9 @@ public final class AgentMetrics {
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, CounterDataPoint>> eventsByType =
             new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CounterDataPoint> storedByType = new ConcurrentHashMap<>();
+    private static final int RECENT = 256;
+    private final RecentPoint[] recentRecorded = new RecentPoint[RECENT];
+    private final RecentPoint[] recentStored = new RecentPoint[RECENT];
 
     public AgentMetrics(int labelLimit) {
         eventTypes = new LabelLimiter(labelLimit);
@@ -101,12 +104,43 @@ public final class AgentMetrics {
 
     /** {@code kube9_events_total} for one event. */
     public void eventRecorded(String eventType, String severity) {
+        int index = (eventType.hashCode() * 31 + severity.hashCode()) & (RECENT - 1);
+        RecentPoint recent = recentRecorded[index];
+        if (recent != null && recent.matches(eventType, severity)) {
+            recent.point.inc();
+            return;
+        }
         ConcurrentHashMap<String, CounterDataPoint> bySeverity = eventsByType.get(eventType);
         CounterDataPoint point = bySeverity == null ? null : bySeverity.get(severity);
         if (point == null) {
             point = recordedPoint(eventType, severity);
         }
+        if (recent == null) {
+            recentRecorded[index] = new RecentPoint(eventType, severity, point); // racy: the entry is immutable
+        }
         point.inc();
+    }
+
+    /**
+     * A label pair and its data point, in a small table in front of the two maps: one array
+     * load and two compares instead of two {@code ConcurrentHashMap} look-ups (~8 ns of a 30 ns
+     * budget). Entries are only ever added to an empty index, so the table fills once (at most
+     * {@value #RECENT} allocations) and pairs whose index is taken go on through the maps.
+     */
+    private static final class RecentPoint {
+        final String first;
+        final String second;
+        final CounterDataPoint point;
+
+        RecentPoint(String first, String second, CounterDataPoint point) {
+            this.first = first;
+            this.second = second;
+            this.point = point;
+        }
+
+        boolean matches(String a, String b) {
+            return (first == a || first.equals(a)) && (second == b || second.equals(b));
+        }
     }
 
     private CounterDataPoint recordedPoint(String eventType, String severity) {
@@ -123,11 +157,21 @@ public final class AgentMetrics {
 
     /** {@code events_stored_total} and {@code events_stored_bytes_total} for one event. */
     public void eventStored(String eventType, long payloadBytes) {
-        CounterDataPoint point = storedByType.get(eventType);
-        if (point == null) {
-            point = storedTotal.labelValues(eventTypes.admit(eventType));
-            if (storedByType.size() < cacheLimit) {
-                storedByType.putIfAbsent(eventType, point);
+        int index = eventType.hashCode() & (RECENT - 1);
+        RecentPoint recent = recentStored[index];
+        CounterDataPoint point;
+        if (recent != null && recent.matches(eventType, "")) {
+            point = recent.point;
+        } else {
+            point = storedByType.get(eventType);
+            if (point == null) {
+                point = storedTotal.labelValues(eventTypes.admit(eventType));
+                if (storedByType.size() < cacheLimit) {
+                    storedByType.putIfAbsent(eventType, point);
+                }
+            }
+            if (recent == null) {
+                recentStored[index] = new RecentPoint(eventType, "", point);
             }
         }
         point.inc();
