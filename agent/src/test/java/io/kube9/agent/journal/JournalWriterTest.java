@@ -407,6 +407,21 @@ class JournalWriterTest {
     }
 
     @Test
+    void retentionByRowsHoldsWhileTheWriterIsBehind() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, new JournalWriter.Retention(Duration.ZERO, 50), false, 0);
+        for (int i = 0; i < 1000; i++) {
+            enqueue("event." + i, i); // ten full batches: the queue is never empty until the last
+        }
+        writer.start(THREADS);
+
+        await(() -> writer.inserted() == 1000, "1000 rows written");
+        assertThat(writer.rows()).as("pruned with each batch, not once idle").isEqualTo(50);
+        assertThat(writer.deleted()).isEqualTo(950);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+    }
+
+    @Test
     void retentionByAgeDeletesRowsRecordedTooLongAgo() throws Exception {
         Path file = dir.resolve("journal.db");
         JournalWriter writer = open(file, new JournalWriter.Retention(Duration.ofHours(1), 0), false, 0);
