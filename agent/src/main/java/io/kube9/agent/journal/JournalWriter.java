@@ -391,8 +391,13 @@ public final class JournalWriter {
         }
     }
 
+    /**
+     * Up to {@code count} of the oldest rows (fewer where age pruning left gaps in the ids; the
+     * row limit then takes the rest with the next batch). A range of ids: an {@code IN (SELECT
+     * ... LIMIT)} list was first built as a temporary b-tree, then probed row by row.
+     */
     private long deleteOldest(long count) throws SQLException {
-        return delete("DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT " + count + ")");
+        return delete("DELETE FROM events WHERE id < (SELECT min(id) FROM events) + " + count);
     }
 
     /** Pages holding data (not free), in bytes. */

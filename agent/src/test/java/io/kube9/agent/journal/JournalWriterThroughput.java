@@ -66,6 +66,7 @@ public final class JournalWriterThroughput {
         long lastCpu = 0;
         long lastAllocated = 0;
         long lastTime = start;
+        long lastWritten = bytesWritten();
         long firstCpu = -1;
         long interval = TimeUnit.SECONDS.toNanos(5);
         while (producer.isAlive()) {
@@ -75,13 +76,15 @@ public final class JournalWriterThroughput {
             long deleted = writer.deleted();
             long cpu = threads.getThreadCpuTime(id);
             long allocated = threads.getThreadAllocatedBytes(id);
+            long written = bytesWritten();
             long rows = Math.max(1, inserted - lastInserted);
             double elapsed = (now - lastTime) / 1e9;
             System.out.printf("%5.0f s  inserted %7.0f/s  deleted %7.0f/s  writer cpu %5.2f us/row (%3.0f%% of a core)"
-                    + "  alloc %5.0f B/row  rows %8d  dropped %d%n",
+                    + "  alloc %5.0f B/row  written %5.0f B/row  rows %8d  dropped %d%n",
                     (now - start) / 1e9, (inserted - lastInserted) / elapsed, (deleted - lastDeleted) / elapsed,
                     (cpu - lastCpu) / 1e3 / rows, (cpu - lastCpu) / 1e7 / elapsed,
-                    (allocated - lastAllocated) / (double) rows, writer.rows(), queue.dropped());
+                    (allocated - lastAllocated) / (double) rows, (written - lastWritten) / (double) rows, writer.rows(),
+                    queue.dropped());
             if (firstCpu < 0) {
                 firstCpu = cpu;
             }
@@ -90,6 +93,7 @@ public final class JournalWriterThroughput {
             lastCpu = cpu;
             lastAllocated = allocated;
             lastTime = now;
+            lastWritten = written;
         }
         long cpu = threads.getThreadCpuTime(id);
         boolean drained = writer.close(Duration.ofSeconds(60));
@@ -97,6 +101,16 @@ public final class JournalWriterThroughput {
         System.out.printf("total: inserted %d (%.0f/s), deleted %d, dropped %d, writer cpu %.2f us/row, drained %s%n",
                 writer.inserted(), writer.inserted() / total, writer.deleted(), queue.dropped(),
                 cpu / 1e3 / Math.max(1, writer.inserted()), drained);
+    }
+
+    /** Bytes this process handed to write(2) and pwrite(2): the WAL, checkpoints into the database. */
+    private static long bytesWritten() throws java.io.IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc/self/io"))) {
+            if (line.startsWith("wchar:")) {
+                return Long.parseLong(line.substring(6).trim());
+            }
+        }
+        return 0;
     }
 
     private static void produce(EventQueue queue, CapturedEvent[] events, double rate, long start, long end) {
