@@ -27,10 +27,10 @@ import java.util.function.Consumer;
 
 /**
  * The one thread that writes the journal: it drains the {@link EventQueue} in batches, one
- * transaction per batch with a prepared statement, prunes by retention between batches, and on
- * {@link #close} drains what is left before closing. A batch that fails (the file is locked by
- * another process, the disk is full) is kept and retried: meanwhile capture goes on into the
- * queue, which drops its oldest events if it fills.
+ * transaction per batch (multi-row prepared INSERTs, then the retention that is due), prunes
+ * when idle too, and on {@link #close} drains what is left before closing. A batch that fails
+ * (the file is locked by another process, the disk is full) is kept and retried: meanwhile
+ * capture goes on into the queue, which drops its oldest events if it fills.
  */
 public final class JournalWriter {
     private static final int COLUMNS = 11;
