@@ -37,8 +37,12 @@ class OverflowIT {
                 held)) {
             // Once the agent has opened the journal, another process takes its write lock and
             // holds it for the whole burst: the writer cannot write, the tiny queue overflows.
+            // Locked any earlier, the agent's own open and migration would meet the lock and it
+            // would run without a journal (0 inserts, 0 drops): wait until it reports the journal up.
             Awaitility.await("journal opened").atMost(Duration.ofSeconds(30))
                     .until(() -> service.stderr().contains("[kube9-agent] journal "));
+            Awaitility.await("journal up").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> Scrape.of(port).value("kube9_journal_up") == 1.0);
             SampleCounts truth;
             try (Connection locker = DriverManager.getConnection("jdbc:sqlite:" + journal);
                     Statement statement = locker.createStatement()) {

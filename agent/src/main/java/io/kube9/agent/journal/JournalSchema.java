@@ -15,7 +15,12 @@ import java.sql.Statement;
 public final class JournalSchema {
     /** "kub9" in ASCII. */
     public static final int APPLICATION_ID = 0x6B756239;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+
+    /**
+     * Rows per bucket of the aggregate index, as a shift of {@code id}: see {@link #UPGRADE_TO_2}.
+     */
+    static final int AGGREGATE_BUCKET_SHIFT = 12;
 
     private static final String[] VERSION_1 = {
         "CREATE TABLE IF NOT EXISTS events ("
@@ -34,6 +39,26 @@ public final class JournalSchema {
         "CREATE INDEX IF NOT EXISTS events_recorded_at ON events(recorded_at)",
         "CREATE INDEX IF NOT EXISTS events_type_recorded_at ON events(event_type, recorded_at)",
         "CREATE INDEX IF NOT EXISTS events_aggregate_id ON events(aggregate_id)",
+    };
+
+    /**
+     * Version 2: the aggregate index leads with a bucket of {@value #AGGREGATE_BUCKET_SHIFT} bits
+     * of {@code id}. Keyed by {@code aggregate_id} alone, every row's index entry went to a random
+     * place in an index as large as the journal, so each batch (and each retention delete) dirtied
+     * about one index page per row, each written to the WAL and again at the checkpoint: half of
+     * the writer's cost at a million rows (BENCHMARKS.md). Bucketed, new entries go into the
+     * newest 4,096 rows' part of the index and deletes into the oldest. {@code WHERE aggregate_id
+     * = ?} still uses it, by skip-scan (one probe per bucket: ~250 for a million rows), which
+     * SQLite chooses only from statistics, so a fixed {@code sqlite_stat1} row says what the
+     * index looks like at any size (ANALYZE, if someone runs it, recomputes it).
+     */
+    private static final String[] UPGRADE_TO_2 = {
+        "DROP INDEX IF EXISTS events_aggregate_id",
+        "CREATE INDEX events_aggregate_id ON events(id >> " + AGGREGATE_BUCKET_SHIFT + ", aggregate_id)",
+        "ANALYZE sqlite_schema", // creates sqlite_stat1, which cannot be created otherwise
+        "DELETE FROM sqlite_stat1 WHERE idx = 'events_aggregate_id'",
+        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('events', 'events_aggregate_id', '1000000 "
+                + (1 << AGGREGATE_BUCKET_SHIFT) + " 2')",
     };
 
     private JournalSchema() {}
@@ -63,6 +88,11 @@ public final class JournalSchema {
         try (Statement statement = connection.createStatement()) {
             if (version < 1) {
                 for (String sql : VERSION_1) {
+                    statement.execute(sql);
+                }
+            }
+            if (version < 2) {
+                for (String sql : UPGRADE_TO_2) {
                     statement.execute(sql);
                 }
             }

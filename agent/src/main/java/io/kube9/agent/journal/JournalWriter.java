@@ -27,17 +27,24 @@ import java.util.function.Consumer;
 
 /**
  * The one thread that writes the journal: it drains the {@link EventQueue} in batches, one
- * transaction per batch with a prepared statement, prunes by retention between batches, and on
- * {@link #close} drains what is left before closing. A batch that fails (the file is locked by
- * another process, the disk is full) is kept and retried: meanwhile capture goes on into the
- * queue, which drops its oldest events if it fills.
+ * transaction per batch (multi-row prepared INSERTs, then the retention that is due), prunes
+ * when idle too, and on {@link #close} drains what is left before closing. A batch that fails
+ * (the file is locked by another process, the disk is full) is kept and retried: meanwhile
+ * capture goes on into the queue, which drops its oldest events if it fills.
  */
 public final class JournalWriter {
-    private static final String INSERT = "INSERT INTO events (site, source, event_type, severity, event_id,"
-            + " aggregate_id, occurred_at, recorded_at, payload_bytes, payload, thread)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int COLUMNS = 11;
+    /**
+     * Rows per INSERT statement. sqlite-jdbc's batch API runs the statement once per row, and
+     * an AUTOINCREMENT table reads and writes {@code sqlite_sequence} once per statement: one
+     * statement per 50 rows binds the same values with 1/50 of the statements.
+     */
+    private static final int ROWS_PER_STATEMENT = 50;
     private static final int MAX_TEXT = 512;
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Idle parks double from the shortest to the longest: an idle service sees ~10 wake-ups a second. */
+    private static final long IDLE_PARK_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long IDLE_PARK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long LINGER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
      * How long a part-filled batch waits for more rows before it is written. Each transaction
      * costs a WAL write-out of every page it touched; at a few thousand events a second, batches of
@@ -51,7 +58,8 @@ public final class JournalWriter {
 
     private final Path path;
     private Connection connection; // replaced after a write error other than a lock (see reopen)
-    private PreparedStatement insert;
+    private PreparedStatement insert; // ROWS_PER_STATEMENT rows
+    private PreparedStatement insertOne;
     private final EventQueue queue;
     private final AgentMetrics metrics;
     private final Consumer<String> warn;
@@ -101,7 +109,7 @@ public final class JournalWriter {
             batch[i] = new CapturedEvent();
         }
         connection.setAutoCommit(false);
-        this.insert = connection.prepareStatement(INSERT);
+        prepareInserts();
         try (Statement statement = connection.createStatement();
                 ResultSet count = statement.executeQuery("SELECT count(*) FROM events")) {
             rows.set(count.next() ? count.getLong(1) : 0);
@@ -186,6 +194,7 @@ public final class JournalWriter {
         long backoffMillis = 100;
         int pending = 0;
         long lingerUntil = 0;
+        long idlePark = IDLE_PARK_MIN_NANOS;
         while (true) {
             // Read before draining: an event queued before close() is then sure to be drained,
             // where checking after an empty drain could stop with it still in the queue.
@@ -201,12 +210,16 @@ public final class JournalWriter {
                 if (stopping) {
                     break;
                 }
-                pruneIfDue();
-                LockSupport.parkNanos(IDLE_PARK_NANOS);
+                pruneWhenIdle();
+                LockSupport.parkNanos(idlePark); // close() unparks
+                idlePark = Math.min(idlePark * 2, IDLE_PARK_MAX_NANOS);
                 continue;
             }
-            if (pending < batch.length && !stopping && System.nanoTime() - lingerUntil < 0) {
-                LockSupport.parkNanos(IDLE_PARK_NANOS); // gather a fuller batch: commits cost more than rows
+            idlePark = IDLE_PARK_MIN_NANOS;
+            long lingering = lingerUntil - System.nanoTime();
+            if (pending < batch.length && !stopping && lingering > 0) {
+                // gather a fuller batch: commits cost more than rows
+                LockSupport.parkNanos(Math.min(lingering, LINGER_PARK_NANOS));
                 continue;
             }
             try {
@@ -215,10 +228,8 @@ public final class JournalWriter {
                 pending = 0;
                 backoffMillis = 100;
                 healthy = true;
-                pruneIfDue(); // under sustained load the queue is never idle
             } catch (SQLException e) {
                 rollbackQuietly();
-                clearBatchQuietly();
                 checkpointQuietly();
                 if (!isLockConflict(e)) {
                     reopenQuietly();
@@ -238,47 +249,60 @@ public final class JournalWriter {
         closeQuietly();
     }
 
+    /**
+     * Inserts the batch and, in the same transaction, whatever retention is due: under
+     * sustained load the queue never runs dry, and pages that both touch (the freelist, the
+     * tree's inner pages) are written to the WAL once instead of twice.
+     */
     private void write(int count) throws SQLException {
         long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-            bind(batch[i]);
-            insert.addBatch();
+        int row = 0;
+        for (; count - row >= ROWS_PER_STATEMENT; row += ROWS_PER_STATEMENT) {
+            for (int i = 0; i < ROWS_PER_STATEMENT; i++) {
+                bind(insert, i * COLUMNS, batch[row + i]);
+            }
+            insert.executeUpdate();
         }
-        insert.executeBatch();
+        for (; row < count; row++) {
+            bind(insertOne, 0, batch[row]);
+            insertOne.executeUpdate();
+        }
+        long pruned = prune(System.currentTimeMillis(), count);
         connection.commit();
         for (int i = 0; i < count; i++) {
             batch[i].clear();
         }
         inserted.addAndGet(count);
-        rows.addAndGet(count);
+        rows.addAndGet(count - pruned);
+        deleted.addAndGet(pruned);
         metrics.journalBatchWritten((System.nanoTime() - start) / 1e9);
     }
 
-    private void bind(CapturedEvent event) throws SQLException {
-        insert.setString(1, event.site);
-        insert.setString(2, event.source);
-        insert.setString(3, truncate(event.eventType));
-        insert.setString(4, truncate(event.severity));
-        insert.setString(5, text(event.eventId));
-        insert.setString(6, text(event.aggregateId));
+    private void bind(PreparedStatement insert, int at, CapturedEvent event) throws SQLException {
+        insert.setString(at + 1, event.site);
+        insert.setString(at + 2, event.source);
+        insert.setString(at + 3, truncate(event.eventType));
+        insert.setString(at + 4, truncate(event.severity));
+        insert.setString(at + 5, text(event.eventId));
+        insert.setString(at + 6, text(event.aggregateId));
         if (event.occurredAt == CapturedEvent.NO_TIME) {
-            insert.setNull(7, Types.INTEGER);
+            insert.setNull(at + 7, Types.INTEGER);
         } else {
-            insert.setLong(7, event.occurredAt);
+            insert.setLong(at + 7, event.occurredAt);
         }
-        insert.setLong(8, event.recordedAt);
+        insert.setLong(at + 8, event.recordedAt);
         if (event.payloadBytes < 0) {
-            insert.setNull(9, Types.INTEGER);
+            insert.setNull(at + 9, Types.INTEGER);
         } else {
-            insert.setLong(9, event.payloadBytes);
+            insert.setLong(at + 9, event.payloadBytes);
         }
         byte[] payload = storePayload ? payloadBytes(event.payload) : null;
         if (payload == null) {
-            insert.setNull(10, Types.BLOB);
+            insert.setNull(at + 10, Types.BLOB);
         } else {
-            insert.setBytes(10, payload);
+            insert.setBytes(at + 10, payload);
         }
-        insert.setString(11, event.thread);
+        insert.setString(at + 11, event.thread);
     }
 
     private byte[] payloadBytes(Object payload) {
@@ -318,31 +342,62 @@ public final class JournalWriter {
         return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT);
     }
 
-    private void pruneIfDue() {
-        long now = System.currentTimeMillis();
+    /**
+     * Deletes what retention says is due, in the caller's transaction; returns how many rows.
+     * The row limit is checked on every batch (it is a counter), so it holds under sustained
+     * load too: each batch deletes about as many old rows as it adds. Age and size are looked
+     * at once a second, or on every batch while they still find rows.
+     */
+    private long prune(long now, int added) throws SQLException {
+        long pruned = 0;
+        long excess = retention.maxRows > 0 ? rows.get() + added - retention.maxRows : 0;
+        if (excess > 0) {
+            // At least what this batch added, at most a chunk: a lowered limit is reached in steps.
+            pruned += deleteOldest(Math.min(excess, Math.max(added, PRUNE_CHUNK)));
+        }
         if (now < nextRetentionMillis) {
-            return;
+            return pruned;
         }
         nextRetentionMillis = now + RETENTION_INTERVAL_MILLIS;
+        long more = 0;
+        if (retention.maxAgeMillis > 0) {
+            // Through the recorded_at index: ordered by id, SQLite scanned the whole table.
+            more += delete("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE recorded_at < "
+                    + (now - retention.maxAgeMillis) + " ORDER BY recorded_at LIMIT " + PRUNE_CHUNK + ")");
+        }
+        if (retention.maxBytes > 0 && bytesInUse() > retention.maxBytes) {
+            // Deleted rows free pages that later inserts reuse: the file stops growing here.
+            more += deleteOldest(Math.max(1, Math.min((rows.get() + added - pruned) / 20, PRUNE_CHUNK)));
+        }
+        if (more > 0) {
+            nextRetentionMillis = 0; // more may be due: look again at the next batch
+        }
+        return pruned + more;
+    }
+
+    /** Retention while no events arrive (rows of a day ago still age out of an idle service's journal). */
+    private void pruneWhenIdle() {
+        if (System.currentTimeMillis() < nextRetentionMillis) {
+            return;
+        }
         try {
-            if (retention.maxAgeMillis > 0) {
-                pruneChunk("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE recorded_at < "
-                        + (now - retention.maxAgeMillis) + " ORDER BY id LIMIT " + PRUNE_CHUNK + ")");
-            }
-            long excess = retention.maxRows > 0 ? rows.get() - retention.maxRows : 0;
-            if (excess > 0) {
-                pruneChunk("DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT "
-                        + Math.min(excess, PRUNE_CHUNK) + ")");
-            }
-            if (retention.maxBytes > 0 && bytesInUse() > retention.maxBytes) {
-                // Deleted rows free pages that later inserts reuse: the file stops growing here.
-                pruneChunk("DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT "
-                        + Math.max(1, Math.min(rows.get() / 20, PRUNE_CHUNK)) + ")");
-            }
+            long pruned = prune(System.currentTimeMillis(), 0);
+            connection.commit();
+            rows.addAndGet(-pruned);
+            deleted.addAndGet(pruned);
         } catch (SQLException e) {
             rollbackQuietly();
             metrics.journalWriteError();
         }
+    }
+
+    /**
+     * Up to {@code count} of the oldest rows (fewer where age pruning left gaps in the ids; the
+     * row limit then takes the rest with the next batch). A range of ids: an {@code IN (SELECT
+     * ... LIMIT)} list was first built as a temporary b-tree, then probed row by row.
+     */
+    private long deleteOldest(long count) throws SQLException {
+        return delete("DELETE FROM events WHERE id < (SELECT min(id) FROM events) + " + count);
     }
 
     /** Pages holding data (not free), in bytes. */
@@ -351,15 +406,9 @@ public final class JournalWriter {
                 * (long) JournalSchema.pragma(connection, "page_size");
     }
 
-    private void pruneChunk(String sql) throws SQLException {
+    private long delete(String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            int count = statement.executeUpdate(sql);
-            connection.commit();
-            if (count > 0) {
-                deleted.addAndGet(count);
-                rows.addAndGet(-count);
-                nextRetentionMillis = 0; // more may be due: look again at the next idle moment
-            }
+            return statement.executeUpdate(sql);
         }
     }
 
@@ -427,6 +476,7 @@ public final class JournalWriter {
     private void reopenQuietly() {
         try {
             insert.close();
+            insertOne.close();
             connection.close();
         } catch (SQLException ignored) {
             // it is being replaced
@@ -435,24 +485,31 @@ public final class JournalWriter {
             Connection fresh = Sqlite.openForWriting(path.toString());
             Sqlite.useWriteAheadLog(fresh);
             fresh.setAutoCommit(false);
-            insert = fresh.prepareStatement(INSERT);
             connection = fresh;
+            prepareInserts();
         } catch (SQLException e) {
             // still failing: the next retry reopens again
         }
     }
 
-    private void clearBatchQuietly() {
-        try {
-            insert.clearBatch();
-        } catch (SQLException ignored) {
-            // nothing was kept
+    private void prepareInserts() throws SQLException {
+        insert = connection.prepareStatement(insertSql(ROWS_PER_STATEMENT));
+        insertOne = connection.prepareStatement(insertSql(1));
+    }
+
+    private static String insertSql(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO events (site, source, event_type, severity, event_id,"
+                + " aggregate_id, occurred_at, recorded_at, payload_bytes, payload, thread) VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         }
+        return sql.toString();
     }
 
     private void closeQuietly() {
         try {
             insert.close();
+            insertOne.close();
             connection.close();
         } catch (SQLException e) {
             warn.accept("closing the journal " + path + ": " + e.getMessage());

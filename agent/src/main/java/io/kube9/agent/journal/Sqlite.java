@@ -27,6 +27,10 @@ public final class Sqlite {
         SQLiteConfig config = new SQLiteConfig();
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(1000);
+        // A statement journal for a batch's retention delete spilled to a temporary file past
+        // 64 KiB: 70% of the writer's bytes written (BENCHMARKS.md). In memory it is freed after
+        // each statement.
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
         return open(path, config);
     }
 

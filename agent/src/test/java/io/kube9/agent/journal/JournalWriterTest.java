@@ -157,6 +157,50 @@ class JournalWriterTest {
     }
 
     @Test
+    void aVersion1JournalIsMigratedKeepingItsRowsAndIds() throws Exception {
+        Path file = dir.resolve("journal.db");
+        try (Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
+                Statement statement = connection.createStatement()) {
+            // The schema as version 1 agents created it.
+            statement.execute("CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL,"
+                    + " source TEXT NOT NULL, event_type TEXT NOT NULL, severity TEXT NOT NULL, event_id TEXT,"
+                    + " aggregate_id TEXT, occurred_at INTEGER, recorded_at INTEGER NOT NULL, payload_bytes INTEGER,"
+                    + " payload BLOB, thread TEXT)");
+            statement.execute("CREATE INDEX events_recorded_at ON events(recorded_at)");
+            statement.execute("CREATE INDEX events_type_recorded_at ON events(event_type, recorded_at)");
+            statement.execute("CREATE INDEX events_aggregate_id ON events(aggregate_id)");
+            for (int i = 1; i <= 4; i++) {
+                statement.execute("INSERT INTO events (site, source, event_type, severity, aggregate_id, recorded_at)"
+                        + " VALUES ('store', 'com.acme.Store#append', 'old." + i + "', 'info', 'order-" + (i % 2)
+                        + "', " + (1_700_000_000_000L + i) + ")");
+            }
+            statement.execute("DELETE FROM events WHERE id = 4"); // AUTOINCREMENT: 4 is never handed out again
+            statement.execute("PRAGMA application_id = " + JournalSchema.APPLICATION_ID);
+            statement.execute("PRAGMA user_version = 1");
+        }
+
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        assertThat(writer.rows()).isEqualTo(3);
+        writer.start(THREADS);
+        put(event -> {
+            fill(event, "new.1", 10);
+            event.aggregateId = "order-1";
+        });
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        try (Connection connection = connect(file)) {
+            assertThat(JournalSchema.pragma(connection, "user_version")).isEqualTo(2);
+            assertThat(query(connection, "SELECT id, event_type FROM events WHERE aggregate_id = 'order-1' ORDER BY id"))
+                    .containsExactly(List.of(1L, "old.1"), List.of(3L, "old.3"), List.of(5L, "new.1"));
+            assertThat(query(connection, "SELECT count(*) FROM events")).containsExactly(List.of(4L));
+            // Plain SQL on aggregate_id still finds its rows through the (bucketed) index.
+            assertThat(query(connection, "EXPLAIN QUERY PLAN SELECT * FROM events WHERE aggregate_id = 'order-1'"
+                    + " ORDER BY recorded_at DESC, id DESC LIMIT 50").toString()).contains("events_aggregate_id");
+            assertThat(query(connection, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
+        }
+    }
+
+    @Test
     void aFileThatIsNotADatabaseIsRefusedAndLeftUntouched() throws Exception {
         Path file = dir.resolve("notes.txt");
         Files.write(file, "just some text, long enough to be taken for a database header".getBytes(
@@ -360,6 +404,21 @@ class JournalWriterTest {
                     List.of("event.19"));
         }
         assertThat(writer.inserted() - writer.deleted()).as("rows = inserts - deletes").isEqualTo(5);
+    }
+
+    @Test
+    void retentionByRowsHoldsWhileTheWriterIsBehind() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, new JournalWriter.Retention(Duration.ZERO, 50), false, 0);
+        for (int i = 0; i < 1000; i++) {
+            enqueue("event." + i, i); // ten full batches: the queue is never empty until the last
+        }
+        writer.start(THREADS);
+
+        await(() -> writer.inserted() == 1000, "1000 rows written");
+        assertThat(writer.rows()).as("pruned with each batch, not once idle").isEqualTo(50);
+        assertThat(writer.deleted()).isEqualTo(950);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
     }
 
     @Test
