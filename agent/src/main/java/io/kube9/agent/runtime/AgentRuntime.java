@@ -59,10 +59,10 @@ public final class AgentRuntime {
             AgentLog.warn("already running in this JVM; this " + (attached ? "attach" : "start") + " is ignored");
             return;
         }
-        new AgentRuntime(config).startParts(instrumentation);
+        new AgentRuntime(config).startParts(instrumentation, attached);
     }
 
-    private void startParts(Instrumentation instrumentation) {
+    private void startParts(Instrumentation instrumentation, boolean attached) {
         // One set of targets for both: the advice bakes each target's index in, the sink reads it back.
         Targets targets = Targets.from(config);
         openJournal();
@@ -80,7 +80,12 @@ public final class AgentRuntime {
         Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
         instrumenter = new Instrumenter(targets, AgentLog::warn);
         try {
-            instrumenter.install(instrumentation, AgentRuntime.class.getClassLoader());
+            instrumenter.install(instrumentation, AgentRuntime.class.getClassLoader(), attached);
+            instrumenter.prepare();
+            instrumenter.release(); // the bridge has its sink
+            if (attached) {
+                instrumenter.retransformLoaded();
+            }
         } catch (RuntimeException e) {
             AgentLog.warn("instrumentation failed, metrics stay empty: " + e);
         }
