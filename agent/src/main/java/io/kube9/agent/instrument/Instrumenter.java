@@ -112,6 +112,14 @@ public final class Instrumenter {
         prepared.countDown();
     }
 
+    /**
+     * Waits (bounded) until sites get the advice: the runtime starts its other parts after that,
+     * so that on a busy machine they do not take CPU from the advice a site may be waiting for.
+     */
+    public void awaitPrepared() {
+        awaitAdvice();
+    }
+
     /** No advice after all (the agent does not start): sites load as they are. */
     public void abandon() {
         abandoned = true;
@@ -195,7 +203,7 @@ public final class Instrumenter {
         if (matched == 0) {
             return null;
         }
-        if (!awaitPrepared()) {
+        if (!awaitAdvice()) {
             if (timeoutReported.compareAndSet(false, true)) {
                 warn.accept("the agent's start-up is still not done after " + PREPARE_TIMEOUT_SECONDS
                         + " s; " + name + " loads without advice");
@@ -220,7 +228,7 @@ public final class Instrumenter {
      * Waits for {@link #prepare} and {@link #release}; an interrupt does not cut the wait short
      * (the site would miss calls), it is kept for the application.
      */
-    private boolean awaitPrepared() {
+    private boolean awaitAdvice() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PREPARE_TIMEOUT_SECONDS);
         boolean interrupted = false;
         try {

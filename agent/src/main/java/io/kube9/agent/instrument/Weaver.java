@@ -20,6 +20,7 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -49,12 +50,21 @@ final class Weaver {
         for (int index = 0; index < count; index++) {
             Target target = targets.get(index);
             methods[index] = methods(target);
-            advice[index] = Advice.withCustomMapping()
-                    .bind(TargetIndex.class, (Object) index)
-                    .bind(EventArgument.class, EventArgumentMapping.INSTANCE)
-                    .bind(Source.class, SourceMapping.INSTANCE)
-                    .to(adviceClass(target.site()));
+            advice[index] = advice(adviceClass(target.site()), index);
         }
+    }
+
+    /**
+     * One target's advice. The index is bound as an {@code int} constant rather than as an
+     * {@code Object}: that path sets up Byte Buddy's {@code JavaConstant} dispatchers, several
+     * proxy classes more on the start-up path.
+     */
+    static Advice advice(Class<?> adviceClass, int index) {
+        return Advice.withCustomMapping()
+                .bind(TargetIndex.class, IntegerConstant.forValue(index), int.class)
+                .bind(EventArgument.class, EventArgumentMapping.INSTANCE)
+                .bind(Source.class, SourceMapping.INSTANCE)
+                .to(adviceClass);
     }
 
     /** The methods of a site that get the target's advice. */

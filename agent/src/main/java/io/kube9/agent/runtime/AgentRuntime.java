@@ -103,6 +103,8 @@ public final class AgentRuntime {
             }
             if (attached) {
                 instrumenter.retransformLoaded();
+            } else {
+                instrumenter.awaitPrepared(); // the service may be waiting for it: the journal can wait
             }
             openJournal();
             registerMetrics();

@@ -337,11 +337,7 @@ class AdviceTest {
 
     /** The advice of one target, bound as {@link Weaver} binds it. */
     private static Advice advice(Class<?> adviceClass, int targetIndex) {
-        return Advice.withCustomMapping()
-                .bind(TargetIndex.class, (Object) targetIndex)
-                .bind(EventArgument.class, EventArgumentMapping.INSTANCE)
-                .bind(Source.class, SourceMapping.INSTANCE)
-                .to(adviceClass);
+        return Weaver.advice(adviceClass, targetIndex);
     }
 
     private static Class<?> instrument(Class<?> type, Class<?> adviceClass, int targetIndex,
