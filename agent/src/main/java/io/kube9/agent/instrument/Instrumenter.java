@@ -112,14 +112,6 @@ public final class Instrumenter {
         prepared.countDown();
     }
 
-    /**
-     * Waits (bounded) until sites get the advice: the runtime starts its other parts after that,
-     * so that on a busy machine they do not take CPU from the advice a site may be waiting for.
-     */
-    public void awaitPrepared() {
-        awaitAdvice();
-    }
-
     /** No advice after all (the agent does not start): sites load as they are. */
     public void abandon() {
         abandoned = true;

@@ -103,9 +103,10 @@ public final class AgentRuntime {
             }
             if (attached) {
                 instrumenter.retransformLoaded();
-            } else {
-                instrumenter.awaitPrepared(); // the service may be waiting for it: the journal can wait
             }
+            // Right away, not after the advice: the service's own sqlite-jdbc usually starts after
+            // its site classes load (which wait for the advice), and two sqlite-jdbc starts at once
+            // both delete stale native libraries in the temp directory, one logging a SEVERE error.
             openJournal();
             registerMetrics();
             startExporter();
