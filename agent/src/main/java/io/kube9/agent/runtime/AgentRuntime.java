@@ -77,26 +77,35 @@ public final class AgentRuntime {
     }
 
     private void startParts(Instrumentation instrumentation, boolean attached) {
+        DaemonThreads threads = new DaemonThreads("kube9-start");
+        if (!attached) {
+            // First of all: building the advice takes longest, and a site class that the service
+            // loads early (the sample's do) waits for it.
+            threads.newThread(instrumenter::prepare).start();
+        }
         try {
             instrumenter.install(instrumentation, AgentRuntime.class.getClassLoader(), attached);
         } catch (RuntimeException e) {
             AgentLog.warn("instrumentation failed, metrics stay empty: " + e);
         }
-        Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
         if (attached) {
             instrumenter.prepare();
             startRest(true);
         } else {
-            // Two threads: building the advice and starting the sink take about as long, and a
-            // site class that the service loads early waits for both (the sample's do).
-            DaemonThreads threads = new DaemonThreads("kube9-start");
-            threads.newThread(instrumenter::prepare).start();
             threads.newThread(() -> startRest(false)).start();
         }
     }
 
-    /** Everything but the transformer; never throws. */
+    /** Everything but the transformer and the advice; never throws. */
     private void startRest(boolean attached) {
+        try {
+            // Here rather than in premain: nothing is captured before the sink below exists.
+            Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
+        } catch (IllegalStateException shuttingDown) {
+            instrumenter.abandon();
+            started.countDown();
+            return;
+        }
         try {
             if (!startCapture()) {
                 return;
