@@ -65,7 +65,9 @@ class BadInputsIT {
                     withHold(LOAD))) {
                 SampleCounts counts = service.awaitSummary(Duration.ofSeconds(60));
                 assertThat(counts.lines).isEqualTo(reference.lines);
-                assertThat(service.stderr()).contains("journal disabled, metrics continue");
+                // the journal opens on the agent's start-up thread
+                Awaitility.await().atMost(Duration.ofSeconds(30))
+                        .until(() -> service.stderr().contains("journal disabled, metrics continue"));
                 Scrape scrape = Scrape.of(port);
                 assertThat(scrape.value("kube9_journal_up")).isZero();
                 assertThat(scrape.series("events_stored_total")).isEqualTo(counts.series("stored_events"));

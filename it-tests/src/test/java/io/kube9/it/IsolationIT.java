@@ -206,7 +206,9 @@ class IsolationIT {
                 List.of("--hold"))) {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
             assertThat(app.stdout()).contains("thrown: java.lang.IllegalStateException recorder is down same=true");
-            assertThat(app.stderr()).contains("journal disabled, metrics continue");
+            // the journal opens on the agent's start-up thread, maybe after the application is done
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> app.stderr().contains("journal disabled, metrics continue"));
             Scrape scrape = Scrape.of(port);
             assertThat(scrape.value("kube9_journal_up")).isZero();
             assertThat(scrape.sum("kube9_events_total")).isEqualTo(6.0);

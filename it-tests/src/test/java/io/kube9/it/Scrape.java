@@ -1,6 +1,7 @@
 package io.kube9.it;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,10 +32,24 @@ final class Scrape {
         return new Scrape(get(port, "/metrics", "text/plain").body());
     }
 
+    /**
+     * A refused connection is tried again for a while: the agent starts its exporter on a
+     * background thread while the service starts (issue 5).
+     */
     static HttpResponse<String> get(int port, String path, String accept) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Accept", accept).timeout(Duration.ofSeconds(10)).build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            try {
+                return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException refused) {
+                if (System.nanoTime() > deadline) {
+                    throw refused;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     /** Samples of one metric keyed by their label part, e.g. {@code {event_type="order.paid"}}. */

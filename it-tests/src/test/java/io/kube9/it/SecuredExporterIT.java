@@ -113,6 +113,9 @@ class SecuredExporterIT {
                         + ",exporter.basic-auth.username=" + USER + ",exporter.basic-auth.password=" + PASSWORD,
                 "--load", "200", "--seed", "32", "--hold")) {
             SampleCounts truth = service.awaitSummary(Duration.ofSeconds(60));
+            // the exporter starts on the agent's start-up thread, maybe after the load is done
+            Awaitility.await("the exporter's start line").atMost(Duration.ofSeconds(30))
+                    .until(() -> service.stderr().contains("metrics on https://127.0.0.1:" + port + "/metrics"));
             HttpClient https = trusting(dir.resolve("cert.pem"));
             String metrics = "https://127.0.0.1:" + port + "/metrics";
             assertThat(get(https, metrics, null).statusCode()).isEqualTo(401);

@@ -18,7 +18,8 @@ import java.util.RandomAccess;
  */
 public final class CaptureSink implements EventSink {
     private final AgentMetrics metrics;
-    private final EventQueue queue; // null: journal off
+    /** null: journal off; dropped when the journal, opened after capture starts, cannot open. */
+    private volatile EventQueue queue;
     private final ClassValue<EventShape>[] shapes;
     private final ClassValue<ProjectionInstruments>[] projections;
     private final boolean keepPayload;
@@ -60,6 +61,11 @@ public final class CaptureSink implements EventSink {
                 }
             };
         }
+    }
+
+    /** The journal could not open: its queue is no longer fed (what it holds is never written). */
+    public void withoutJournal() {
+        queue = null;
     }
 
     @Override
@@ -161,6 +167,7 @@ public final class CaptureSink implements EventSink {
 
     private void enqueue(Site site, String source, String type, String severity, Object event, EventShape shape,
             Object payload, long payloadBytes) {
+        EventQueue queue = this.queue;
         if (queue == null) {
             return;
         }

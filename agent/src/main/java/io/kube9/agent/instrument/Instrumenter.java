@@ -1,35 +1,37 @@
 package io.kube9.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isNative;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.is;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.pool.TypePool;
 
 /**
- * Installs the advice of every {@link Target} with Byte Buddy. Already-loaded classes are
- * retransformed, which is what makes runtime attach work.
+ * Gives every {@link Target}'s advice to the classes that are sites, with a class file
+ * transformer of our own rather than Byte Buddy's {@code AgentBuilder}: that one loads most of
+ * Byte Buddy and generates a class of its own before it transforms anything, and matched every
+ * class through Byte Buddy's type pool, together about a second of the service's start-up on a
+ * small machine (issue 5).
+ *
+ * <p>Two steps. {@link #install} registers the transformer, which needs nothing of Byte Buddy:
+ * from then on every class loaded is matched by its loader and name first and, for the
+ * service's own classes, by its supertypes' names read from the class files
+ * ({@link ClassFileSummary}, {@link SuperTypeNames}). {@link #prepare} builds the advice, the
+ * expensive part, on the agent's start-up thread while the service starts. A site class that
+ * loads before the advice is built and the bridge has its sink ({@link #release}) waits for
+ * both, so no call of a site is ever missed; other classes never wait. On runtime attach,
+ * {@link #retransformLoaded} gives the advice to the sites that are already loaded.
  */
 public final class Instrumenter {
     /** Never instrumented, whatever a pattern says: the JDK, us, and other agents. */
@@ -39,81 +41,107 @@ public final class Instrumenter {
         "io.opentelemetry.javaagent.", "co.elastic.apm.agent.", "com.newrelic.", "datadog.trace.",
         "com.datadoghq.", "io.prometheus.jmx.", "org.glowroot.", "org.jacoco.agent."
     };
+    /** The same, as the JVM names a class being loaded. */
+    private static final String[] IGNORED_INTERNAL = new String[IGNORED_PACKAGES.length];
+    /** How long a site class waits for the advice before it loads without (a start-up that hangs). */
+    private static final long PREPARE_TIMEOUT_SECONDS = 60;
 
-    private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
+    static {
+        for (int i = 0; i < IGNORED_PACKAGES.length; i++) {
+            IGNORED_INTERNAL[i] = IGNORED_PACKAGES[i].replace('.', '/');
+        }
+    }
 
     private final Targets targets;
+    private final SuperTypeNames[] sites;
     private final AtomicInteger instrumentedMethods = new AtomicInteger();
     private final AtomicLong transformationErrors = new AtomicLong();
     private final Consumer<String> warn;
+    /** Opens when the advice is built ({@link #prepare}) and the bridge has its sink ({@link #release}). */
+    private final CountDownLatch prepared = new CountDownLatch(2);
+    private final AtomicBoolean timeoutReported = new AtomicBoolean();
+    /** Set before {@link #prepared} opens; null after it: no advice (failed). */
+    private volatile Weaver weaver;
+    private volatile boolean abandoned;
+    private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
+    private ClassLoader agentLoader;
+    private Instrumentation instrumentation;
+    private Transformer transformer;
 
     public Instrumenter(Targets targets, Consumer<String> warn) {
+        if (targets.all().size() > Long.SIZE) {
+            throw new IllegalArgumentException("at most " + Long.SIZE + " targets, not " + targets.all().size());
+        }
         this.targets = targets;
         this.warn = warn;
-    }
-
-    public ResettableClassFileTransformer install(Instrumentation instrumentation, ClassLoader agentLoader) {
-        ElementMatcher.Junction<TypeDescription> ignoredNames = nameStartsWith(IGNORED_PACKAGES[0]);
-        for (int i = 1; i < IGNORED_PACKAGES.length; i++) {
-            ignoredNames = ignoredNames.or(nameStartsWith(IGNORED_PACKAGES[i]));
+        this.sites = new SuperTypeNames[targets.all().size()];
+        for (int index = 0; index < sites.length; index++) {
+            sites[index] = SuperTypeNames.of(targets.get(index).typePatterns());
         }
-        AgentBuilder builder = newAgentBuilder()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.RedefinitionStrategy.Listener.ErrorEscalating.FAIL_LAST)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(new ErrorListener())
-                .ignore(ignoredNames.or(isSynthetic()),
-                        isBootstrapClassLoader().or(is(ClassLoader.getPlatformClassLoader())).or(is(agentLoader)));
-
-        for (int index = 0; index < targets.all().size(); index++) {
-            Target target = targets.get(index);
-            ElementMatcher.Junction<MethodDescription> methods = isMethod()
-                    .and(namedOneOf(target.methods().toArray(new String[0])))
-                    .and(not(isAbstract())).and(not(isNative())).and(not(isBridge())).and(not(isSynthetic()));
-            Advice advice = Advice.withCustomMapping()
-                    .bind(TargetIndex.class, (Object) index)
-                    .bind(EventArgument.class, EventArgumentMapping.INSTANCE)
-                    .bind(Source.class, SourceMapping.INSTANCE)
-                    .to(adviceClass(target.site()));
-            builder = builder.type(hasSuperType(TypePatterns.matcher(target.typePatterns())))
-                    .transform((DynamicType.Builder<?> type, TypeDescription description, ClassLoader loader,
-                                    JavaModule module, java.security.ProtectionDomain domain) -> {
-                        instrumentedMethods.addAndGet(description.getDeclaredMethods().filter(methods).size());
-                        return type.visit(advice.on(methods));
-                    }); // not terminal: a class that is two kinds of site gets both advices
-
-        }
-        return builder.installOn(instrumentation);
     }
 
     /**
-     * Byte Buddy's default initialisation strategy sets up its "Nexus" on first use: it injects
-     * a class into the application's system class loader and probes {@code sun.misc.Unsafe}
-     * (a warning on JDK 24+). The agent uses none of that ({@code InitializationStrategy.NoOp}),
-     * so Byte Buddy's own switch is set while our copy initialises, then put back: the
-     * application's copy of Byte Buddy, if any, reads it for itself.
+     * Registers the transformer. Sites loaded from now on wait for {@link #prepare} and
+     * {@link #release} (or {@link #abandon}).
+     *
+     * @param agentLoader the agent's own loader, whose classes are never matched
+     * @param retransform whether the transformer takes part in retransformation: on runtime attach
      */
-    private static AgentBuilder newAgentBuilder() {
-        String previous = System.getProperty(NEXUS_DISABLED);
-        System.setProperty(NEXUS_DISABLED, "true");
+    public void install(Instrumentation instrumentation, ClassLoader agentLoader, boolean retransform) {
+        this.instrumentation = instrumentation;
+        this.agentLoader = agentLoader;
+        this.transformer = new Transformer();
+        instrumentation.addTransformer(transformer, retransform);
+    }
+
+    /** Builds the advice; never throws (no advice then). May run on a thread of its own. */
+    public void prepare() {
         try {
-            return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED));
+            Weaver built = new Weaver(targets);
+            built.warmUp();
+            weaver = built;
+        } catch (Throwable t) {
+            warn.accept("instrumentation failed, metrics stay empty: " + t);
         } finally {
-            if (previous == null) {
-                System.clearProperty(NEXUS_DISABLED);
-            } else {
-                System.setProperty(NEXUS_DISABLED, previous);
-            }
+            prepared.countDown();
         }
     }
 
-    private static Class<?> adviceClass(Site site) {
-        switch (site) {
-            case RECORDER: return RecorderAdvice.class;
-            case STORE: return StoreAdvice.class;
-            default: return ProjectionAdvice.class;
+    /** The bridge has its sink: once the advice is built too, sites get it. */
+    public void release() {
+        prepared.countDown();
+    }
+
+    /** No advice after all (the agent does not start): sites load as they are. */
+    public void abandon() {
+        abandoned = true;
+        prepared.countDown();
+        prepared.countDown();
+        if (transformer != null) {
+            instrumentation.removeTransformer(transformer);
+        }
+    }
+
+    /**
+     * Runtime attach: gives the advice to the sites already loaded. Call after {@link #prepare}
+     * and {@link #release}.
+     */
+    public void retransformLoaded() {
+        if (weaver == null || abandoned || !instrumentation.isRetransformClassesSupported()) {
+            return;
+        }
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            try {
+                if (type.isArray() || type.isPrimitive()
+                        || isIgnored(type.getClassLoader(), type.getName(), IGNORED_PACKAGES)
+                        || !instrumentation.isModifiableClass(type)
+                        || matchedSites(type.getName(), new LoadedSupertypes(type)) == 0) {
+                    continue;
+                }
+                instrumentation.retransformClasses(type);
+            } catch (Throwable t) {
+                error(type.getName(), t);
+            }
         }
     }
 
@@ -126,13 +154,178 @@ public final class Instrumenter {
         return transformationErrors.get();
     }
 
-    private final class ErrorListener extends AgentBuilder.Listener.Adapter {
+    /** A bit per target whose patterns the type or one of its supertypes matches. */
+    private long matchedSites(String name, SuperTypeNames.Supertypes supertypes) {
+        long matched = 0;
+        for (int index = 0; index < sites.length; index++) {
+            if (sites[index].matches(name, supertypes)) {
+                matched |= 1L << index;
+            }
+        }
+        return matched;
+    }
+
+    /**
+     * Decided before anything is parsed: whatever the boot, platform and agent loaders define,
+     * and names in the ignored packages whoever loads them.
+     */
+    private boolean isIgnored(ClassLoader loader, String name, String[] packages) {
+        if (loader == null || loader == platformLoader || loader == agentLoader) {
+            return true;
+        }
+        for (String prefix : packages) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private byte[] transform(ClassLoader loader, String name, Class<?> redefined, byte[] bytes) throws IOException {
+        ClassFileSummary summary = ClassFileSummary.parse(bytes);
+        SuperTypeNames.Supertypes supertypes = redefined != null
+                ? new LoadedSupertypes(redefined)
+                : new ClassFileSupertypes(loader, name, summary);
+        long matched = summary.isSynthetic() ? 0 : matchedSites(name, supertypes);
+        for (int index = 0; index < sites.length; index++) {
+            if ((matched & (1L << index)) != 0 && !summary.declaresConcreteMethod(targets.get(index).methods())) {
+                matched &= ~(1L << index); // an interface of a site, say: nothing to wait for
+            }
+        }
+        if (matched == 0) {
+            return null;
+        }
+        if (!awaitAdvice()) {
+            if (timeoutReported.compareAndSet(false, true)) {
+                warn.accept("the agent's start-up is still not done after " + PREPARE_TIMEOUT_SECONDS
+                        + " s; " + name + " loads without advice");
+            }
+            return null;
+        }
+        Weaver ready = abandoned ? null : weaver;
+        if (ready == null) {
+            return null;
+        }
+        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
+                ClassFileLocator.ForClassLoader.of(loader));
+        TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
+                TypePool.Default.ReaderMode.FAST);
+        TypeDescription type = redefined != null
+                ? TypeDescription.ForLoadedType.of(redefined)
+                : pool.describe(name).resolve();
+        return ready.weave(type, bytes, pool, matched, instrumentedMethods);
+    }
+
+    /**
+     * Waits for {@link #prepare} and {@link #release}; an interrupt does not cut the wait short
+     * (the site would miss calls), it is kept for the application.
+     */
+    private boolean awaitAdvice() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PREPARE_TIMEOUT_SECONDS);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return prepared.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void error(String typeName, Throwable t) {
+        if (transformationErrors.incrementAndGet() <= 3) {
+            warn.accept("could not instrument " + typeName + ": " + t);
+        }
+    }
+
+    /** Supertypes read from the class files the type's loader serves, each once per class loaded. */
+    private static final class ClassFileSupertypes implements SuperTypeNames.Supertypes {
+        private final ClassLoader loader;
+        private final Map<String, String[]> known = new HashMap<>();
+
+        ClassFileSupertypes(ClassLoader loader, String name, ClassFileSummary summary) {
+            this.loader = loader;
+            known.put(name, direct(summary));
+        }
+
         @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
-                Throwable throwable) {
-            // Unresolvable supertypes are normal (optional dependencies); count them, say a few.
-            if (transformationErrors.incrementAndGet() <= 3) {
-                warn.accept("could not instrument " + typeName + ": " + throwable);
+        public String[] of(String typeName) {
+            return known.computeIfAbsent(typeName, this::read);
+        }
+
+        /** An unreadable supertype ends the walk on that branch; the JVM reports a missing one itself. */
+        private String[] read(String typeName) {
+            try (InputStream in = loader.getResourceAsStream(typeName.replace('.', '/') + ".class")) {
+                return in == null ? null : direct(ClassFileSummary.parse(in.readAllBytes()));
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        private static String[] direct(ClassFileSummary summary) {
+            String[] interfaces = summary.interfaces();
+            String[] direct = new String[interfaces.length + 1];
+            direct[0] = summary.superName();
+            System.arraycopy(interfaces, 0, direct, 1, interfaces.length);
+            return direct;
+        }
+    }
+
+    /** Supertypes of a class already loaded (runtime attach), from the classes themselves. */
+    private static final class LoadedSupertypes implements SuperTypeNames.Supertypes {
+        private final Map<String, Class<?>> types = new HashMap<>();
+
+        LoadedSupertypes(Class<?> type) {
+            types.put(type.getName(), type);
+        }
+
+        @Override
+        public String[] of(String typeName) {
+            Class<?> type = types.get(typeName);
+            if (type == null) {
+                return null;
+            }
+            Class<?>[] interfaces = type.getInterfaces();
+            String[] direct = new String[interfaces.length + 1];
+            Class<?> superclass = type.getSuperclass();
+            if (superclass != null) {
+                types.put(superclass.getName(), superclass);
+                direct[0] = superclass.getName();
+            }
+            for (int i = 0; i < interfaces.length; i++) {
+                types.put(interfaces[i].getName(), interfaces[i]);
+                direct[i + 1] = interfaces[i].getName();
+            }
+            return direct;
+        }
+    }
+
+    /** The JVM's entry point; never lets anything escape into the class being loaded. */
+    private final class Transformer implements ClassFileTransformer {
+        /** Reading a supertype's class file can load a class on the same thread: that one is skipped. */
+        private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
+
+        @Override
+        public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+                ProtectionDomain domain, byte[] bytes) {
+            if (internalName == null || isIgnored(loader, internalName, IGNORED_INTERNAL) || busy.get() != null) {
+                return null;
+            }
+            busy.set(Boolean.TRUE);
+            String name = internalName.replace('/', '.');
+            try {
+                return Instrumenter.this.transform(loader, name, redefined, bytes);
+            } catch (Throwable t) {
+                error(name, t);
+                return null;
+            } finally {
+                busy.remove();
             }
         }
     }

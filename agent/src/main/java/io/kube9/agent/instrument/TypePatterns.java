@@ -1,40 +1,36 @@
 package io.kube9.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
-import static net.bytebuddy.matcher.ElementMatchers.nameMatches;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
-
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Turns configured type patterns into matchers on a fully qualified type name. {@code *} stands
+ * Turns configured type patterns into predicates on a fully qualified type name. {@code *} stands
  * for any characters (dots included), {@code ?} for one: {@code *EventStore} matches
- * {@code com.acme.OrderEventStore}, {@code com.acme.*} a whole package.
+ * {@code com.acme.OrderEventStore}, {@code com.acme.*} a whole package. JDK types only: the
+ * predicates run for every class the service loads, before any of Byte Buddy is needed.
  */
 final class TypePatterns {
     private TypePatterns() {}
 
-    static ElementMatcher.Junction<TypeDescription> matcher(List<String> patterns) {
-        ElementMatcher.Junction<TypeDescription> matcher = none();
+    static Predicate<String> matcher(List<String> patterns) {
+        Predicate<String> matcher = name -> false;
         for (String pattern : patterns) {
             matcher = matcher.or(matcher(pattern));
         }
         return matcher;
     }
 
-    static ElementMatcher.Junction<TypeDescription> matcher(String pattern) {
+    static Predicate<String> matcher(String pattern) {
         String rest = pattern.substring(1);
         if (pattern.startsWith("*") && rest.indexOf('*') < 0 && rest.indexOf('?') < 0) {
-            return nameEndsWith(rest); // the common case, without a regular expression
+            return name -> name.endsWith(rest); // the common case, without a regular expression
         }
         if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {
-            return named(pattern);
+            return pattern::equals;
         }
-        return nameMatches(toRegex(pattern));
+        Pattern regex = Pattern.compile(toRegex(pattern));
+        return name -> regex.matcher(name).matches();
     }
 
     static String toRegex(String glob) {

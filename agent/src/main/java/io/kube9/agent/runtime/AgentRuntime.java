@@ -19,27 +19,41 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Wires the agent together, in the order data flows: configuration, metrics, queue and journal,
- * the sink, the exporter, and last the instrumentation that starts feeding them. One start, one
- * orderly stop (at JVM exit: drain the queue into the journal, then close).
+ * Wires the agent together. Only what must be in place before the service's {@code main} runs
+ * synchronously in {@code premain}: the configuration and the class file transformer, which
+ * matches classes by name (issue 5: everything else used to add over a second to the service's
+ * start-up). The rest starts on two daemon threads while the service starts: one builds the
+ * advice; the other starts, in the order data flows, the metrics, the queue and the sink behind
+ * the bridge, then the journal and the exporter, which the queue and the metrics wait for. A site
+ * class that the service loads before the advice and the sink are ready waits for both, so no
+ * call is missed. One orderly stop (at JVM exit: let the start finish, drain the queue into the
+ * journal, then close). On runtime attach everything starts before {@code agentmain} returns.
  *
  * <p>Every part that fails to start is reported once and left out; the others keep working.
  */
 public final class AgentRuntime {
     private final AgentConfig config;
-    private final AgentMetrics metrics;
-    private final EventQueue queue;
-    private JournalWriter journal;
-    private MetricsExporter exporter;
-    private Instrumenter instrumenter;
+    private final Instrumenter instrumenter;
+    private final Targets targets;
+    /** Counted down when the start-up thread is done, whatever became of each part. */
+    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile AgentMetrics metrics;
+    private volatile EventQueue queue;
+    private volatile CaptureSink sink;
+    private volatile JournalWriter journal;
+    private volatile MetricsExporter exporter;
 
     private AgentRuntime(AgentConfig config) {
         this.config = config;
-        this.metrics = new AgentMetrics(config.get(Keys.LABEL_LIMIT));
-        this.queue = config.get(Keys.JOURNAL_ENABLED) ? new EventQueue(config.get(Keys.QUEUE_CAPACITY)) : null;
+        // One set of targets for both: the advice bakes each target's index in, the sink reads it back.
+        this.targets = Targets.from(config);
+        this.instrumenter = new Instrumenter(targets, AgentLog::warn);
     }
 
     /** Called reflectively by {@code Kube9Agent}; never throws into the host. */
@@ -59,31 +73,78 @@ public final class AgentRuntime {
             AgentLog.warn("already running in this JVM; this " + (attached ? "attach" : "start") + " is ignored");
             return;
         }
-        new AgentRuntime(config).startParts(instrumentation);
+        new AgentRuntime(config).startParts(instrumentation, attached);
     }
 
-    private void startParts(Instrumentation instrumentation) {
-        // One set of targets for both: the advice bakes each target's index in, the sink reads it back.
-        Targets targets = Targets.from(config);
-        openJournal();
-        CaptureSink sink = new CaptureSink(targets, metrics, journal != null ? queue : null,
-                config.get(Keys.JOURNAL_PAYLOAD));
-        if (!Kube9Bridge.install(sink)) {
-            AgentLog.warn("already running in this JVM; this start is ignored");
-            if (journal != null) {
-                journal.close(config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT));
-            }
-            return;
+    private void startParts(Instrumentation instrumentation, boolean attached) {
+        DaemonThreads threads = new DaemonThreads("kube9-start");
+        if (!attached) {
+            // First of all: building the advice takes longest, and a site class that the service
+            // loads early (the sample's do) waits for it.
+            threads.newThread(instrumenter::prepare).start();
         }
-        registerMetrics();
-        startExporter();
-        Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
-        instrumenter = new Instrumenter(targets, AgentLog::warn);
         try {
-            instrumenter.install(instrumentation, AgentRuntime.class.getClassLoader());
+            instrumenter.install(instrumentation, AgentRuntime.class.getClassLoader(), attached);
         } catch (RuntimeException e) {
             AgentLog.warn("instrumentation failed, metrics stay empty: " + e);
         }
+        if (attached) {
+            instrumenter.prepare();
+            startRest(true);
+        } else {
+            threads.newThread(() -> startRest(false)).start();
+        }
+    }
+
+    /** Everything but the transformer and the advice; never throws. */
+    private void startRest(boolean attached) {
+        try {
+            // Here rather than in premain: nothing is captured before the sink below exists.
+            Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
+        } catch (IllegalStateException shuttingDown) {
+            instrumenter.abandon();
+            started.countDown();
+            return;
+        }
+        try {
+            if (!startCapture()) {
+                return;
+            }
+            if (attached) {
+                instrumenter.retransformLoaded();
+            }
+            // Right away, not after the advice: the service's own sqlite-jdbc usually starts after
+            // its site classes load (which wait for the advice), and two sqlite-jdbc starts at once
+            // both delete stale native libraries in the temp directory, one logging a SEVERE error.
+            openJournal();
+            registerMetrics();
+            startExporter();
+        } catch (Throwable t) {
+            AgentLog.warn("start-up failed part-way, the application runs on: " + t);
+        } finally {
+            started.countDown();
+        }
+    }
+
+    /** Metrics, the queue and the sink behind the bridge; then sites may get the advice, and calls count. */
+    private boolean startCapture() {
+        try {
+            metrics = new AgentMetrics(config.get(Keys.LABEL_LIMIT));
+            queue = config.get(Keys.JOURNAL_ENABLED) ? new EventQueue(config.get(Keys.QUEUE_CAPACITY)) : null;
+            // The journal opens later; the queue holds what is captured until then.
+            sink = new CaptureSink(targets, metrics, queue, config.get(Keys.JOURNAL_PAYLOAD));
+        } catch (Throwable t) {
+            instrumenter.abandon();
+            AgentLog.warn("not started, the application runs without it: " + t);
+            return false;
+        }
+        if (!Kube9Bridge.install(sink)) {
+            instrumenter.abandon();
+            AgentLog.warn("already running in this JVM; this start is ignored");
+            return false;
+        }
+        instrumenter.release();
+        return true;
     }
 
     private void openJournal() {
@@ -92,15 +153,16 @@ public final class AgentRuntime {
         }
         String path = config.get(Keys.JOURNAL_PATH);
         try {
-            journal = JournalWriter.open(path, queue, metrics, AgentLog::warn,
+            JournalWriter opened = JournalWriter.open(path, queue, metrics, AgentLog::warn,
                     new JournalWriter.Retention(config.get(Keys.JOURNAL_RETENTION_AGE),
                             config.get(Keys.JOURNAL_RETENTION_ROWS), config.get(Keys.JOURNAL_RETENTION_BYTES)),
                     config.get(Keys.JOURNAL_PAYLOAD), config.get(Keys.JOURNAL_PAYLOAD_MAX),
                     config.get(Keys.JOURNAL_BATCH));
-            journal.start(new DaemonThreads("kube9-journal"));
-            AgentLog.info("journal " + journal.path());
+            opened.start(new DaemonThreads("kube9-journal"));
+            journal = opened;
+            AgentLog.info("journal " + opened.path());
         } catch (Exception | LinkageError e) {
-            journal = null;
+            sink.withoutJournal();
             AgentLog.warn("journal disabled, metrics continue: " + describe(e));
         }
     }
@@ -125,7 +187,7 @@ public final class AgentRuntime {
         metrics.gauge("kube9_agent_config_problems", "Configuration problems reported at start-up",
                 () -> config.problems().size());
         metrics.gauge("kube9_instrumented_methods", "Methods that received the agent's advice",
-                () -> instrumenter != null ? instrumenter.instrumentedMethods() : 0);
+                instrumenter::instrumentedMethods);
         String store = config.get(Keys.STORE_PATH);
         if (store != null) {
             Path storePath = Paths.get(store);
@@ -157,13 +219,23 @@ public final class AgentRuntime {
         }
     }
 
-    /** At JVM exit: stop feeding, drain the queue into the journal, close. */
+    /** At JVM exit: let a start-up still under way finish, drain the queue into the journal, close. */
     private void stop() {
-        if (journal != null) {
-            journal.close(config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT));
+        Duration timeout = config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT);
+        try {
+            if (!started.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                AgentLog.warn("exiting while the agent still starts; the journal may miss the last events");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (exporter != null) {
-            exporter.close();
+        JournalWriter openJournal = journal;
+        if (openJournal != null) {
+            openJournal.close(timeout);
+        }
+        MetricsExporter openExporter = exporter;
+        if (openExporter != null) {
+            openExporter.close();
         }
     }
 

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.kube9.agent.bridge.EventSink;
-import io.kube9.agent.bridge.Kube9Bridge;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -30,32 +29,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The advice, applied without an agent: each sample class is redefined with the advice exactly
- * as {@link Instrumenter} binds it, loaded child-first in a fresh class loader, and called.
- * The bridge's sink can be installed once per JVM, so one recording sink that delegates to a
- * swappable field serves every test.
+ * as {@link Weaver} binds it, loaded child-first in a fresh class loader, and called.
+ * The bridge's sink can be installed once per JVM: {@link TestBridge} delegates to the test's.
  */
 class AdviceTest {
     private static final int RECORDER_TARGET = 3;
     private static final int STORE_TARGET = 5;
     private static final int PROJECTION_TARGET = 7;
-
-    private static volatile EventSink current = EventSink.NONE;
-    private static final EventSink DELEGATE = new EventSink() {
-        @Override
-        public void recorded(int target, String source, Object event) {
-            current.recorded(target, source, event);
-        }
-
-        @Override
-        public void stored(int target, String source, Object event) {
-            current.stored(target, source, event);
-        }
-
-        @Override
-        public void projected(int target, Object projection, Object event, long startNanos, Throwable thrown) {
-            current.projected(target, projection, event, startNanos, thrown);
-        }
-    };
 
     private static Class<?> store;
     private static Class<?> recorder;
@@ -66,7 +46,7 @@ class AdviceTest {
 
     @BeforeAll
     static void installSinkAndInstrument() {
-        assertThat(Kube9Bridge.install(DELEGATE)).as("the bridge had no sink before this test").isTrue();
+        TestBridge.install();
         store = instrument(SampleStore.class, StoreAdvice.class, STORE_TARGET,
                 namedOneOf("append", "appendEvents", "save", "store", "appendSwallowingAFailure",
                         "appendOnAnotherThread"));
@@ -85,12 +65,12 @@ class AdviceTest {
 
     @BeforeEach
     void record() {
-        current = sink;
+        TestBridge.current = sink;
     }
 
     @AfterEach
     void stopRecording() {
-        current = EventSink.NONE;
+        TestBridge.current = EventSink.NONE;
     }
 
     @Test
@@ -301,7 +281,7 @@ class AdviceTest {
 
     @Test
     void aSinkThatThrowsNeverReachesTheCaller() throws Throwable {
-        current = new Throwing(new IllegalStateException("sink broken"));
+        TestBridge.current = new Throwing(new IllegalStateException("sink broken"));
         Object storeTarget = newInstance(store);
 
         assertThat(call(storeTarget, "append", types(String.class, long.class, SampleEvent.class),
@@ -309,13 +289,13 @@ class AdviceTest {
         call(newInstance(recorder), "recordEvent", types(SampleEvent.class), new SampleEvent("b"));
         call(newInstance(projection), "on", types(SampleEvent.class), new SampleEvent("c"));
 
-        current = new Throwing(new StackOverflowError("sink very broken"));
+        TestBridge.current = new Throwing(new StackOverflowError("sink very broken"));
         call(newInstance(recorder), "recordEvent", types(SampleEvent.class), new SampleEvent("d"));
     }
 
     @Test
     void aSinkThatThrowsDoesNotReplaceTheProjectionsOwnException() throws ReflectiveOperationException {
-        current = new Throwing(new IllegalStateException("sink broken"));
+        TestBridge.current = new Throwing(new IllegalStateException("sink broken"));
 
         Throwable thrown = catchThrowable(() -> call(newInstance(projection), "handle", types(SampleEvent.class),
                 new SampleEvent("e")));
@@ -325,10 +305,10 @@ class AdviceTest {
 
     @Test
     void aSinkThatThrowsLeavesTheDepthCountersBalanced() throws Throwable {
-        current = new Throwing(new IllegalStateException("sink broken"));
+        TestBridge.current = new Throwing(new IllegalStateException("sink broken"));
         call(newInstance(store), "append", types(SampleEvent.class), new SampleEvent("a"));
 
-        current = sink;
+        TestBridge.current = sink;
         call(newInstance(store), "append", types(SampleEvent.class), new SampleEvent("b"));
 
         assertThat(sink.calls).hasSize(1);
@@ -355,13 +335,9 @@ class AdviceTest {
 
     // ---- helpers --------------------------------------------------------------------------------
 
-    /** The advice of one target, bound as {@link Instrumenter} binds it. */
+    /** The advice of one target, bound as {@link Weaver} binds it. */
     private static Advice advice(Class<?> adviceClass, int targetIndex) {
-        return Advice.withCustomMapping()
-                .bind(TargetIndex.class, (Object) targetIndex)
-                .bind(EventArgument.class, EventArgumentMapping.INSTANCE)
-                .bind(Source.class, SourceMapping.INSTANCE)
-                .to(adviceClass);
+        return Weaver.advice(adviceClass, targetIndex);
     }
 
     private static Class<?> instrument(Class<?> type, Class<?> adviceClass, int targetIndex,

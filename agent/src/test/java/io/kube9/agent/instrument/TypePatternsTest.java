@@ -3,8 +3,6 @@ package io.kube9.agent.instrument;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import net.bytebuddy.description.modifier.Visibility;
-import net.bytebuddy.description.type.TypeDescription;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -43,17 +41,17 @@ class TypePatternsTest {
         "(*)Store, (x)Store, true",
     })
     void globsMatchFullyQualifiedNames(String pattern, String typeName, boolean expected) {
-        assertThat(TypePatterns.matcher(pattern).matches(type(typeName))).isEqualTo(expected);
+        assertThat(TypePatterns.matcher(pattern).test(typeName)).isEqualTo(expected);
     }
 
     @Test
     void aListMatchesWhenAnyPatternMatches() {
         List<String> patterns = List.of("*EventStore", "*EventStorageEngine");
 
-        assertThat(TypePatterns.matcher(patterns).matches(type("com.acme.OrderEventStore"))).isTrue();
-        assertThat(TypePatterns.matcher(patterns).matches(type("org.axon.JdbcEventStorageEngine"))).isTrue();
-        assertThat(TypePatterns.matcher(patterns).matches(type("com.acme.OrderRepository"))).isFalse();
-        assertThat(TypePatterns.matcher(List.of()).matches(type("com.acme.OrderEventStore"))).isFalse();
+        assertThat(TypePatterns.matcher(patterns).test("com.acme.OrderEventStore")).isTrue();
+        assertThat(TypePatterns.matcher(patterns).test("org.axon.JdbcEventStorageEngine")).isTrue();
+        assertThat(TypePatterns.matcher(patterns).test("com.acme.OrderRepository")).isFalse();
+        assertThat(TypePatterns.matcher(List.of()).test("com.acme.OrderEventStore")).isFalse();
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -65,9 +63,5 @@ class TypePatternsTest {
     })
     void globsBecomeQuotedRegularExpressions(String glob, String regex) {
         assertThat(TypePatterns.toRegex(glob)).isEqualTo(regex);
-    }
-
-    private static TypeDescription type(String name) {
-        return new TypeDescription.Latent(name, Visibility.PUBLIC.getMask(), TypeDescription.Generic.OfNonGenericType.ForLoadedType.of(Object.class));
     }
 }

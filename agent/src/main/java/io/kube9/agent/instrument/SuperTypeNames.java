@@ -1,0 +1,65 @@
+package io.kube9.agent.instrument;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Whether a type's own name, or the name of any of its superclasses and interfaces, matches a
+ * target's patterns: Byte Buddy's {@code hasSuperType}, minus the JDK and minus Byte Buddy. A
+ * JDK type's supertypes are JDK types too and the JDK is never a site, so the walk stops there
+ * and never reads {@code Object}, {@code Serializable} or {@code Comparable} again for each class
+ * loaded; a supertype's class file is read only when the walk goes past its name.
+ */
+final class SuperTypeNames {
+    /** Packages of the JDK (the same prefixes the agent ignores). */
+    private static final String[] JDK = {"java.", "javax.", "jdk.", "sun.", "com.sun."};
+
+    /** Where the walk finds a type's direct supertypes. */
+    interface Supertypes {
+        /** The superclass (or null) followed by the interfaces; null when the type cannot be found. */
+        String[] of(String typeName);
+    }
+
+    private final Predicate<String> names;
+
+    SuperTypeNames(Predicate<String> names) {
+        this.names = names;
+    }
+
+    static SuperTypeNames of(List<String> patterns) {
+        return new SuperTypeNames(TypePatterns.matcher(patterns));
+    }
+
+    boolean matches(String typeName, Supertypes supertypes) {
+        return matches(typeName, supertypes, new HashSet<>());
+    }
+
+    private boolean matches(String name, Supertypes supertypes, Set<String> seen) {
+        if (name == null || isJdk(name) || !seen.add(name)) {
+            return false;
+        }
+        if (names.test(name)) {
+            return true;
+        }
+        String[] direct = supertypes.of(name);
+        if (direct != null) {
+            for (String supertype : direct) {
+                if (matches(supertype, supertypes, seen)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static boolean isJdk(String name) {
+        for (String prefix : JDK) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,213 @@
+package io.kube9.agent.instrument;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kube9.agent.bridge.EventSink;
+import io.kube9.agent.config.TestConfigs;
+import io.kube9.sites.AbstractAuditLog;
+import io.kube9.sites.AuditEventRecorder;
+import io.kube9.sites.JdbcOrders;
+import io.kube9.sites.NotASite;
+import io.kube9.sites.OrderEventStore;
+import io.kube9.sites.PlainAuditLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transformer as the JVM calls it, on the class files of {@code io.kube9.sites}, with a
+ * stand-in {@link Instrumentation}: which classes are sites, that a site waits for the advice and
+ * the sink while others never wait, and that the woven class reaches the bridge.
+ */
+class InstrumenterTest {
+    private static final int RECORDER = 0;
+    private static final int STORE = 1;
+
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final List<Class<?>> retransformed = new ArrayList<>();
+    private final ClassLoader agentLoader = new ClassLoader(null) {};
+    private final ExecutorService loading = Executors.newSingleThreadExecutor();
+    private ClassFileTransformer transformer;
+    private Class<?>[] loaded = new Class<?>[0];
+
+    @BeforeAll
+    static void bridge() {
+        TestBridge.install();
+    }
+
+    @AfterEach
+    void stop() {
+        TestBridge.current = EventSink.NONE;
+        loading.shutdownNow();
+    }
+
+    @Test
+    void aSiteGetsTheAdviceOnceItIsPreparedAndReleasedAndItsCallsReachTheBridge() throws Exception {
+        Instrumenter instrumenter = installed(false);
+        Future<byte[]> store = loading.submit(() -> transform(JdbcOrders.class));
+
+        Thread.sleep(200);
+        assertThat(store).as("a site waits for the advice and the sink").isNotDone();
+        instrumenter.prepare();
+        Thread.sleep(100);
+        assertThat(store).as("and for the sink too").isNotDone();
+        instrumenter.release();
+        byte[] woven = store.get(30, TimeUnit.SECONDS);
+
+        assertThat(woven).isNotNull();
+        assertThat(instrumenter.instrumentedMethods()).isEqualTo(1);
+        TestBridge.current = recording();
+        Object orders = define(JdbcOrders.class, woven).getConstructor().newInstance();
+        Object returned = orders.getClass().getMethod("append", Object.class).invoke(orders, "e1");
+        assertThat(returned).isEqualTo("appended e1");
+        assertThat(calls).containsExactly("stored " + STORE + " io.kube9.sites.JdbcOrders#append e1");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aSiteFoundThroughASuperclassFileIsWovenToo() throws Exception {
+        Instrumenter instrumenter = installed(false);
+        instrumenter.prepare();
+        instrumenter.release();
+
+        byte[] woven = transform(PlainAuditLog.class);
+
+        assertThat(woven).isNotNull();
+        TestBridge.current = recording();
+        Object log = define(PlainAuditLog.class, woven).getConstructor().newInstance();
+        log.getClass().getMethod("record", Object.class).invoke(log, "e2");
+        assertThat(calls).containsExactly("recorded " + RECORDER + " io.kube9.sites.PlainAuditLog#record e2");
+    }
+
+    @Test
+    void classesThatAreNoSiteOrHaveNoBodyToAdviseNeverWait() throws Exception {
+        installed(false); // never prepared: a site would wait for ever
+
+        for (Class<?> type : List.of(NotASite.class, OrderEventStore.class, AuditEventRecorder.class,
+                AbstractAuditLog.class, InstrumenterTest.class)) {
+            assertThat(loading.submit(() -> transform(type)).get(10, TimeUnit.SECONDS)).as(type.getName()).isNull();
+        }
+    }
+
+    @Test
+    void theBootPlatformAndAgentLoadersAreNeverMatched() throws Exception {
+        installed(false);
+        byte[] bytes = classFile(JdbcOrders.class);
+        String name = "io/kube9/sites/JdbcOrders";
+
+        assertThat(transformer.transform(null, null, name, null, null, bytes)).isNull();
+        assertThat(transformer.transform(null, ClassLoader.getPlatformClassLoader(), name, null, null, bytes)).isNull();
+        assertThat(transformer.transform(null, agentLoader, name, null, null, bytes)).isNull();
+    }
+
+    @Test
+    void anAbandonedStartLetsWaitingSitesLoadAsTheyAre() throws Exception {
+        Instrumenter instrumenter = installed(false);
+        Future<byte[]> store = loading.submit(() -> transform(JdbcOrders.class));
+        Thread.sleep(100);
+
+        instrumenter.abandon();
+
+        assertThat(store.get(10, TimeUnit.SECONDS)).isNull();
+    }
+
+    @Test
+    void onAttachTheLoadedSitesAreRetransformed() {
+        Instrumenter instrumenter = installed(true);
+        loaded = new Class<?>[] {String.class, NotASite.class, OrderEventStore.class, JdbcOrders.class,
+            PlainAuditLog.class, InstrumenterTest.class, int[].class};
+        instrumenter.prepare();
+        instrumenter.release();
+
+        instrumenter.retransformLoaded();
+
+        // the interface is retransformed too; the transformer then finds nothing to advise in it
+        assertThat(retransformed).containsExactly(OrderEventStore.class, JdbcOrders.class, PlainAuditLog.class);
+    }
+
+    @Test
+    void aClassFileSummaryReadsTheSupertypesAndTheMethods() throws IOException {
+        ClassFileSummary summary = ClassFileSummary.parse(classFile(NotASite.class));
+
+        assertThat(summary.superName()).isEqualTo("java.util.ArrayList");
+        assertThat(summary.interfaces()).containsExactly("java.lang.Comparable");
+        assertThat(summary.isSynthetic()).isFalse();
+        assertThat(summary.declaresConcreteMethod(List.of("save", "append"))).isTrue();
+        assertThat(summary.declaresConcreteMethod(List.of("store"))).isFalse();
+        assertThat(ClassFileSummary.parse(classFile(OrderEventStore.class)).declaresConcreteMethod(List.of("append")))
+                .as("abstract").isFalse();
+        assertThat(ClassFileSummary.parse(classFile(Object.class)).superName()).isNull();
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private Instrumenter installed(boolean attach) {
+        Instrumenter instrumenter = new Instrumenter(Targets.from(TestConfigs.defaults()), warnings::add);
+        Instrumentation instrumentation = (Instrumentation) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Instrumentation.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "addTransformer": transformer = (ClassFileTransformer) args[0]; return null;
+                        case "removeTransformer": return true;
+                        case "isRetransformClassesSupported": case "isModifiableClass":
+                            return !(args != null && ((Class<?>) args[0]).isPrimitive());
+                        case "getAllLoadedClasses": return loaded;
+                        case "retransformClasses": retransformed.add(((Class<?>[]) args[0])[0]); return null;
+                        default: throw new UnsupportedOperationException(method.getName());
+                    }
+                });
+        instrumenter.install(instrumentation, agentLoader, attach);
+        return instrumenter;
+    }
+
+    private byte[] transform(Class<?> type) throws Exception {
+        return transformer.transform(null, type.getClassLoader(), type.getName().replace('.', '/'), null,
+                type.getProtectionDomain(), classFile(type));
+    }
+
+    private static byte[] classFile(Class<?> type) throws IOException {
+        try (InputStream in = type.getResourceAsStream("/" + type.getName().replace('.', '/') + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** The woven copy, in a loader of its own; its supertypes come from the test's loader. */
+    private static Class<?> define(Class<?> type, byte[] bytes) {
+        return new ClassLoader(type.getClassLoader()) {
+            Class<?> load() {
+                return defineClass(type.getName(), bytes, 0, bytes.length);
+            }
+        }.load();
+    }
+
+    private EventSink recording() {
+        return new EventSink() {
+            @Override
+            public void recorded(int target, String source, Object event) {
+                calls.add("recorded " + target + " " + source + " " + event);
+            }
+
+            @Override
+            public void stored(int target, String source, Object event) {
+                calls.add("stored " + target + " " + source + " " + event);
+            }
+
+            @Override
+            public void projected(int target, Object projection, Object event, long startNanos, Throwable thrown) {
+                calls.add("projected " + target + " " + event);
+            }
+        };
+    }
+}

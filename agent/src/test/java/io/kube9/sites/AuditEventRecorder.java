@@ -1,0 +1,6 @@
+package io.kube9.sites;
+
+/** A recorder site by name. */
+public interface AuditEventRecorder {
+    void record(Object event);
+}
