@@ -39,6 +39,9 @@ public final class JournalBench {
         Jvm app = start(setup, dir, rate, seconds, threads);
         try {
             app.await("started", 60);
+            if (setup.metricsPort() > 0) {
+                Scrapes.awaitUp(setup.metricsPort(), 60);
+            }
             double maxQueue = 0;
             Matcher produced;
             while ((produced = app.poll("produced (\\d+) in (\\d+) ms, cpu (\\d+) ns", 1000)) == null) {

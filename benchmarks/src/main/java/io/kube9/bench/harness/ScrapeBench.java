@@ -80,6 +80,7 @@ public final class ScrapeBench {
     }
 
     private Result measure(String name, int port) throws IOException, InterruptedException {
+        Scrapes.awaitUp(port, 60);
         Scrapes.time(port, 200, false, 0); // steady state: the scrape code compiled
         Scrapes.Timing keepAlive = Scrapes.time(port, scrapes, true, 1000);
         Scrapes.Timing backToBack = Scrapes.time(port, 50, true, 20);

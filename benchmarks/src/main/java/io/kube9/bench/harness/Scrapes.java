@@ -49,6 +49,25 @@ public final class Scrapes {
                 Stats.percentile(millis, 100), bytes);
     }
 
+    /**
+     * Waits until the endpoint answers: the agent starts its exporter on a background thread, a
+     * moment after the service's {@code main} begins.
+     */
+    public static void awaitUp(int port, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            try {
+                samples(port);
+                return;
+            } catch (java.net.ConnectException refused) {
+                if (System.nanoTime() > deadline) {
+                    throw refused;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
     /** One scrape in the plain text format, as sample name with labels to value. */
     public static Map<String, Double> samples(int port) throws IOException {
         Map<String, Double> samples = new HashMap<>();
