@@ -57,7 +57,7 @@ public final class Keys {
     public static final Key<Duration> JOURNAL_SHUTDOWN_TIMEOUT = add(Key.duration("kube9.journal.shutdown-timeout",
             "10s", "How long JVM exit waits for the queue to drain into the journal."));
 
-    public static final Key<Integer> QUEUE_CAPACITY = add(Key.integer("kube9.queue.capacity", 16_384, 2, 1 << 22,
+    public static final Key<Integer> QUEUE_CAPACITY = add(Key.integer("kube9.queue.capacity", 65_536, 2, 1 << 22,
             "Events held in memory for the journal writer (rounded up to a power of two)."));
     public static final Key<String> STORE_PATH = add(Key.text("kube9.store.path", null,
             "The service's own event store file or directory; feeds event_store_size_bytes."));

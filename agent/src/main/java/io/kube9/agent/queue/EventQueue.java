@@ -181,7 +181,7 @@ public final class EventQueue extends QueueCounters {
 
     /**
      * A slot is its event: one object, so a producer filling it touches the lines of one object
-     * rather than a holder and the event it points to (at the default 16,384 slots, 2 MB, the ring does
+     * rather than a holder and the event it points to (at the default 65,536 slots, 8 MB, the ring does
      * not stay in cache, and each line is a miss). Slots are allocated one after another; the
      * padding keeps a slot's sequence off its neighbour's lines.
      */

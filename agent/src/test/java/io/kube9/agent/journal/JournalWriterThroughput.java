@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Not a test: the journal writer's own throughput, in process, with the agent's default settings
- * (queue 16,384, batches of 2,000, retention 1,000,000 rows, payload off). One producer fills the
+ * (queue 65,536, batches of 2,000, retention 1,000,000 rows, payload off). One producer fills the
  * queue with rows shaped like {@code CaptureLoadApp}'s; every interval prints the writer's
  * inserts and deletes per second and its thread's own CPU time and allocation per row.
  *
@@ -41,7 +41,7 @@ public final class JournalWriterThroughput {
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             Files.deleteIfExists(Paths.get(file + suffix));
         }
-        EventQueue queue = new EventQueue(16_384);
+        EventQueue queue = new EventQueue(65_536);
         AgentMetrics metrics = new AgentMetrics(200);
         JournalWriter writer = JournalWriter.open(file.toString(), queue, metrics, System.err::println,
                 new JournalWriter.Retention(Duration.ofDays(7), retentionRows), false, 4096, 2000);
