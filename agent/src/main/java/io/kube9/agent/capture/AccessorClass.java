@@ -26,6 +26,7 @@ import java.util.function.Function;
  */
 final class AccessorClass {
     private static final Method DEFINE_HIDDEN = defineHidden();
+    private static final Method IS_HIDDEN = isHiddenMethod();
     private static final Object NO_OPTIONS = DEFINE_HIDDEN == null
             ? null
             : Array.newInstance(DEFINE_HIDDEN.getParameterTypes()[2].getComponentType(), 0);
@@ -76,9 +77,17 @@ final class AccessorClass {
 
     private static boolean isHidden(Class<?> type) {
         try {
-            return (Boolean) Class.class.getMethod("isHidden").invoke(type);
+            return IS_HIDDEN != null && (Boolean) IS_HIDDEN.invoke(type);
         } catch (ReflectiveOperationException e) {
             return false;
+        }
+    }
+
+    private static Method isHiddenMethod() {
+        try {
+            return Class.class.getMethod("isHidden");
+        } catch (NoSuchMethodException e) {
+            return null; // JDK 11-14: no hidden classes, and define() is not used there
         }
     }
 

@@ -35,16 +35,21 @@ import net.bytebuddy.pool.TypePool;
  */
 public final class Instrumenter {
     /** Never instrumented, whatever a pattern says: the JDK, us, and other agents. */
-    private static final String[] IGNORED_PACKAGES = {
-        "java.", "javax.", "jdk.", "sun.", "com.sun.", "net.bytebuddy.", "io.kube9.agent.",
-        "org.sqlite.", "picocli.", "io.prometheus.metrics.",
+    private static final String[] IGNORED_PACKAGES = concat(SuperTypeNames.JDK, new String[] {
+        "net.bytebuddy.", "io.kube9.agent.", "org.sqlite.", "picocli.", "io.prometheus.metrics.",
         "io.opentelemetry.javaagent.", "co.elastic.apm.agent.", "com.newrelic.", "datadog.trace.",
         "com.datadoghq.", "io.prometheus.jmx.", "org.glowroot.", "org.jacoco.agent."
-    };
+    });
     /** The same, as the JVM names a class being loaded. */
     private static final String[] IGNORED_INTERNAL = new String[IGNORED_PACKAGES.length];
     /** How long a site class waits for the advice before it loads without (a start-up that hangs). */
     private static final long PREPARE_TIMEOUT_SECONDS = 60;
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
 
     static {
         for (int i = 0; i < IGNORED_PACKAGES.length; i++) {

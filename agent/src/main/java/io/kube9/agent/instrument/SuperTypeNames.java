@@ -13,8 +13,8 @@ import java.util.function.Predicate;
  * loaded; a supertype's class file is read only when the walk goes past its name.
  */
 final class SuperTypeNames {
-    /** Packages of the JDK (the same prefixes the agent ignores). */
-    private static final String[] JDK = {"java.", "javax.", "jdk.", "sun.", "com.sun."};
+    /** Packages of the JDK; the agent never instruments them either ({@code Instrumenter}). */
+    static final String[] JDK = {"java.", "javax.", "jdk.", "sun.", "com.sun."};
 
     /** Where the walk finds a type's direct supertypes. */
     interface Supertypes {

@@ -474,13 +474,9 @@ public final class JournalWriter {
      * (seen with SQLITE_FULL on a tmpfs that had room again), so the writer opens a fresh one.
      */
     private void reopenQuietly() {
-        try {
-            insert.close();
-            insertOne.close();
-            connection.close();
-        } catch (SQLException ignored) {
-            // it is being replaced
-        }
+        closeQuietly(insert);
+        closeQuietly(insertOne);
+        closeQuietly(connection); // each on its own: one failing must not leave the others open
         try {
             Connection fresh = Sqlite.openForWriting(path.toString());
             Sqlite.useWriteAheadLog(fresh);
@@ -504,6 +500,15 @@ public final class JournalWriter {
             sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         }
         return sql.toString();
+    }
+
+    /** Closing what is being replaced: a failure changes nothing. */
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception ignored) {
+            // it is being replaced
+        }
     }
 
     private void closeQuietly() {

@@ -10,6 +10,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -79,7 +81,7 @@ public final class MetricsExporter implements AutoCloseable {
     private static final class ScrapeExchange implements PrometheusHttpExchange, PrometheusHttpRequest,
             PrometheusHttpResponse {
         private final HttpEndpoint.Request request;
-        private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        private final Map<String, String> headers = new LinkedHashMap<>();
         private final ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
         private int status = 500;
         private boolean withBody;
