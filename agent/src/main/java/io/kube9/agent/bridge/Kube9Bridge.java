@@ -21,7 +21,17 @@ public final class Kube9Bridge {
     private Kube9Bridge() {}
 
     /**
-     * Makes {@code newSink} the receiver of every intercepted call.
+     * The agent is starting: until {@link #install} (or {@link #abandonStart}), an intercepted
+     * call waits for the sink, at most {@code timeoutMillis}.
+     */
+    public static synchronized void starting(long timeoutMillis) {
+        if (!installed && sink == EventSink.NONE) {
+            sink = new StartingSink(timeoutMillis, () -> sink);
+        }
+    }
+
+    /**
+     * Makes {@code newSink} the receiver of every intercepted call; calls waiting for it go on.
      *
      * @return false when a sink was installed before: the agent is already running in this JVM
      *     (for example attached twice), and the caller must not start a second one
@@ -30,20 +40,40 @@ public final class Kube9Bridge {
         if (installed) {
             return false;
         }
+        EventSink before = sink;
         sink = newSink;
         installed = true;
+        if (before instanceof StartingSink) {
+            ((StartingSink) before).ready();
+        }
         return true;
+    }
+
+    /** The agent will not start after all: calls waiting for it go on, uncounted. */
+    public static synchronized void abandonStart() {
+        if (!installed && sink instanceof StartingSink) {
+            StartingSink waiting = (StartingSink) sink;
+            sink = EventSink.NONE;
+            waiting.ready();
+        }
     }
 
     public static boolean isInstalled() {
         return installed;
     }
 
-    /** Entered an intercepted method of {@code site}; returns this thread's depth counters. */
+    /**
+     * Entered an intercepted method of {@code site}; returns this thread's depth counters, or
+     * null (nothing is reported for this call) if even that failed.
+     */
     public static int[] enter(int site) {
-        int[] depth = DEPTH.get();
-        depth[site]++;
-        return depth;
+        try {
+            int[] depth = DEPTH.get();
+            depth[site]++;
+            return depth;
+        } catch (Throwable t) {
+            return null; // out of memory for the thread's first counters: the call goes unseen
+        }
     }
 
     /** The start time of an outermost projection call, or 0 for a nested one. */

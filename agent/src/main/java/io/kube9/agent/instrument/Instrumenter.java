@@ -1,5 +1,6 @@
 package io.kube9.agent.instrument;
 
+import io.kube9.agent.bridge.Kube9Bridge;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
@@ -7,15 +8,13 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Gives every {@link Target}'s advice to the classes that are sites, with a class file
@@ -24,14 +23,14 @@ import net.bytebuddy.pool.TypePool;
  * class through Byte Buddy's type pool, together about a second of the service's start-up on a
  * small machine (issue 5).
  *
- * <p>Two steps. {@link #install} registers the transformer, which needs nothing of Byte Buddy:
- * from then on every class loaded is matched by its loader and name first and, for the
- * service's own classes, by its supertypes' names read from the class files
- * ({@link ClassFileSummary}, {@link SuperTypeNames}). {@link #prepare} builds the advice, the
- * expensive part, on the agent's start-up thread while the service starts. A site class that
- * loads before the advice is built and the bridge has its sink ({@link #release}) waits for
- * both, so no call of a site is ever missed; other classes never wait. On runtime attach,
- * {@link #retransformLoaded} gives the advice to the sites that are already loaded.
+ * <p>Two steps. {@link #install} registers the transformer: from then on every class loaded is
+ * matched by its loader and name first and, for the service's own classes, by its supertypes'
+ * names read from the class files ({@link ClassFileSummary}, {@link SuperTypeNames}).
+ * {@link #prepare} loads the weaver (ASM) on the agent's start-up thread while the service
+ * starts; a site class that loads before that is done waits for it, other classes never wait.
+ * A woven site may be called before the agent's sink exists: the bridge holds such a call until
+ * it does, so no call is missed. On runtime attach, {@link #retransformLoaded} gives the advice
+ * to the sites that are already loaded.
  */
 public final class Instrumenter {
     /** Never instrumented, whatever a pattern says: the JDK, us, and other agents. */
@@ -62,8 +61,10 @@ public final class Instrumenter {
     private final AtomicInteger instrumentedMethods = new AtomicInteger();
     private final AtomicLong transformationErrors = new AtomicLong();
     private final Consumer<String> warn;
-    /** Opens when the advice is built ({@link #prepare}) and the bridge has its sink ({@link #release}). */
-    private final CountDownLatch prepared = new CountDownLatch(2);
+    /** Per class loader with sites: whether its classes can call the bridge. */
+    private final Map<ClassLoader, Boolean> bridgeVisible = new WeakHashMap<>();
+    /** Opens when the advice is built ({@link #prepare}) or given up ({@link #abandon}). */
+    private final CountDownLatch prepared = new CountDownLatch(1);
     private final AtomicBoolean timeoutReported = new AtomicBoolean();
     /** Set before {@link #prepared} opens; null after it: no advice (failed). */
     private volatile Weaver weaver;
@@ -86,8 +87,8 @@ public final class Instrumenter {
     }
 
     /**
-     * Registers the transformer. Sites loaded from now on wait for {@link #prepare} and
-     * {@link #release} (or {@link #abandon}).
+     * Registers the transformer. Sites loaded from now on wait for {@link #prepare} (or
+     * {@link #abandon}).
      *
      * @param agentLoader the agent's own loader, whose classes are never matched
      * @param retransform whether the transformer takes part in retransformation: on runtime attach
@@ -112,15 +113,9 @@ public final class Instrumenter {
         }
     }
 
-    /** The bridge has its sink: once the advice is built too, sites get it. */
-    public void release() {
-        prepared.countDown();
-    }
-
     /** No advice after all (the agent does not start): sites load as they are. */
     public void abandon() {
         abandoned = true;
-        prepared.countDown();
         prepared.countDown();
         if (transformer != null) {
             instrumentation.removeTransformer(transformer);
@@ -129,7 +124,7 @@ public final class Instrumenter {
 
     /**
      * Runtime attach: gives the advice to the sites already loaded. Call after {@link #prepare}
-     * and {@link #release}.
+     * and once the bridge has its sink.
      */
     public void retransformLoaded() {
         if (weaver == null || abandoned || !instrumentation.isRetransformClassesSupported()) {
@@ -200,6 +195,13 @@ public final class Instrumenter {
         if (matched == 0) {
             return null;
         }
+        if (!seesBridge(loader)) {
+            // The advice calls the bridge: woven, every call of the site would throw NoClassDefFoundError.
+            error(name, new IllegalStateException("its class loader " + loader + " does not see "
+                    + Kube9Bridge.class.getName() + " (an isolating loader such as OSGi or JBoss Modules: let it "
+                    + "delegate the package " + Kube9Bridge.class.getPackageName() + " to the boot loader)"));
+            return null;
+        }
         if (!awaitAdvice()) {
             if (timeoutReported.compareAndSet(false, true)) {
                 warn.accept("the agent's start-up is still not done after " + PREPARE_TIMEOUT_SECONDS
@@ -211,18 +213,31 @@ public final class Instrumenter {
         if (ready == null) {
             return null;
         }
-        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
-                ClassFileLocator.ForClassLoader.of(loader));
-        TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
-                TypePool.Default.ReaderMode.FAST);
-        TypeDescription type = redefined != null
-                ? TypeDescription.ForLoadedType.of(redefined)
-                : pool.describe(name).resolve();
-        return ready.weave(type, bytes, pool, matched, instrumentedMethods);
+        return ready.weave(bytes, matched, instrumentedMethods);
+    }
+
+    /** Whether classes of {@code loader} resolve the bridge to ours; once per loader. */
+    private boolean seesBridge(ClassLoader loader) {
+        Boolean known;
+        synchronized (bridgeVisible) {
+            known = bridgeVisible.get(loader);
+        }
+        if (known == null) {
+            // Outside the lock: an application's loader may take locks of its own.
+            try {
+                known = Class.forName(Kube9Bridge.class.getName(), false, loader) == Kube9Bridge.class;
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                known = false;
+            }
+            synchronized (bridgeVisible) {
+                bridgeVisible.put(loader, known);
+            }
+        }
+        return known;
     }
 
     /**
-     * Waits for {@link #prepare} and {@link #release}; an interrupt does not cut the wait short
+     * Waits for {@link #prepare}; an interrupt does not cut the wait short
      * (the site would miss calls), it is kept for the application.
      */
     private boolean awaitAdvice() {

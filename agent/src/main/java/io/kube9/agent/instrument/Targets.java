@@ -46,6 +46,11 @@ public final class Targets {
                         List.of("handle"), axonNames, null));
     }
 
+    /** Exactly these targets, in this order (tests). */
+    static Targets of(List<Target> targets) {
+        return new Targets(targets);
+    }
+
     public List<Target> all() {
         return all;
     }

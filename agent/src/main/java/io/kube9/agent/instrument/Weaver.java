@@ -1,139 +1,179 @@
 package io.kube9.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isNative;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.bytebuddy.ClassFileVersion;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.utility.OpenedClassReader;
 
 /**
- * Writes the advice into a site class: ASM reads the class file, each target's {@link Advice}
- * rewrites the matching methods on the way through, ASM writes it back. This is what Byte
- * Buddy's {@code decorate} does, minus its type writer, which (with the {@code ByteBuddy}
- * object itself) would load a few hundred more classes for nothing the advice needs.
+ * Writes the advice into a site class: ASM reads the class file, {@link SiteAdvice} rewrites the
+ * matching methods on the way through, ASM writes it back; every other method is copied as it
+ * was.
  *
- * <p>Building the advice is still the costly part of the instrumentation, so it happens on the
- * agent's start-up thread while the service starts, and a warm-up weave of a class of our own
- * loads the rest before the first real site needs it.
+ * <p>The advice is a few instructions written by hand rather than Byte Buddy's {@code Advice}
+ * (issue 5): building {@code Advice} for three sites loaded and verified ~525 classes, 300-470
+ * ms in a fresh JVM, and the service's first site class had to wait for it. ASM (Byte Buddy's
+ * copy of it) is the only part of Byte Buddy left at start-up: a few dozen classes.
+ *
+ * <p>Two passes over a site class: the first finds the matching methods and each one's
+ * {@code max_locals} (the advice's variables go above it) and whether it has stack map frames;
+ * the second writes.
  */
 final class Weaver {
-    private final Advice[] advice;
-    private final ElementMatcher.Junction<MethodDescription>[] methods;
+    static final int ASM_API = OpenedClassReader.ASM_API;
 
-    @SuppressWarnings("unchecked")
+    private static final int JAVA_5 = 49;
+    private static final int JAVA_6 = 50;
+    private static final int JAVA_7 = 51;
+
+    private final Targets targets;
+    /** Set only to warm up: the one method woven, for every target. */
+    private final String warmUpMethod;
+
     Weaver(Targets targets) {
-        int count = targets.all().size();
-        advice = new Advice[count];
-        methods = new ElementMatcher.Junction[count];
-        for (int index = 0; index < count; index++) {
-            Target target = targets.get(index);
-            methods[index] = methods(target);
-            advice[index] = advice(adviceClass(target.site()), index);
-        }
+        this(targets, null);
     }
 
-    /**
-     * One target's advice. The index is bound as an {@code int} constant rather than as an
-     * {@code Object}: that path sets up Byte Buddy's {@code JavaConstant} dispatchers, several
-     * proxy classes more on the start-up path.
-     */
-    static Advice advice(Class<?> adviceClass, int index) {
-        return Advice.withCustomMapping()
-                .bind(TargetIndex.class, IntegerConstant.forValue(index), int.class)
-                .bind(EventArgument.class, EventArgumentMapping.INSTANCE)
-                .bind(Source.class, SourceMapping.INSTANCE)
-                .to(adviceClass);
-    }
-
-    /** The methods of a site that get the target's advice. */
-    static ElementMatcher.Junction<MethodDescription> methods(Target target) {
-        return isMethod()
-                .and(namedOneOf(target.methods().toArray(new String[0])))
-                .and(not(isAbstract())).and(not(isNative())).and(not(isBridge())).and(not(isSynthetic()));
+    private Weaver(Targets targets, String warmUpMethod) {
+        this.targets = targets;
+        this.warmUpMethod = warmUpMethod;
     }
 
     /**
      * The site class with the advice of every target in {@code matched} (a bit per target index:
-     * a class that is two kinds of site gets both advices).
+     * a class that is two kinds of site gets both), or null when no method of it matches.
      */
-    byte[] weave(TypeDescription type, byte[] classFile, TypePool pool, long matched, AtomicInteger instrumentedMethods) {
-        List<AsmVisitorWrapper> wrappers = new ArrayList<>();
-        for (int index = 0; index < advice.length; index++) {
-            if ((matched & (1L << index)) != 0) {
-                instrumentedMethods.addAndGet(type.getDeclaredMethods().filter(methods[index]).size());
-                wrappers.add(advice[index].on(methods[index]));
-            }
-        }
-        return weave(type, classFile, pool, new AsmVisitorWrapper.Compound(wrappers));
-    }
-
-    /** Weaves every advice into {@link WarmUp} and throws the result away: only the classes loaded count. */
-    void warmUp() throws IOException {
-        ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(WarmUp.class.getClassLoader());
-        TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator,
-                TypePool.Default.ReaderMode.FAST);
-        TypeDescription type = pool.describe(WarmUp.class.getName()).resolve();
-        List<AsmVisitorWrapper> wrappers = new ArrayList<>();
-        for (Advice each : advice) {
-            wrappers.add(each.on(named("handle")));
-        }
-        weave(type, locator.locate(WarmUp.class.getName()).resolve(), pool, new AsmVisitorWrapper.Compound(wrappers));
-    }
-
-    private static byte[] weave(TypeDescription type, byte[] classFile, TypePool pool, AsmVisitorWrapper wrapper) {
-        int writerFlags = wrapper.mergeWriter(0);
-        int readerFlags = wrapper.mergeReader(0);
+    byte[] weave(byte[] classFile, long matched, AtomicInteger instrumentedMethods) {
         ClassReader reader = OpenedClassReader.of(classFile);
-        ClassWriter writer = new ClassWriter(reader, writerFlags);
-        ClassFileVersion version = ClassFileVersion.ofClassFile(classFile);
-        Implementation.Context.FrameGeneration frames = !version.isAtLeast(ClassFileVersion.JAVA_V6)
-                ? Implementation.Context.FrameGeneration.DISABLED
-                : (readerFlags & ClassReader.EXPAND_FRAMES) != 0
-                        ? Implementation.Context.FrameGeneration.EXPAND
-                        : Implementation.Context.FrameGeneration.GENERATE;
-        // Advice inlines its code: it never needs the context's auxiliary types or cached fields.
-        Implementation.Context context = new Implementation.Context.Disabled(type, version, frames) {};
-        ClassVisitor visitor = wrapper.wrap(type, writer, context, pool, type.getDeclaredFields(),
-                type.getDeclaredMethods(), writerFlags, readerFlags);
-        reader.accept(visitor, readerFlags);
+        Map<String, MethodFacts> methods = new HashMap<>();
+        reader.accept(new ClassVisitor(ASM_API) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                long sites = targetsOf(access, name, matched);
+                if (sites == 0) {
+                    return null;
+                }
+                MethodFacts facts = new MethodFacts(sites);
+                methods.put(name + descriptor, facts);
+                return facts;
+            }
+        }, ClassReader.SKIP_DEBUG);
+        if (methods.isEmpty()) {
+            return null;
+        }
+        int version = majorVersion(classFile);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(ASM_API, writer) {
+            private String owner;
+
+            @Override
+            public void visit(int version, int access, String name, String signature, String superName,
+                    String[] interfaces) {
+                owner = name;
+                super.visit(version, access, name, signature, superName, interfaces);
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+                MethodFacts facts = methods.get(name + descriptor);
+                if (facts == null || next == null) {
+                    return next;
+                }
+                instrumentedMethods.incrementAndGet();
+                boolean frames = version >= JAVA_7 || (version == JAVA_6 && facts.hasFrames);
+                int base = facts.maxLocals;
+                for (int index = 0; index < Long.SIZE; index++) {
+                    if ((facts.targets & (1L << index)) != 0) {
+                        Site site = targets.get(index).site();
+                        next = new SiteAdvice(next, site, index, owner, access, name, descriptor, base, frames,
+                                version >= JAVA_5);
+                        base += SiteAdvice.slots(site);
+                    }
+                }
+                return next;
+            }
+        }, ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
     }
 
-    private static Class<?> adviceClass(Site site) {
-        switch (site) {
-            case RECORDER: return RecorderAdvice.class;
-            case STORE: return StoreAdvice.class;
-            default: return ProjectionAdvice.class;
+    /** Weaves every site's advice into {@link WarmUp} and throws the result away: loads ASM early. */
+    void warmUp() throws IOException {
+        byte[] classFile;
+        String resource = WarmUp.class.getName().replace('.', '/') + ".class";
+        try (InputStream in = WarmUp.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                return;
+            }
+            classFile = in.readAllBytes();
+        }
+        int count = targets.all().size();
+        long all = count == Long.SIZE ? -1L : (1L << count) - 1;
+        new Weaver(targets, "handle").weave(classFile, all, new AtomicInteger());
+    }
+
+    /** The targets (of those matched by the class) whose methods include this one. */
+    private long targetsOf(int access, String name, long matched) {
+        if (warmUpMethod != null) {
+            return name.equals(warmUpMethod) ? matched : 0;
+        }
+        if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE | Opcodes.ACC_SYNTHETIC)) != 0
+                || name.equals("<init>") || name.equals("<clinit>")) {
+            return 0;
+        }
+        long sites = 0;
+        for (int index = 0; index < Long.SIZE; index++) {
+            if ((matched & (1L << index)) != 0 && targets.get(index).methods().contains(name)) {
+                sites |= 1L << index;
+            }
+        }
+        return sites;
+    }
+
+    private static int majorVersion(byte[] classFile) {
+        return ((classFile[6] & 0xFF) << 8) | (classFile[7] & 0xFF);
+    }
+
+    /** What the first pass learns of one method to weave. */
+    private static final class MethodFacts extends MethodVisitor {
+        final long targets;
+        int maxLocals;
+        boolean hasFrames;
+
+        MethodFacts(long targets) {
+            super(ASM_API);
+            this.targets = targets;
+        }
+
+        @Override
+        public void visitFrame(int type, int localCount, Object[] locals, int stackCount, Object[] stack) {
+            hasFrames = true;
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            this.maxLocals = maxLocals;
         }
     }
 
-    /** Never loaded: its class file is only woven once, to load Byte Buddy's writer early. */
+    /** Never loaded: its class file is only woven once, to load ASM's reader and writer early. */
     static final class WarmUp {
         private WarmUp() {}
 
         @SuppressWarnings("unused")
-        void handle(Object event) {}
+        void handle(Object event) {
+            if (event == null) {
+                throw new IllegalArgumentException();
+            }
+        }
     }
 }

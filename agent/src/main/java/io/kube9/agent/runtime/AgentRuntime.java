@@ -28,16 +28,22 @@ import java.util.stream.Stream;
  * Wires the agent together. Only what must be in place before the service's {@code main} runs
  * synchronously in {@code premain}: the configuration and the class file transformer, which
  * matches classes by name (issue 5: everything else used to add over a second to the service's
- * start-up). The rest starts on two daemon threads while the service starts: one builds the
- * advice; the other starts, in the order data flows, the metrics, the queue and the sink behind
+ * start-up). The rest starts on two daemon threads while the service starts: one loads the
+ * weaver; the other starts, in the order data flows, the metrics, the queue and the sink behind
  * the bridge, then the journal and the exporter, which the queue and the metrics wait for. A site
- * class that the service loads before the advice and the sink are ready waits for both, so no
- * call is missed. One orderly stop (at JVM exit: let the start finish, drain the queue into the
+ * class that the service loads before the weaver is ready waits for it, and a call of a site
+ * that comes before the sink exists waits in the bridge for the sink, so no call is missed. One orderly stop (at JVM exit: let the start finish, drain the queue into the
  * journal, then close). On runtime attach everything starts before {@code agentmain} returns.
  *
  * <p>Every part that fails to start is reported once and left out; the others keep working.
  */
 public final class AgentRuntime {
+    /**
+     * How long a call of a site that comes while the agent starts may wait for the sink (metrics
+     * and queue, normally ready a few hundred milliseconds after {@code premain}).
+     */
+    private static final long SINK_WAIT_MILLIS = 10_000;
+
     private final AgentConfig config;
     private final Instrumenter instrumenter;
     private final Targets targets;
@@ -79,8 +85,9 @@ public final class AgentRuntime {
     private void startParts(Instrumentation instrumentation, boolean attached) {
         DaemonThreads threads = new DaemonThreads("kube9-start");
         if (!attached) {
-            // First of all: building the advice takes longest, and a site class that the service
-            // loads early (the sample's do) waits for it.
+            // First of all: a site class that the service loads early (the sample's do) waits for
+            // the weaver, and a call of a site that comes before the sink exists waits for the sink.
+            Kube9Bridge.starting(SINK_WAIT_MILLIS);
             threads.newThread(instrumenter::prepare).start();
         }
         try {
@@ -102,7 +109,7 @@ public final class AgentRuntime {
             // Here rather than in premain: nothing is captured before the sink below exists.
             Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
         } catch (IllegalStateException shuttingDown) {
-            instrumenter.abandon();
+            abandon();
             started.countDown();
             return;
         }
@@ -122,11 +129,12 @@ public final class AgentRuntime {
         } catch (Throwable t) {
             AgentLog.warn("start-up failed part-way, the application runs on: " + t);
         } finally {
+            Kube9Bridge.abandonStart(); // nothing if the sink was installed
             started.countDown();
         }
     }
 
-    /** Metrics, the queue and the sink behind the bridge; then sites may get the advice, and calls count. */
+    /** Metrics, the queue and the sink behind the bridge; from then on calls count. */
     private boolean startCapture() {
         try {
             metrics = new AgentMetrics(config.get(Keys.LABEL_LIMIT));
@@ -134,17 +142,22 @@ public final class AgentRuntime {
             // The journal opens later; the queue holds what is captured until then.
             sink = new CaptureSink(targets, metrics, queue, config.get(Keys.JOURNAL_PAYLOAD));
         } catch (Throwable t) {
-            instrumenter.abandon();
+            abandon();
             AgentLog.warn("not started, the application runs without it: " + t);
             return false;
         }
         if (!Kube9Bridge.install(sink)) {
-            instrumenter.abandon();
+            abandon();
             AgentLog.warn("already running in this JVM; this start is ignored");
             return false;
         }
-        instrumenter.release();
         return true;
+    }
+
+    /** No capture after all: sites load as they are, and calls waiting for the sink go on. */
+    private void abandon() {
+        instrumenter.abandon();
+        Kube9Bridge.abandonStart();
     }
 
     private void openJournal() {

@@ -1,13 +1,13 @@
 package io.kube9.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.kube9.agent.bridge.EventSink;
+import io.kube9.agent.capture.AccessorNames;
+import io.kube9.agent.config.TestConfigs;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -15,21 +15,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatcher;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * The advice, applied without an agent: each sample class is redefined with the advice exactly
- * as {@link Weaver} binds it, loaded child-first in a fresh class loader, and called.
+ * The advice, applied without an agent: each sample class is woven by {@link Weaver} as the
+ * transformer would, defined in a fresh class loader (so the JVM verifies the result), and called.
  * The bridge's sink can be installed once per JVM: {@link TestBridge} delegates to the test's.
  */
 class AdviceTest {
@@ -45,22 +42,12 @@ class AdviceTest {
     private final Recording sink = new Recording();
 
     @BeforeAll
-    static void installSinkAndInstrument() {
+    static void installSinkAndInstrument() throws IOException {
         TestBridge.install();
-        store = instrument(SampleStore.class, StoreAdvice.class, STORE_TARGET,
-                namedOneOf("append", "appendEvents", "save", "store", "appendSwallowingAFailure",
-                        "appendOnAnotherThread"));
-        recorder = instrument(SampleRecorder.class, RecorderAdvice.class, RECORDER_TARGET,
-                namedOneOf("record", "recordEvent"));
-        projection = instrument(SampleProjection.class, ProjectionAdvice.class, PROJECTION_TARGET,
-                namedOneOf("on", "handle", "apply", "project", "processEvent"));
-        recorderAndStore = new ByteBuddy().with(TypeValidation.DISABLED)
-                .redefine(SampleRecorderAndStore.class)
-                .visit(advice(RecorderAdvice.class, RECORDER_TARGET).on(namedOneOf("record")))
-                .visit(advice(StoreAdvice.class, STORE_TARGET).on(namedOneOf("store")))
-                .make()
-                .load(SampleRecorderAndStore.class.getClassLoader(), ClassLoadingStrategy.Default.CHILD_FIRST)
-                .getLoaded();
+        store = instrument(SampleStore.class, STORE_TARGET);
+        recorder = instrument(SampleRecorder.class, RECORDER_TARGET);
+        projection = instrument(SampleProjection.class, PROJECTION_TARGET);
+        recorderAndStore = instrument(SampleRecorderAndStore.class, RECORDER_TARGET, STORE_TARGET);
     }
 
     @BeforeEach
@@ -333,20 +320,152 @@ class AdviceTest {
         assertThat(sink.calls).isEmpty();
     }
 
-    // ---- helpers --------------------------------------------------------------------------------
+    // ---- shapes of method the weaving must keep valid ------------------------------------------
 
-    /** The advice of one target, bound as {@link Weaver} binds it. */
-    private static Advice advice(Class<?> adviceClass, int targetIndex) {
-        return Weaver.advice(adviceClass, targetIndex);
+    @Test
+    void everyReturnTypeAndParameterWidthKeepsItsValue() throws Throwable {
+        Object target = newInstance(store);
+        SampleEvent event = new SampleEvent("w");
+
+        assertThat(call(target, "appendLong", types(long.class, SampleEvent.class, double.class), 40L, event, 2.5))
+                .isEqualTo(42L);
+        assertThat(call(target, "appendDouble", types(SampleEvent.class, double.class), event, 1.25)).isEqualTo(2.5);
+        assertThat(call(target, "appendFloat", types(float.class, SampleEvent.class), 1.5f, event)).isEqualTo(3.0f);
+        assertThat((int[]) call(target, "appendArray", types(int.class, SampleEvent.class), 3, event))
+                .containsExactly(0, 1, 2);
+        assertThat(call(target, "appendWide", types(long.class, double.class, SampleEvent.class, long.class),
+                1L, 2.0, event, 3L)).isEqualTo("w:6");
+        assertThat(call(null, store.getMethod("appendStatic", long.class, SampleEvent.class), 7L, event))
+                .isEqualTo("w@7");
+
+        assertThat(sink.calls).hasSize(6).allSatisfy(call -> assertThat(call.event).isSameAs(event));
     }
 
-    private static Class<?> instrument(Class<?> type, Class<?> adviceClass, int targetIndex,
-            ElementMatcher<? super MethodDescription> methods) {
-        DynamicType.Unloaded<?> unloaded = new ByteBuddy().with(TypeValidation.DISABLED)
-                .redefine(type)
-                .visit(advice(adviceClass, targetIndex).on(isMethod().and(isDeclaredBy(type)).and(methods)))
-                .make();
-        return unloaded.load(type.getClassLoader(), ClassLoadingStrategy.Default.CHILD_FIRST).getLoaded();
+    @Test
+    void aMethodThatBeginsWithALoopKeepsItsFrames() throws Throwable {
+        SampleEvent event = new SampleEvent("loop");
+
+        assertThat(call(newInstance(store), "appendAfterALoop", types(int.class, SampleEvent.class), 4, event))
+                .isEqualTo(6);
+        assertThat(sink.single().event).isSameAs(event);
+    }
+
+    @Test
+    void tryFinallySwitchAndSynchronizedMethodsBehaveAsBefore() throws Throwable {
+        Object target = newInstance(store);
+        SampleEvent event = new SampleEvent("s");
+
+        assertThat(call(target, "appendWithFinally", types(SampleEvent.class, boolean.class), event, false))
+                .isEqualTo("ok");
+        assertThat(catchThrowable(() -> call(target, "appendWithFinally", types(SampleEvent.class, boolean.class),
+                event, true))).isSameAs(staticField(store, "DISK_FULL"));
+        assertThat(staticField(store, "finallyRuns")).isEqualTo(2);
+        assertThat(call(target, "appendSwitch", types(SampleEvent.class, int.class), event, 1)).isEqualTo("one");
+        assertThat(call(target, "appendSwitch", types(SampleEvent.class, int.class), event, 2)).isEqualTo("two");
+        assertThat(call(target, "appendSwitch", types(SampleEvent.class, int.class), event, 9)).isEqualTo("many");
+        assertThat(catchThrowable(() -> call(target, "appendSynchronized", types(SampleEvent.class), event)))
+                .isSameAs(staticField(store, "DISK_FULL"));
+        assertThat(Thread.holdsLock(target)).as("the monitor is released").isFalse();
+
+        assertThat(sink.kinds()).containsExactly("stored", "stored", "stored", "stored");
+    }
+
+    @Test
+    void theEventReportedIsTheArgumentAsPassedEvenIfTheMethodReassignsItsParameter() throws Throwable {
+        SampleEvent event = new SampleEvent("original");
+
+        assertThat(call(newInstance(store), "appendReassigning", types(SampleEvent.class), event))
+                .isEqualTo("replaced");
+        assertThat(sink.single().event).isSameAs(event);
+    }
+
+    @Test
+    void aMethodThatIsTwoKindsOfSiteReportsBothAndUnwindsBothOnAnException() throws Throwable {
+        Object target = newInstance(recorderAndStore);
+        SampleEvent event = new SampleEvent("both");
+
+        assertThat(call(target, "both", types(SampleEvent.class, boolean.class), event, false)).isEqualTo("both");
+        assertThat(sink.kinds()).containsExactlyInAnyOrder("stored", "recorded");
+        assertThat(sink.calls).allSatisfy(call -> assertThat(call.event).isSameAs(event));
+
+        sink.calls.clear();
+        assertThat(catchThrowable(() -> call(target, "both", types(SampleEvent.class, boolean.class), event, true)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(sink.calls).isEmpty();
+        call(target, "both", types(SampleEvent.class, boolean.class), event, false);
+        assertThat(sink.kinds()).as("depths unwound").containsExactlyInAnyOrder("stored", "recorded");
+    }
+
+    @ParameterizedTest(name = "class file version {0}")
+    @ValueSource(ints = {Opcodes.V1_4, Opcodes.V1_5, Opcodes.V1_6})
+    void classFilesOfOldJavaVersionsWithoutFramesAreWovenToo(int version) throws Throwable {
+        String name = "io.kube9.generated.OldStoreV" + version;
+        Class<?> type = define(name, weave(OldClassFiles.store(name, version), STORE_TARGET, PROJECTION_TARGET),
+                AdviceTest.class.getClassLoader());
+        Object target = type.getConstructor().newInstance();
+        SampleEvent event = new SampleEvent("old");
+
+        call(target, type.getMethod("append", Object.class), event);
+        call(target, type.getMethod("append", Object.class), (Object) null);
+        call(null, type.getMethod("on", Object.class), event);
+
+        assertThat(sink.kinds()).containsExactly("stored", "stored", "projected");
+        assertThat(sink.calls.get(0).event).isSameAs(event);
+        assertThat(sink.calls.get(2).projection).isSameAs(type);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    /**
+     * Targets at the indexes the tests use; the methods each site's target names are those of
+     * the sample classes.
+     */
+    static final Targets TARGETS = targets();
+
+    private static Targets targets() {
+        AccessorNames accessors = AccessorNames.from(TestConfigs.defaults());
+        List<Target> all = new ArrayList<>();
+        for (int index = 0; index < 8; index++) {
+            all.add(new Target(Site.STORE, List.of("Unused"), List.of("unused"), accessors, null));
+        }
+        all.set(RECORDER_TARGET, new Target(Site.RECORDER, List.of("*Recorder"),
+                List.of("record", "recordEvent", "both"), accessors, null));
+        all.set(STORE_TARGET, new Target(Site.STORE, List.of("*Store"), List.of("append", "appendEvents", "save",
+                "store", "appendSwallowingAFailure", "appendOnAnotherThread", "both", "appendAfterALoop",
+                "appendLong", "appendDouble", "appendFloat", "appendArray", "appendWithFinally", "appendSwitch",
+                "appendSynchronized", "appendReassigning", "appendStatic", "appendWide"), accessors, null));
+        all.set(PROJECTION_TARGET, new Target(Site.PROJECTION, List.of("*Projection"),
+                List.of("on", "handle", "apply", "project", "processEvent"), accessors, null));
+        return Targets.of(all);
+    }
+
+    /** The woven copy of {@code type} (each target's bit set), child-first in a loader of its own. */
+    static Class<?> instrument(Class<?> type, int... targetIndexes) throws IOException {
+        return define(type.getName(), weave(classFile(type), targetIndexes), type.getClassLoader());
+    }
+
+    static byte[] weave(byte[] classFile, int... targetIndexes) {
+        long matched = 0;
+        for (int index : targetIndexes) {
+            matched |= 1L << index;
+        }
+        byte[] woven = new Weaver(TARGETS).weave(classFile, matched, new AtomicInteger());
+        assertThat(woven).as("woven").isNotNull();
+        return woven;
+    }
+
+    static Class<?> define(String name, byte[] classFile, ClassLoader parent) {
+        return new ClassLoader(parent) {
+            Class<?> load() {
+                return defineClass(name, classFile, 0, classFile.length);
+            }
+        }.load();
+    }
+
+    static byte[] classFile(Class<?> type) throws IOException {
+        try (InputStream in = type.getResourceAsStream("/" + type.getName().replace('.', '/') + ".class")) {
+            return in.readAllBytes();
+        }
     }
 
     private static Object newInstance(Class<?> type) throws ReflectiveOperationException {
@@ -465,6 +584,7 @@ class AdviceTest {
 
     public static class SampleStore {
         public static final IllegalStateException DISK_FULL = new IllegalStateException("disk full");
+        public static int finallyRuns;
 
         public String append(String stream, long version, SampleEvent event) {
             return "appended " + event.id + " to " + stream + "@" + version;
@@ -503,6 +623,77 @@ class AdviceTest {
         }
 
         public String helper(SampleEvent event) {
+            return event.id;
+        }
+
+        public long appendLong(long before, SampleEvent event, double after) {
+            return before + (long) (after * 0.8);
+        }
+
+        public double appendDouble(SampleEvent event, double value) {
+            return value * 2;
+        }
+
+        public float appendFloat(float value, SampleEvent event) {
+            return value * 2;
+        }
+
+        public int[] appendArray(int length, SampleEvent event) {
+            int[] values = new int[length];
+            for (int i = 0; i < length; i++) {
+                values[i] = i;
+            }
+            return values;
+        }
+
+        public String appendWide(long a, double b, SampleEvent event, long c) {
+            return event.id + ":" + (a + (long) b + c);
+        }
+
+        public static String appendStatic(long version, SampleEvent event) {
+            return event.id + "@" + version;
+        }
+
+        public int appendAfterALoop(int n, SampleEvent event) {
+            while (n > 0) {
+                n--;
+                finallyRuns += 0;
+                if (n == 0) {
+                    break;
+                }
+            }
+            int sum = 0;
+            for (int i = 0; i < 4; i++) {
+                sum += i;
+            }
+            return sum;
+        }
+
+        public String appendWithFinally(SampleEvent event, boolean fail) {
+            try {
+                if (fail) {
+                    throw DISK_FULL;
+                }
+                return "ok";
+            } finally {
+                finallyRuns++;
+            }
+        }
+
+        public String appendSwitch(SampleEvent event, int count) {
+            switch (count) {
+                case 1: return "one";
+                case 2: return "two";
+                default: return "many";
+            }
+        }
+
+        public synchronized void appendSynchronized(SampleEvent event) {
+            throw DISK_FULL;
+        }
+
+        public String appendReassigning(SampleEvent event) {
+            event = new SampleEvent("replaced");
             return event.id;
         }
     }
@@ -550,6 +741,13 @@ class AdviceTest {
     public static class SampleRecorderAndStore {
         public void record(SampleEvent event) {
             store(event);
+        }
+
+        public String both(SampleEvent event, boolean fail) {
+            if (fail) {
+                throw new IllegalArgumentException("failed");
+            }
+            return event.id;
         }
 
         public void store(SampleEvent event) {}

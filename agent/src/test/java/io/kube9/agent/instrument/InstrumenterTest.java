@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Proxy;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,16 +57,13 @@ class InstrumenterTest {
     }
 
     @Test
-    void aSiteGetsTheAdviceOnceItIsPreparedAndReleasedAndItsCallsReachTheBridge() throws Exception {
+    void aSiteGetsTheAdviceOnceItIsPreparedAndItsCallsReachTheBridge() throws Exception {
         Instrumenter instrumenter = installed(false);
         Future<byte[]> store = loading.submit(() -> transform(JdbcOrders.class));
 
         Thread.sleep(200);
-        assertThat(store).as("a site waits for the advice and the sink").isNotDone();
+        assertThat(store).as("a site waits for the weaver").isNotDone();
         instrumenter.prepare();
-        Thread.sleep(100);
-        assertThat(store).as("and for the sink too").isNotDone();
-        instrumenter.release();
         byte[] woven = store.get(30, TimeUnit.SECONDS);
 
         assertThat(woven).isNotNull();
@@ -81,7 +80,6 @@ class InstrumenterTest {
     void aSiteFoundThroughASuperclassFileIsWovenToo() throws Exception {
         Instrumenter instrumenter = installed(false);
         instrumenter.prepare();
-        instrumenter.release();
 
         byte[] woven = transform(PlainAuditLog.class);
 
@@ -99,6 +97,23 @@ class InstrumenterTest {
         for (Class<?> type : List.of(NotASite.class, OrderEventStore.class, AuditEventRecorder.class,
                 AbstractAuditLog.class, InstrumenterTest.class)) {
             assertThat(loading.submit(() -> transform(type)).get(10, TimeUnit.SECONDS)).as(type.getName()).isNull();
+        }
+    }
+
+    @Test
+    void aSiteWhoseLoaderCannotSeeTheBridgeIsLeftAloneAndSaysWhy() throws Exception {
+        Instrumenter instrumenter = installed(false);
+        instrumenter.prepare();
+        // The test classes, but not the agent's: an isolating loader, as OSGi bundles have.
+        URL testClasses = JdbcOrders.class.getProtectionDomain().getCodeSource().getLocation();
+        try (URLClassLoader isolated = new URLClassLoader(new URL[] {testClasses}, null)) {
+            byte[] woven = transformer.transform(null, isolated, "io/kube9/sites/JdbcOrders", null, null,
+                    classFile(JdbcOrders.class));
+
+            assertThat(woven).isNull();
+            assertThat(instrumenter.transformationErrors()).isEqualTo(1);
+            assertThat(warnings).singleElement().asString()
+                    .contains("io.kube9.sites.JdbcOrders", "does not see io.kube9.agent.bridge.Kube9Bridge");
         }
     }
 
@@ -130,7 +145,6 @@ class InstrumenterTest {
         loaded = new Class<?>[] {String.class, NotASite.class, OrderEventStore.class, JdbcOrders.class,
             PlainAuditLog.class, InstrumenterTest.class, int[].class};
         instrumenter.prepare();
-        instrumenter.release();
 
         instrumenter.retransformLoaded();
 

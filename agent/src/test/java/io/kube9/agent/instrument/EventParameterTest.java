@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.ParameterDescription;
-import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.jar.asm.Type;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class EventArgumentMappingTest {
+class EventParameterTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(classes = {
@@ -21,40 +19,41 @@ class EventArgumentMappingTest {
         Float.class, Double.class
     })
     void primitivesBoxedPrimitivesAndStringsAreNeverTheEvent(Class<?> type) {
-        assertThat(EventArgumentMapping.isEventType(TypeDescription.ForLoadedType.of(type))).isFalse();
+        assertThat(EventParameter.isEventType(Type.getType(type))).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(classes = {
         Object.class, List.class, Map.class, Object[].class, byte[].class, ByteBuffer.class, CharSequence.class,
-        Number.class, Thread.State.class, EventArgumentMappingTest.class
+        Number.class, Thread.State.class, EventParameterTest.class
     })
     void anythingElseCanBeTheEvent(Class<?> type) {
-        assertThat(EventArgumentMapping.isEventType(TypeDescription.ForLoadedType.of(type))).isTrue();
+        assertThat(EventParameter.isEventType(Type.getType(type))).isTrue();
     }
 
     @Test
     void theFirstEventTypedParameterIsChosen() throws NoSuchMethodException {
-        ParameterDescription chosen = EventArgumentMapping.eventParameter(method("append", String.class, long.class,
-                Integer.class, Map.class, Object.class));
+        String descriptor = descriptor("append", String.class, long.class, Integer.class, Map.class, Object.class);
 
-        assertThat(chosen.getIndex()).isEqualTo(3);
+        assertThat(EventParameter.index(descriptor)).isEqualTo(3);
+        assertThat(EventParameter.slot(false, descriptor)).as("this, String, long (2), Integer").isEqualTo(5);
+        assertThat(EventParameter.slot(true, descriptor)).isEqualTo(4);
     }
 
     @Test
     void noParameterIsChosenWhenNoneCanBeAnEvent() throws NoSuchMethodException {
-        assertThat(EventArgumentMapping.eventParameter(method("record", String.class, int.class))).isNull();
-        assertThat(EventArgumentMapping.eventParameter(method("flush"))).isNull();
+        assertThat(EventParameter.slot(false, descriptor("record", String.class, int.class)))
+                .isEqualTo(EventParameter.NONE);
+        assertThat(EventParameter.slot(false, descriptor("flush"))).isEqualTo(EventParameter.NONE);
     }
 
     @Test
     void varargsAreTheEvent() throws NoSuchMethodException {
-        assertThat(EventArgumentMapping.eventParameter(method("appendEvents", String.class, Object[].class))
-                .getIndex()).isEqualTo(1);
+        assertThat(EventParameter.index(descriptor("appendEvents", String.class, Object[].class))).isEqualTo(1);
     }
 
-    private static MethodDescription method(String name, Class<?>... types) throws NoSuchMethodException {
-        return new MethodDescription.ForLoadedMethod(Signatures.class.getDeclaredMethod(name, types));
+    private static String descriptor(String name, Class<?>... types) throws NoSuchMethodException {
+        return Type.getMethodDescriptor(Signatures.class.getDeclaredMethod(name, types));
     }
 
     @SuppressWarnings("unused")

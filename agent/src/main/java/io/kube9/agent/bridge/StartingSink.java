@@ -1,0 +1,76 @@
+package io.kube9.agent.bridge;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The bridge's sink while the agent starts: the classes of the sites are already woven, but the
+ * agent's metrics and queue are still being built on its start-up thread. A call that reaches
+ * the bridge in that moment waits for the real sink (or for the start to be given up), then goes
+ * on to it, so no call is missed and no class load waits for the agent.
+ *
+ * <p>The wait is bounded. If the agent is not ready in time the call is not captured, and later
+ * calls do not wait again.
+ */
+final class StartingSink implements EventSink {
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final long timeoutNanos;
+    private final Supplier<EventSink> current;
+    private volatile boolean gaveUp;
+
+    /** @param current the bridge's sink at the time of asking: this one, the real one, or none */
+    StartingSink(long timeoutMillis, Supplier<EventSink> current) {
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.current = current;
+    }
+
+    /** The real sink is installed, or there will be none. */
+    void ready() {
+        ready.countDown();
+    }
+
+    @Override
+    public void recorded(int target, String source, Object event) {
+        awaitSink().recorded(target, source, event);
+    }
+
+    @Override
+    public void stored(int target, String source, Object event) {
+        awaitSink().stored(target, source, event);
+    }
+
+    @Override
+    public void projected(int target, Object projection, Object event, long startNanos, Throwable thrown) {
+        awaitSink().projected(target, projection, event, startNanos, thrown);
+    }
+
+    /**
+     * The sink that follows this one, once there is one. An interrupt does not cut the wait short
+     * (the call would go uncounted); it is kept for the application.
+     */
+    private EventSink awaitSink() {
+        if (!gaveUp) {
+            long deadline = System.nanoTime() + timeoutNanos;
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        if (!ready.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                            gaveUp = true;
+                        }
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        EventSink next = current.get();
+        return next == this ? EventSink.NONE : next;
+    }
+}

@@ -1,0 +1,251 @@
+package io.kube9.agent.instrument;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * The advice of one target, written into one method as it passes from the class reader to the
+ * class writer. What the method does afterwards, in Java terms:
+ *
+ * <pre>{@code
+ * int[] depth = Kube9Bridge.enter(SITE);            // the per-thread call depth of the site
+ * Object event = <event parameter, or null>;        // copied before the method can reassign it
+ * Object self = this (or the declaring class);      // projections only
+ * long start = Kube9Bridge.startTime(depth);         // projections only
+ * try {
+ *     <the method's own code>; at every return:
+ *     Kube9Bridge.recorderExit(depth, TARGET, "Class#method", event, null);
+ * } catch (Throwable thrown) {                        // last in the exception table
+ *     Kube9Bridge.recorderExit(depth, TARGET, "Class#method", event, thrown);
+ *     throw thrown;
+ * }
+ * }</pre>
+ *
+ * (with {@code storeExit} or {@code projectionExit} as the site says). The bridge methods catch
+ * everything themselves, so the method's own exceptions are the only ones that leave it.
+ *
+ * <p>The advice's variables live in slots of their own above every slot the method uses
+ * ({@code base}, from the method's {@code max_locals}): the method's code never touches them,
+ * so they hold one type from the entry to every exit. The class reader expands the stack map
+ * frames, and each frame gets these variables added; the exception handler's frame declares
+ * only them (everything else {@code TOP}), which any instruction in the method is assignable to.
+ * The handler goes at the end of the method, after every frame of the method's own.
+ *
+ * <p>A method that is two kinds of site (rare: a configuration that names it twice) gets two
+ * instances, one inside the other, the outer one's slots above the inner one's.
+ */
+final class SiteAdvice extends MethodVisitor {
+    static final String BRIDGE = "io/kube9/agent/bridge/Kube9Bridge";
+    /** The most the advice pushes on top of what the method had on its stack at a return. */
+    static final int EXTRA_STACK = 8;
+
+    private static final String SITE_EXIT = "([IILjava/lang/String;Ljava/lang/Object;Ljava/lang/Throwable;)V";
+    private static final String PROJECTION_EXIT = "([IILjava/lang/Object;Ljava/lang/Object;JLjava/lang/Throwable;)V";
+    private static final String OBJECT = "java/lang/Object";
+
+    private final Site site;
+    private final int target;
+    private final String source;
+    private final String owner;
+    private final boolean isStatic;
+    private final int eventSlot;
+    private final boolean writeFrames;
+    private final boolean classConstants;
+    private final int base;
+    private final Label start = new Label();
+
+    /**
+     * @param owner the class's internal name
+     * @param base the first slot of the advice's own variables
+     * @param writeFrames whether the method has stack map frames to keep whole (class files of
+     *     Java 7 and later, or Java 6 ones that carry frames)
+     * @param classConstants whether {@code ldc} can load a class (class files of Java 5 and later)
+     */
+    SiteAdvice(MethodVisitor next, Site site, int target, String owner, int access, String name, String descriptor,
+            int base, boolean writeFrames, boolean classConstants) {
+        super(Weaver.ASM_API, next);
+        this.site = site;
+        this.target = target;
+        this.owner = owner;
+        this.source = owner.replace('/', '.') + "#" + name;
+        this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
+        this.eventSlot = EventParameter.slot(isStatic, descriptor);
+        this.base = base;
+        this.writeFrames = writeFrames;
+        this.classConstants = classConstants;
+    }
+
+    /** Slots the advice keeps for the whole method (the thrown exception's slot comes after). */
+    static int slots(Site site) {
+        return site == Site.PROJECTION ? 5 : 2;
+    }
+
+    private int depthSlot() {
+        return base;
+    }
+
+    private int eventCopySlot() {
+        return base + 1;
+    }
+
+    private int selfSlot() {
+        return base + 2;
+    }
+
+    private int startSlot() {
+        return base + 3;
+    }
+
+    /**
+     * Used only inside the handler, after every frame: for an inner advice this is the outer
+     * one's first slot, whose exit has already run by then.
+     */
+    private int thrownSlot() {
+        return base + slots(site);
+    }
+
+    @Override
+    public void visitCode() {
+        super.visitCode();
+        push(site.bridgeIndex());
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "enter", "(I)[I", false);
+        super.visitVarInsn(Opcodes.ASTORE, depthSlot());
+        if (eventSlot == EventParameter.NONE) {
+            super.visitInsn(Opcodes.ACONST_NULL);
+        } else {
+            super.visitVarInsn(Opcodes.ALOAD, eventSlot);
+        }
+        super.visitVarInsn(Opcodes.ASTORE, eventCopySlot());
+        if (site == Site.PROJECTION) {
+            if (!isStatic) {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+            } else if (classConstants) {
+                super.visitLdcInsn(Type.getObjectType(owner));
+            } else {
+                super.visitLdcInsn(owner.replace('/', '.'));
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Class", "forName",
+                        "(Ljava/lang/String;)Ljava/lang/Class;", false);
+            }
+            super.visitVarInsn(Opcodes.ASTORE, selfSlot());
+            super.visitVarInsn(Opcodes.ALOAD, depthSlot());
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "startTime", "([I)J", false);
+            super.visitVarInsn(Opcodes.LSTORE, startSlot());
+        }
+        super.visitLabel(start);
+    }
+
+    @Override
+    public void visitInsn(int opcode) {
+        if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            exit(false);
+        }
+        super.visitInsn(opcode);
+    }
+
+    @Override
+    public void visitFrame(int type, int localCount, Object[] locals, int stackCount, Object[] stack) {
+        if (type != Opcodes.F_NEW) {
+            // not expanded: the weaver always expands; pass it on rather than guess
+            super.visitFrame(type, localCount, locals, stackCount, stack);
+            return;
+        }
+        Object[] withAdvice = withOwnLocals(localCount, locals);
+        super.visitFrame(Opcodes.F_NEW, withAdvice.length, withAdvice, stackCount, stack);
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        Label handler = new Label();
+        super.visitLabel(handler);
+        if (writeFrames) {
+            Object[] locals = withOwnLocals(0, new Object[0]);
+            super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
+        }
+        super.visitVarInsn(Opcodes.ASTORE, thrownSlot());
+        exit(true);
+        super.visitVarInsn(Opcodes.ALOAD, thrownSlot());
+        super.visitInsn(Opcodes.ATHROW);
+        // After the method's own entries: its handlers see its exceptions first.
+        super.visitTryCatchBlock(start, handler, handler, null);
+        super.visitMaxs(Math.min(0xFFFF, maxStack + EXTRA_STACK), Math.max(maxLocals, thrownSlot() + 1));
+    }
+
+    /** The exit call, with the exception in the thrown slot or null. */
+    private void exit(boolean thrown) {
+        super.visitVarInsn(Opcodes.ALOAD, depthSlot());
+        push(target);
+        if (site == Site.PROJECTION) {
+            super.visitVarInsn(Opcodes.ALOAD, selfSlot());
+            super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
+            super.visitVarInsn(Opcodes.LLOAD, startSlot());
+        } else {
+            super.visitLdcInsn(source);
+            super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
+        }
+        if (thrown) {
+            super.visitVarInsn(Opcodes.ALOAD, thrownSlot());
+        } else {
+            super.visitInsn(Opcodes.ACONST_NULL);
+        }
+        if (site == Site.PROJECTION) {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "projectionExit", PROJECTION_EXIT, false);
+        } else {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE,
+                    site == Site.RECORDER ? "recorderExit" : "storeExit", SITE_EXIT, false);
+        }
+    }
+
+    /**
+     * A frame's locals with the advice's variables in their slots: the method's own below
+     * {@code base} (padded with {@code TOP}), then ours, then whatever an outer advice added
+     * above them.
+     */
+    private Object[] withOwnLocals(int localCount, Object[] locals) {
+        List<Object> out = new ArrayList<>(localCount + 8);
+        int in = 0;
+        int inSlot = 0;
+        while (in < localCount && inSlot < base) {
+            out.add(locals[in]);
+            inSlot += width(locals[in]);
+            in++;
+        }
+        for (int slot = inSlot; slot < base; slot++) {
+            out.add(Opcodes.TOP);
+        }
+        out.add("[I");
+        out.add(OBJECT);
+        if (site == Site.PROJECTION) {
+            out.add(OBJECT);
+            out.add(Opcodes.LONG);
+        }
+        int end = base + slots(site);
+        while (in < localCount && inSlot < end) {
+            inSlot += width(locals[in]);
+            in++;
+        }
+        while (in < localCount) {
+            out.add(locals[in++]);
+        }
+        return out.toArray();
+    }
+
+    private static int width(Object local) {
+        return local == Opcodes.LONG || local == Opcodes.DOUBLE ? 2 : 1;
+    }
+
+    private void push(int value) {
+        if (value >= -1 && value <= 5) {
+            super.visitInsn(Opcodes.ICONST_0 + value);
+        } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
+            super.visitIntInsn(Opcodes.BIPUSH, value);
+        } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
+            super.visitIntInsn(Opcodes.SIPUSH, value);
+        } else {
+            super.visitLdcInsn(value);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.kube9.agent.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A call of a site that comes while the agent starts: it waits for the sink, within bounds. */
+class StartingSinkTest {
+    private final ExecutorService application = Executors.newSingleThreadExecutor();
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private volatile EventSink bridgeSink;
+
+    @AfterEach
+    void stop() {
+        application.shutdownNow();
+    }
+
+    @Test
+    void aCallWaitsForTheSinkAndThenReachesIt() throws Exception {
+        StartingSink starting = new StartingSink(60_000, () -> bridgeSink);
+        bridgeSink = starting;
+
+        Future<?> recorded = application.submit(() -> starting.recorded(1, "A#record", "e1"));
+        Thread.sleep(200);
+        assertThat(recorded).as("waits for the sink").isNotDone();
+
+        bridgeSink = recording();
+        starting.ready();
+        recorded.get(10, TimeUnit.SECONDS);
+        starting.stored(2, "B#append", "e2");
+        starting.projected(3, "P", "e3", 0, null);
+
+        assertThat(calls).containsExactly("recorded 1 A#record e1", "stored 2 B#append e2", "projected 3 e3");
+    }
+
+    @Test
+    void anAbandonedStartLetsWaitingCallsGoOnUncounted() throws Exception {
+        StartingSink starting = new StartingSink(60_000, () -> bridgeSink);
+        bridgeSink = starting;
+        Future<?> stored = application.submit(() -> starting.stored(1, "B#append", "e1"));
+        Thread.sleep(100);
+
+        bridgeSink = EventSink.NONE;
+        starting.ready();
+
+        stored.get(10, TimeUnit.SECONDS);
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void afterTheWaitRunsOutCallsGoOnAndLaterOnesDoNotWaitAgain() throws Exception {
+        StartingSink starting = new StartingSink(300, () -> bridgeSink);
+        bridgeSink = starting;
+
+        application.submit(() -> starting.recorded(1, "A#record", "late")).get(30, TimeUnit.SECONDS);
+        long before = System.nanoTime();
+        starting.recorded(1, "A#record", "later");
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+
+        assertThat(calls).isEmpty();
+        assertThat(waitedMillis).as("no second wait").isLessThan(300);
+    }
+
+    @Test
+    void anInterruptDoesNotCutTheWaitShortAndIsKept() throws Exception {
+        StartingSink starting = new StartingSink(60_000, () -> bridgeSink);
+        bridgeSink = starting;
+        Future<Boolean> interruptedAfter = application.submit(() -> {
+            Thread.currentThread().interrupt();
+            starting.recorded(1, "A#record", "e1");
+            return Thread.currentThread().isInterrupted();
+        });
+        Thread.sleep(200);
+        assertThat(interruptedAfter).isNotDone();
+
+        bridgeSink = recording();
+        starting.ready();
+
+        assertThat(interruptedAfter.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(calls).containsExactly("recorded 1 A#record e1");
+    }
+
+    private EventSink recording() {
+        return new EventSink() {
+            @Override
+            public void recorded(int target, String source, Object event) {
+                calls.add("recorded " + target + " " + source + " " + event);
+            }
+
+            @Override
+            public void stored(int target, String source, Object event) {
+                calls.add("stored " + target + " " + source + " " + event);
+            }
+
+            @Override
+            public void projected(int target, Object projection, Object event, long startNanos, Throwable thrown) {
+                calls.add("projected " + target + " " + event);
+            }
+        };
+    }
+}
