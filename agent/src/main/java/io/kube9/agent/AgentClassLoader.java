@@ -17,14 +17,14 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * Loads the agent's internals (its own code, Byte Buddy, the Prometheus client, sqlite-jdbc,
+ * Loads the agent's internals (its own code, Byte Buddy's ASM, the Prometheus client, sqlite-jdbc,
  * picocli) from the {@code kube9-inst/} tree of the agent jar, where class files are stored as
  * {@code .classdata}. The application's class loaders cannot see that tree, so a service that
  * ships other versions of the same libraries never meets ours.
  *
  * <p>Parent first: the bridge classes and the JDK come from the parent chain, everything else
  * from the hidden tree. Resources are served from the tree too, which is how sqlite-jdbc finds
- * its native library and Byte Buddy reads the advice classes' byte code.
+ * its native library and the weaver reads its warm-up class's byte code.
  */
 final class AgentClassLoader extends ClassLoader {
     static final String PREFIX = "kube9-inst/";

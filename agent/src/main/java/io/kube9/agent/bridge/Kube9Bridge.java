@@ -22,11 +22,11 @@ public final class Kube9Bridge {
 
     /**
      * The agent is starting: until {@link #install} (or {@link #abandonStart}), an intercepted
-     * call waits for the sink, at most {@code timeoutMillis}.
+     * call runs {@code wakeAgent} and waits for the sink, at most {@code timeoutMillis}.
      */
-    public static synchronized void starting(long timeoutMillis) {
+    public static synchronized void starting(long timeoutMillis, Runnable wakeAgent) {
         if (!installed && sink == EventSink.NONE) {
-            sink = new StartingSink(timeoutMillis, () -> sink);
+            sink = new StartingSink(timeoutMillis, () -> sink, wakeAgent);
         }
     }
 

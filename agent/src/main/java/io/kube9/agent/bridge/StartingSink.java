@@ -17,12 +17,18 @@ final class StartingSink implements EventSink {
     private final CountDownLatch ready = new CountDownLatch(1);
     private final long timeoutNanos;
     private final Supplier<EventSink> current;
+    private final Runnable wakeAgent;
     private volatile boolean gaveUp;
 
-    /** @param current the bridge's sink at the time of asking: this one, the real one, or none */
-    StartingSink(long timeoutMillis, Supplier<EventSink> current) {
+    /**
+     * @param current the bridge's sink at the time of asking: this one, the real one, or none
+     * @param wakeAgent tells the agent a call is waiting (its start may be deferred); called on
+     *     every waiting call, so it must be cheap and idempotent
+     */
+    StartingSink(long timeoutMillis, Supplier<EventSink> current, Runnable wakeAgent) {
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         this.current = current;
+        this.wakeAgent = wakeAgent;
     }
 
     /** The real sink is installed, or there will be none. */
@@ -50,7 +56,12 @@ final class StartingSink implements EventSink {
      * (the call would go uncounted); it is kept for the application.
      */
     private EventSink awaitSink() {
-        if (!gaveUp) {
+        if (!gaveUp && ready.getCount() > 0) {
+            try {
+                wakeAgent.run();
+            } catch (Throwable ignored) {
+                // the wait below is bounded either way
+            }
             long deadline = System.nanoTime() + timeoutNanos;
             boolean interrupted = false;
             try {

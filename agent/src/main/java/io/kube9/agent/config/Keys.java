@@ -57,6 +57,10 @@ public final class Keys {
     public static final Key<Duration> JOURNAL_SHUTDOWN_TIMEOUT = add(Key.duration("kube9.journal.shutdown-timeout",
             "10s", "How long JVM exit waits for the queue to drain into the journal."));
 
+    public static final Key<Duration> START_DEFER = add(Key.duration("kube9.start.defer", "1s",
+            "How long after the JVM starts the agent waits before it starts its metrics, journal and endpoint (sooner "
+            + "at the first call of a site or at exit), so their start-up does not compete with the service's; 0 = at once."));
+
     public static final Key<Integer> QUEUE_CAPACITY = add(Key.integer("kube9.queue.capacity", 65_536, 2, 1 << 22,
             "Events held in memory for the journal writer (rounded up to a power of two)."));
     public static final Key<String> STORE_PATH = add(Key.text("kube9.store.path", null,

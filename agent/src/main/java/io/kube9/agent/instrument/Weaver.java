@@ -10,7 +10,6 @@ import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.utility.OpenedClassReader;
 
 /**
  * Writes the advice into a site class: ASM reads the class file, {@link SiteAdvice} rewrites the
@@ -20,14 +19,15 @@ import net.bytebuddy.utility.OpenedClassReader;
  * <p>The advice is a few instructions written by hand rather than Byte Buddy's {@code Advice}
  * (issue 5): building {@code Advice} for three sites loaded and verified ~525 classes, 300-470
  * ms in a fresh JVM, and the service's first site class had to wait for it. ASM (Byte Buddy's
- * copy of it) is the only part of Byte Buddy left at start-up: a few dozen classes.
+ * copy of it) is the only part of Byte Buddy left, in the jar and at start-up: a few dozen
+ * classes. A class file newer than that ASM reads is left as it is (a transformation error).
  *
  * <p>Two passes over a site class: the first finds the matching methods and each one's
  * {@code max_locals} (the advice's variables go above it) and whether it has stack map frames;
  * the second writes.
  */
 final class Weaver {
-    static final int ASM_API = OpenedClassReader.ASM_API;
+    static final int ASM_API = Opcodes.ASM9;
 
     private static final int JAVA_5 = 49;
     private static final int JAVA_6 = 50;
@@ -51,7 +51,7 @@ final class Weaver {
      * a class that is two kinds of site gets both), or null when no method of it matches.
      */
     byte[] weave(byte[] classFile, long matched, AtomicInteger instrumentedMethods) {
-        ClassReader reader = OpenedClassReader.of(classFile);
+        ClassReader reader = new ClassReader(classFile);
         Map<String, MethodFacts> methods = new HashMap<>();
         reader.accept(new ClassVisitor(ASM_API) {
             @Override

@@ -28,19 +28,20 @@ import java.util.stream.Stream;
  * Wires the agent together. Only what must be in place before the service's {@code main} runs
  * synchronously in {@code premain}: the configuration and the class file transformer, which
  * matches classes by name (issue 5: everything else used to add over a second to the service's
- * start-up). The rest starts on two daemon threads while the service starts: one loads the
- * weaver; the other starts, in the order data flows, the metrics, the queue and the sink behind
- * the bridge, then the journal and the exporter, which the queue and the metrics wait for. A site
- * class that the service loads before the weaver is ready waits for it, and a call of a site
- * that comes before the sink exists waits in the bridge for the sink, so no call is missed. One orderly stop (at JVM exit: let the start finish, drain the queue into the
- * journal, then close). On runtime attach everything starts before {@code agentmain} returns.
+ * start-up). The rest starts on two daemon threads: one loads the weaver at once; the other, a
+ * moment later ({@link #awaitDeferredStart}), starts in the order data flows the metrics, the
+ * queue and the sink behind the bridge, then the journal and the exporter. A site class that the
+ * service loads before the weaver is ready waits for it, and a call of a site that comes before
+ * the sink exists wakes the deferred start and waits in the bridge for the sink, so no call is
+ * missed. One orderly stop (at JVM exit: let the start finish, drain the queue into the journal,
+ * then close). On runtime attach everything starts before {@code agentmain} returns.
  *
  * <p>Every part that fails to start is reported once and left out; the others keep working.
  */
 public final class AgentRuntime {
     /**
      * How long a call of a site that comes while the agent starts may wait for the sink (metrics
-     * and queue, normally ready a few hundred milliseconds after {@code premain}).
+     * and queue, normally ready a hundred or two milliseconds after the call wakes the start).
      */
     private static final long SINK_WAIT_MILLIS = 10_000;
 
@@ -49,6 +50,10 @@ public final class AgentRuntime {
     private final Targets targets;
     /** Counted down when the start-up thread is done, whatever became of each part. */
     private final CountDownLatch started = new CountDownLatch(1);
+    /** Counted down at JVM exit or at the first call of a site: a deferred start goes ahead at once. */
+    private final CountDownLatch hurry = new CountDownLatch(1);
+    /** When {@code premain} began: the deferred start counts from here. */
+    private final long startNanos = System.nanoTime();
     private volatile AgentMetrics metrics;
     private volatile EventQueue queue;
     private volatile CaptureSink sink;
@@ -87,7 +92,7 @@ public final class AgentRuntime {
         if (!attached) {
             // First of all: a site class that the service loads early (the sample's do) waits for
             // the weaver, and a call of a site that comes before the sink exists waits for the sink.
-            Kube9Bridge.starting(SINK_WAIT_MILLIS);
+            Kube9Bridge.starting(SINK_WAIT_MILLIS, hurry::countDown);
             threads.newThread(instrumenter::prepare).start();
         }
         try {
@@ -114,15 +119,15 @@ public final class AgentRuntime {
             return;
         }
         try {
+            if (!attached) {
+                awaitDeferredStart();
+            }
             if (!startCapture()) {
                 return;
             }
             if (attached) {
                 instrumenter.retransformLoaded();
             }
-            // Right away, not after the advice: the service's own sqlite-jdbc usually starts after
-            // its site classes load (which wait for the advice), and two sqlite-jdbc starts at once
-            // both delete stale native libraries in the temp directory, one logging a SEVERE error.
             openJournal();
             registerMetrics();
             startExporter();
@@ -131,6 +136,25 @@ public final class AgentRuntime {
         } finally {
             Kube9Bridge.abandonStart(); // nothing if the sink was installed
             started.countDown();
+        }
+    }
+
+    /**
+     * Waits until {@link Keys#START_DEFER} after {@code premain}, the first call of a site, or
+     * JVM exit, whichever comes first. The metrics, the journal (sqlite-jdbc unpacks and loads its
+     * native library) and the exporter take a few hundred milliseconds of CPU to start; on a small
+     * machine, spent while the service starts, they were the service's start-up (issue 5). The
+     * site classes are woven meanwhile; a call of one waits in the bridge while the rest starts
+     * ({@code StartingSink}); a scrape meanwhile is refused. (A service whose own sqlite-jdbc
+     * starts at the same moment may see it log that it could not delete an old native library:
+     * both copies clean the temporary directory.)
+     */
+    private void awaitDeferredStart() {
+        long remaining = startNanos + config.get(Keys.START_DEFER).toNanos() - System.nanoTime();
+        try {
+            hurry.await(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -234,6 +258,7 @@ public final class AgentRuntime {
 
     /** At JVM exit: let a start-up still under way finish, drain the queue into the journal, close. */
     private void stop() {
+        hurry.countDown();
         Duration timeout = config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT);
         try {
             if (!started.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ class StartingSinkTest {
     private final ExecutorService application = Executors.newSingleThreadExecutor();
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private volatile EventSink bridgeSink;
+    private final AtomicInteger wakes = new AtomicInteger();
 
     @AfterEach
     void stop() {
@@ -24,12 +26,13 @@ class StartingSinkTest {
 
     @Test
     void aCallWaitsForTheSinkAndThenReachesIt() throws Exception {
-        StartingSink starting = new StartingSink(60_000, () -> bridgeSink);
+        StartingSink starting = new StartingSink(60_000, () -> bridgeSink, wakes::incrementAndGet);
         bridgeSink = starting;
 
         Future<?> recorded = application.submit(() -> starting.recorded(1, "A#record", "e1"));
         Thread.sleep(200);
         assertThat(recorded).as("waits for the sink").isNotDone();
+        assertThat(wakes).as("and wakes the agent's deferred start").hasValue(1);
 
         bridgeSink = recording();
         starting.ready();
@@ -38,11 +41,12 @@ class StartingSinkTest {
         starting.projected(3, "P", "e3", 0, null);
 
         assertThat(calls).containsExactly("recorded 1 A#record e1", "stored 2 B#append e2", "projected 3 e3");
+        assertThat(wakes).as("not after the sink is there").hasValue(1);
     }
 
     @Test
     void anAbandonedStartLetsWaitingCallsGoOnUncounted() throws Exception {
-        StartingSink starting = new StartingSink(60_000, () -> bridgeSink);
+        StartingSink starting = new StartingSink(60_000, () -> bridgeSink, wakes::incrementAndGet);
         bridgeSink = starting;
         Future<?> stored = application.submit(() -> starting.stored(1, "B#append", "e1"));
         Thread.sleep(100);
@@ -56,7 +60,7 @@ class StartingSinkTest {
 
     @Test
     void afterTheWaitRunsOutCallsGoOnAndLaterOnesDoNotWaitAgain() throws Exception {
-        StartingSink starting = new StartingSink(300, () -> bridgeSink);
+        StartingSink starting = new StartingSink(300, () -> bridgeSink, wakes::incrementAndGet);
         bridgeSink = starting;
 
         application.submit(() -> starting.recorded(1, "A#record", "late")).get(30, TimeUnit.SECONDS);
@@ -70,7 +74,7 @@ class StartingSinkTest {
 
     @Test
     void anInterruptDoesNotCutTheWaitShortAndIsKept() throws Exception {
-        StartingSink starting = new StartingSink(60_000, () -> bridgeSink);
+        StartingSink starting = new StartingSink(60_000, () -> bridgeSink, wakes::incrementAndGet);
         bridgeSink = starting;
         Future<Boolean> interruptedAfter = application.submit(() -> {
             Thread.currentThread().interrupt();

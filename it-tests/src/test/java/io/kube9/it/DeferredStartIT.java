@@ -1,0 +1,72 @@
+package io.kube9.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The metrics, the journal and the exporter start late ({@code kube9.start.defer}), so that their
+ * start-up does not compete with the service's: but never later than the first call of a site
+ * (which waits for them and is counted), and a JVM that exits first still stops cleanly.
+ */
+class DeferredStartIT {
+    private static final Path WORK = Paths.get(System.getProperty("it.work.dir"), "deferred-start");
+
+    @Test
+    void theFirstCallOfASiteStartsEverythingWithoutWaitingForTheDelayAndIsCounted() throws Exception {
+        int port = JvmProcess.freePort();
+        Path dir = JvmProcess.freshDir(WORK.resolve("first-event"));
+        Path journal = dir.resolve("journal.db");
+        try (JvmProcess service = JvmProcess.sample(dir,
+                "start.defer=1h,exporter.port=" + port + ",journal.path=" + journal,
+                "--load", "300", "--rate", "300", "--seed", "5", "--hold")) {
+            SampleCounts truth = service.awaitSummary(Duration.ofSeconds(60));
+
+            Awaitility.await("journal and endpoint open, an hour early").atMost(Duration.ofSeconds(30))
+                    .until(() -> service.stderr().contains("[kube9-agent] journal ")
+                            && service.stderr().contains("/metrics"));
+            Awaitility.await("queue drained").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> Scrape.of(port).value("kube9_events_queue_size") == 0
+                            && Scrape.of(port).value("kube9_journal_up") == 1.0);
+            Scrape scrape = Scrape.of(port);
+            double captured = truth.sum("stored_events") + truth.sum("recorded_events");
+            assertThat(captured).isPositive();
+            assertThat(scrape.value("kube9_database_operations_total{operation=\"insert\"}")).isEqualTo(captured);
+            assertThat(scrape.value("kube9_events_dropped_total")).isZero();
+            service.terminate(Duration.ofSeconds(30));
+        }
+        assertThat(Journal.single(journal, "SELECT count(*) FROM events")).isNotEqualTo("0");
+    }
+
+    @Test
+    void withoutEventsTheyOpenAfterTheDelayAndAJvmThatExitsEarlierStopsAtOnce() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("no-events"));
+        try (JvmProcess service = JvmProcess.sample(dir,
+                "start.defer=1s,exporter.port=0,journal.path=" + dir.resolve("journal.db"))) {
+            Awaitility.await("journal and endpoint open after the delay").atMost(Duration.ofSeconds(30))
+                    .until(() -> service.stderr().contains("[kube9-agent] journal ")
+                            && service.stderr().contains("/metrics"));
+            service.terminate(Duration.ofSeconds(30));
+        }
+
+        Path early = JvmProcess.freshDir(WORK.resolve("exits-early"));
+        Path journal = early.resolve("journal.db");
+        try (JvmProcess service = JvmProcess.sample(early,
+                "start.defer=1h,exporter.port=0,journal.path=" + journal)) {
+            Awaitility.await("service up").atMost(Duration.ofSeconds(30))
+                    .until(() -> service.stdout().contains("listening on port"));
+            long before = System.nanoTime();
+            service.terminate(Duration.ofSeconds(30));
+            Duration stopping = Duration.ofNanos(System.nanoTime() - before);
+            System.out.println("deferred start: a JVM exiting before it stopped in " + stopping.toMillis() + " ms");
+            assertThat(service.stderr()).doesNotContain("[kube9-agent] WARNING");
+        }
+        assertThat(Files.exists(journal)).as("opened at exit, to drain the queue").isTrue();
+        assertThat(Journal.single(journal, "PRAGMA integrity_check")).isEqualTo("ok");
+    }
+}
