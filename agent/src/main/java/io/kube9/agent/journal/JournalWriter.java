@@ -33,7 +33,6 @@ import java.util.function.Consumer;
  * capture goes on into the queue, which drops its oldest events if it fills.
  */
 public final class JournalWriter {
-    private static final int COLUMNS = 11;
     /**
      * Rows per INSERT statement. sqlite-jdbc's batch API runs the statement once per row, and
      * an AUTOINCREMENT table reads and writes {@code sqlite_sequence} once per statement: one
@@ -65,6 +64,12 @@ public final class JournalWriter {
     private final Consumer<String> warn;
     private final Retention retention;
     private final boolean storePayload;
+    /**
+     * Parameters per row: the payload column is a literal {@code NULL} in the statement while
+     * payload capture is off (the default), so it is not bound row by row: each bind is a
+     * synchronized JNI call into sqlite-jdbc.
+     */
+    private final int columns;
     private final int payloadLimit;
     private final CapturedEvent[] batch;
 
@@ -103,6 +108,7 @@ public final class JournalWriter {
         this.warn = warn;
         this.retention = retention;
         this.storePayload = storePayload;
+        this.columns = storePayload ? 11 : 10;
         this.payloadLimit = payloadLimit;
         this.batch = new CapturedEvent[batchSize];
         for (int i = 0; i < batchSize; i++) {
@@ -259,7 +265,7 @@ public final class JournalWriter {
         int row = 0;
         for (; count - row >= ROWS_PER_STATEMENT; row += ROWS_PER_STATEMENT) {
             for (int i = 0; i < ROWS_PER_STATEMENT; i++) {
-                bind(insert, i * COLUMNS, batch[row + i]);
+                bind(insert, i * columns, batch[row + i]);
             }
             insert.executeUpdate();
         }
@@ -296,7 +302,11 @@ public final class JournalWriter {
         } else {
             insert.setLong(at + 9, event.payloadBytes);
         }
-        byte[] payload = storePayload ? payloadBytes(event.payload) : null;
+        if (!storePayload) {
+            insert.setString(at + 10, event.thread);
+            return;
+        }
+        byte[] payload = payloadBytes(event.payload);
         if (payload == null) {
             insert.setNull(at + 10, Types.BLOB);
         } else {
@@ -489,15 +499,16 @@ public final class JournalWriter {
     }
 
     private void prepareInserts() throws SQLException {
-        insert = connection.prepareStatement(insertSql(ROWS_PER_STATEMENT));
-        insertOne = connection.prepareStatement(insertSql(1));
+        insert = connection.prepareStatement(insertSql(ROWS_PER_STATEMENT, storePayload));
+        insertOne = connection.prepareStatement(insertSql(1, storePayload));
     }
 
-    private static String insertSql(int rows) {
+    private static String insertSql(int rows, boolean storePayload) {
+        String values = storePayload ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)";
         StringBuilder sql = new StringBuilder("INSERT INTO events (site, source, event_type, severity, event_id,"
                 + " aggregate_id, occurred_at, recorded_at, payload_bytes, payload, thread) VALUES ");
         for (int i = 0; i < rows; i++) {
-            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            sql.append(i == 0 ? "" : ", ").append(values);
         }
         return sql.toString();
     }

@@ -20,7 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * inserts and deletes per second and its thread's own CPU time and allocation per row.
  *
  * <pre>{@code java -cp agent/target/classes:agent/target/test-classes:<sqlite-jdbc, prometheus>
- *     io.kube9.agent.journal.JournalWriterThroughput 60 0 /tmp/j   # seconds, rate (0 = keep the queue full), dir}</pre>
+ *     io.kube9.agent.journal.JournalWriterThroughput 60 0 /tmp/j 1000000 2000}</pre>
+ *
+ * <p>Arguments: seconds, rate (0 = keep the queue full), directory, retention rows, batch size.
  */
 public final class JournalWriterThroughput {
     private static final String[] TYPES = {
@@ -36,6 +38,7 @@ public final class JournalWriterThroughput {
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 0;
         Path dir = Paths.get(args.length > 2 ? args[2] : "/tmp/journal-throughput");
         long retentionRows = args.length > 3 ? Long.parseLong(args[3]) : 1_000_000L;
+        int batchSize = args.length > 4 ? Integer.parseInt(args[4]) : 2000;
         Files.createDirectories(dir);
         Path file = dir.resolve("journal.db");
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
@@ -44,7 +47,7 @@ public final class JournalWriterThroughput {
         EventQueue queue = new EventQueue(65_536);
         AgentMetrics metrics = new AgentMetrics(200);
         JournalWriter writer = JournalWriter.open(file.toString(), queue, metrics, System.err::println,
-                new JournalWriter.Retention(Duration.ofDays(7), retentionRows), false, 4096, 2000);
+                new JournalWriter.Retention(Duration.ofDays(7), retentionRows), false, 4096, batchSize);
         AtomicReference<Thread> writerThread = new AtomicReference<>();
         writer.start(task -> {
             Thread thread = new Thread(task, "kube9-journal");
