@@ -59,6 +59,7 @@ public final class JournalWriter {
     private Connection connection; // replaced after a write error other than a lock (see reopen)
     private PreparedStatement insert; // ROWS_PER_STATEMENT rows
     private PreparedStatement insertOne;
+    private final JournalCheckpointer checkpointer;
     private final EventQueue queue;
     private final AgentMetrics metrics;
     private final Consumer<String> warn;
@@ -98,11 +99,12 @@ public final class JournalWriter {
         }
     }
 
-    private JournalWriter(Path path, Connection connection, EventQueue queue, AgentMetrics metrics,
-            Consumer<String> warn, Retention retention, boolean storePayload, int payloadLimit, int batchSize)
-            throws SQLException {
+    private JournalWriter(Path path, Connection connection, JournalCheckpointer checkpointer, EventQueue queue,
+            AgentMetrics metrics, Consumer<String> warn, Retention retention, boolean storePayload, int payloadLimit,
+            int batchSize) throws SQLException {
         this.path = path;
         this.connection = connection;
+        this.checkpointer = checkpointer;
         this.queue = queue;
         this.metrics = metrics;
         this.warn = warn;
@@ -114,6 +116,7 @@ public final class JournalWriter {
         for (int i = 0; i < batchSize; i++) {
             batch[i] = new CapturedEvent();
         }
+        withoutAutomaticCheckpoints(connection);
         connection.setAutoCommit(false);
         prepareInserts();
         try (Statement statement = connection.createStatement();
@@ -134,12 +137,17 @@ public final class JournalWriter {
         Path path = Paths.get(file).toAbsolutePath();
         createOwnerOnly(path);
         Connection connection = Sqlite.openForWriting(path.toString());
+        Connection checkpointing = null;
         try {
             JournalSchema.migrate(connection, path.toString());
             Sqlite.useWriteAheadLog(connection); // only now that the file is known to be ours
-            return new JournalWriter(path, connection, queue, metrics, warn, retention, storePayload, payloadLimit,
-                    batchSize);
+            checkpointing = Sqlite.openForWriting(path.toString());
+            return new JournalWriter(path, connection, new JournalCheckpointer(checkpointing), queue, metrics, warn,
+                    retention, storePayload, payloadLimit, batchSize);
         } catch (SQLException | RuntimeException e) {
+            if (checkpointing != null) {
+                checkpointing.close();
+            }
             connection.close();
             throw e;
         }
@@ -166,6 +174,7 @@ public final class JournalWriter {
     }
 
     public void start(ThreadFactory threads) {
+        checkpointer.start(threads);
         thread = threads.newThread(this::run);
         thread.start();
     }
@@ -252,6 +261,7 @@ public final class JournalWriter {
                 backoffMillis = Math.min(backoffMillis * 2, 5000);
             }
         }
+        checkpointer.close(); // first: the last connection to close copies the rest of the log and removes it
         closeQuietly();
     }
 
@@ -275,6 +285,7 @@ public final class JournalWriter {
         }
         long pruned = prune(System.currentTimeMillis(), count);
         connection.commit();
+        checkpointed();
         for (int i = 0; i < count; i++) {
             batch[i].clear();
         }
@@ -282,6 +293,22 @@ public final class JournalWriter {
         rows.addAndGet(count - pruned);
         deleted.addAndGet(pruned);
         metrics.journalBatchWritten((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Hands the log to the checkpointer, and finishes a checkpoint here, between two transactions,
+     * when the log has grown too long (see {@link JournalCheckpointer}).
+     */
+    private void checkpointed() {
+        checkpointer.committed();
+        checkpointer.finish(connection);
+    }
+
+    /** The checkpointer copies the log (see {@link JournalCheckpointer}); the writer only appends to it. */
+    private static void withoutAutomaticCheckpoints(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA wal_autocheckpoint = 0");
+        }
     }
 
     private void bind(PreparedStatement insert, int at, CapturedEvent event) throws SQLException {
@@ -393,6 +420,7 @@ public final class JournalWriter {
         try {
             long pruned = prune(System.currentTimeMillis(), 0);
             connection.commit();
+            checkpointed();
             rows.addAndGet(-pruned);
             deleted.addAndGet(pruned);
         } catch (SQLException e) {
@@ -431,6 +459,7 @@ public final class JournalWriter {
     public boolean close(Duration timeout) {
         running = false;
         if (thread == null) {
+            checkpointer.close();
             closeQuietly();
             return true;
         }
@@ -490,6 +519,7 @@ public final class JournalWriter {
         try {
             Connection fresh = Sqlite.openForWriting(path.toString());
             Sqlite.useWriteAheadLog(fresh);
+            withoutAutomaticCheckpoints(fresh);
             fresh.setAutoCommit(false);
             connection = fresh;
             prepareInserts();

@@ -290,6 +290,31 @@ class JournalWriterTest {
     }
 
     @Test
+    void theCheckpointerCopiesTheLogIntoTheDatabaseWhileTheWriterRunsAndCloseRemovesTheLog() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        long emptySize = file.toFile().length();
+        for (int i = 0; i < 1000; i++) {
+            enqueue("event." + i, i);
+        }
+
+        await(() -> writer.inserted() == 1000, "1000 rows written");
+        // The writer only appends to the log; the pages reach the database file by the checkpointer.
+        await(() -> file.toFile().length() > emptySize, "the database file to grow while the writer is open");
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT count(*) FROM events")).containsExactly(List.of(1000L));
+        }
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        assertThat(dir.resolve("journal.db-wal")).doesNotExist();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
+            assertThat(query(connection, "SELECT count(*) FROM events")).containsExactly(List.of(1000L));
+        }
+    }
+
+    @Test
     void everyEventQueuedBeforeCloseIsWrittenEvenWhenCloseFollowsAtOnce() throws Exception {
         for (int round = 0; round < 20; round++) {
             Path file = dir.resolve("journal-" + round + ".db");
