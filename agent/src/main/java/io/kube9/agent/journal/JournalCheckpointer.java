@@ -13,8 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Copies the journal's write-ahead log into the database on a thread and connection of its own,
  * so that the writer never waits for a checkpoint's {@code fsync}. With SQLite's automatic
  * checkpoints the writer ran one every ~1,000 pages inside its commit, and waited for the disk
- * there: it was on a core 65-78% of the time with its queue full, 90%+ without the syncs
- * (JournalWriterThroughput, BENCHMARKS.md).
+ * there: with its queue full it was on a core 58-79% of the time, and 95-96% with this class
+ * (JournalWriterThroughput).
  *
  * <p>Its checkpoints are {@code PASSIVE}: they never block the writer, and they sync the log and
  * the database as SQLite's own do ({@code synchronous=NORMAL}), so crash safety is unchanged.
@@ -23,6 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@value #RESTART_FRAMES} frames (32 MiB at 4 KiB pages) the writer copies the rest itself,
  * between two of its transactions ({@link #finish}), waiting for a checkpoint under way; that
  * bounds the log file at about that size (it was ~4 MiB with SQLite's automatic checkpoints).
+ * While this connection's checkpoints fail (a full disk), the writer checkpoints after each of
+ * its transactions instead, as SQLite's automatic checkpoints did.
  */
 final class JournalCheckpointer {
     /** The pause between checkpoints: ~1,000 pages of log at 100,000 rows/s, as SQLite's default. */
@@ -67,7 +69,7 @@ final class JournalCheckpointer {
         checkpointing.lock();
         try {
             int[] result = checkpoint(writer);
-            if (result[0] == 0 && result[1] == result[2]) {
+            if (result != null && result[0] == 0 && result[1] == result[2]) {
                 restartDue = false;
             }
         } finally {
@@ -84,7 +86,8 @@ final class JournalCheckpointer {
             commitsSinceCheckpoint = false;
             checkpointing.lock();
             try {
-                restartDue = checkpoint(connection)[1] > RESTART_FRAMES;
+                int[] result = checkpoint(connection);
+                restartDue = result == null || result[1] > RESTART_FRAMES;
             } finally {
                 checkpointing.unlock();
             }
@@ -94,19 +97,16 @@ final class JournalCheckpointer {
     }
 
     /**
-     * Returns SQLite's busy flag, frames in the log and frames copied; {1, 0, 0} when the checkpoint
+     * Returns SQLite's busy flag, frames in the log and frames copied, or null when the checkpoint
      * failed (another process's lock, a full disk: the next one tries again).
      */
     private static int[] checkpoint(Connection connection) {
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-            if (result.next()) {
-                return new int[] {result.getInt(1), result.getInt(2), result.getInt(3)};
-            }
+            return result.next() ? new int[] {result.getInt(1), result.getInt(2), result.getInt(3)} : null;
         } catch (SQLException e) {
-            // as below
+            return null;
         }
-        return new int[] {1, 0, 0};
     }
 
     /** Stops after the checkpoint under way, if any, and closes the connection. */
