@@ -21,8 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * SQLite starts the log over only when it was copied in full at the start of a write
  * transaction, which a writer that commits while each checkpoint runs may never see: past
  * {@value #RESTART_FRAMES} frames (32 MiB at 4 KiB pages) the writer copies the rest itself,
- * between two of its transactions ({@link #finish}), waiting for a checkpoint under way; that
- * bounds the log file at about that size (it was ~4 MiB with SQLite's automatic checkpoints).
+ * between two of its transactions ({@link #finish}), once no checkpoint is under way; that
+ * bounds the log file (37-56 MB in 30 s runs at ~130,000 rows/s; it was ~4 MiB with SQLite's
+ * automatic checkpoints).
  * While this connection's checkpoints fail (a full disk), the writer checkpoints after each of
  * its transactions instead, as SQLite's automatic checkpoints did.
  */
@@ -33,7 +34,7 @@ final class JournalCheckpointer {
     static final int RESTART_FRAMES = 8192;
 
     private final Connection connection;
-    /** One checkpoint at a time: the writer's would otherwise fail with SQLITE_BUSY while this one runs. */
+    /** One checkpoint at a time: the writer's would only fail with SQLITE_BUSY while this one runs. */
     private final ReentrantLock checkpointing = new ReentrantLock();
     private volatile boolean running = true;
     private volatile boolean restartDue;
@@ -63,10 +64,9 @@ final class JournalCheckpointer {
      * that the writer's next transaction starts the log over.
      */
     void finish(Connection writer) {
-        if (!restartDue) {
-            return;
+        if (!restartDue || !checkpointing.tryLock()) {
+            return; // while a checkpoint is under way, after the next transaction: it leaves less to copy
         }
-        checkpointing.lock();
         try {
             int[] result = checkpoint(writer);
             if (result != null && result[0] == 0 && result[1] == result[2]) {
