@@ -33,7 +33,6 @@ import java.util.function.Consumer;
  * capture goes on into the queue, which drops its oldest events if it fills.
  */
 public final class JournalWriter {
-    private static final int COLUMNS = 11;
     /**
      * Rows per INSERT statement. sqlite-jdbc's batch API runs the statement once per row, and
      * an AUTOINCREMENT table reads and writes {@code sqlite_sequence} once per statement: one
@@ -60,11 +59,18 @@ public final class JournalWriter {
     private Connection connection; // replaced after a write error other than a lock (see reopen)
     private PreparedStatement insert; // ROWS_PER_STATEMENT rows
     private PreparedStatement insertOne;
+    private final JournalCheckpointer checkpointer;
     private final EventQueue queue;
     private final AgentMetrics metrics;
     private final Consumer<String> warn;
     private final Retention retention;
     private final boolean storePayload;
+    /**
+     * Parameters per row: the payload column is a literal {@code NULL} in the statement while
+     * payload capture is off (the default), so it is not bound row by row: each bind is a
+     * synchronized JNI call into sqlite-jdbc.
+     */
+    private final int columns;
     private final int payloadLimit;
     private final CapturedEvent[] batch;
 
@@ -93,21 +99,24 @@ public final class JournalWriter {
         }
     }
 
-    private JournalWriter(Path path, Connection connection, EventQueue queue, AgentMetrics metrics,
-            Consumer<String> warn, Retention retention, boolean storePayload, int payloadLimit, int batchSize)
-            throws SQLException {
+    private JournalWriter(Path path, Connection connection, JournalCheckpointer checkpointer, EventQueue queue,
+            AgentMetrics metrics, Consumer<String> warn, Retention retention, boolean storePayload, int payloadLimit,
+            int batchSize) throws SQLException {
         this.path = path;
         this.connection = connection;
+        this.checkpointer = checkpointer;
         this.queue = queue;
         this.metrics = metrics;
         this.warn = warn;
         this.retention = retention;
         this.storePayload = storePayload;
+        this.columns = storePayload ? 11 : 10;
         this.payloadLimit = payloadLimit;
         this.batch = new CapturedEvent[batchSize];
         for (int i = 0; i < batchSize; i++) {
             batch[i] = new CapturedEvent();
         }
+        withoutAutomaticCheckpoints(connection);
         connection.setAutoCommit(false);
         prepareInserts();
         try (Statement statement = connection.createStatement();
@@ -128,12 +137,17 @@ public final class JournalWriter {
         Path path = Paths.get(file).toAbsolutePath();
         createOwnerOnly(path);
         Connection connection = Sqlite.openForWriting(path.toString());
+        Connection checkpointing = null;
         try {
             JournalSchema.migrate(connection, path.toString());
             Sqlite.useWriteAheadLog(connection); // only now that the file is known to be ours
-            return new JournalWriter(path, connection, queue, metrics, warn, retention, storePayload, payloadLimit,
-                    batchSize);
+            checkpointing = Sqlite.openForWriting(path.toString());
+            return new JournalWriter(path, connection, new JournalCheckpointer(checkpointing), queue, metrics, warn,
+                    retention, storePayload, payloadLimit, batchSize);
         } catch (SQLException | RuntimeException e) {
+            if (checkpointing != null) {
+                checkpointing.close();
+            }
             connection.close();
             throw e;
         }
@@ -160,6 +174,7 @@ public final class JournalWriter {
     }
 
     public void start(ThreadFactory threads) {
+        checkpointer.start(threads);
         thread = threads.newThread(this::run);
         thread.start();
     }
@@ -246,6 +261,7 @@ public final class JournalWriter {
                 backoffMillis = Math.min(backoffMillis * 2, 5000);
             }
         }
+        checkpointer.close(); // first: the last connection to close copies the rest of the log and removes it
         closeQuietly();
     }
 
@@ -259,7 +275,7 @@ public final class JournalWriter {
         int row = 0;
         for (; count - row >= ROWS_PER_STATEMENT; row += ROWS_PER_STATEMENT) {
             for (int i = 0; i < ROWS_PER_STATEMENT; i++) {
-                bind(insert, i * COLUMNS, batch[row + i]);
+                bind(insert, i * columns, batch[row + i]);
             }
             insert.executeUpdate();
         }
@@ -269,6 +285,7 @@ public final class JournalWriter {
         }
         long pruned = prune(System.currentTimeMillis(), count);
         connection.commit();
+        checkpointed();
         for (int i = 0; i < count; i++) {
             batch[i].clear();
         }
@@ -276,6 +293,22 @@ public final class JournalWriter {
         rows.addAndGet(count - pruned);
         deleted.addAndGet(pruned);
         metrics.journalBatchWritten((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Hands the log to the checkpointer, and finishes a checkpoint here, between two transactions,
+     * when the log has grown too long (see {@link JournalCheckpointer}).
+     */
+    private void checkpointed() {
+        checkpointer.committed();
+        checkpointer.finish(connection);
+    }
+
+    /** The checkpointer copies the log (see {@link JournalCheckpointer}); the writer only appends to it. */
+    private static void withoutAutomaticCheckpoints(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA wal_autocheckpoint = 0");
+        }
     }
 
     private void bind(PreparedStatement insert, int at, CapturedEvent event) throws SQLException {
@@ -296,7 +329,11 @@ public final class JournalWriter {
         } else {
             insert.setLong(at + 9, event.payloadBytes);
         }
-        byte[] payload = storePayload ? payloadBytes(event.payload) : null;
+        if (!storePayload) {
+            insert.setString(at + 10, event.thread);
+            return;
+        }
+        byte[] payload = payloadBytes(event.payload);
         if (payload == null) {
             insert.setNull(at + 10, Types.BLOB);
         } else {
@@ -383,6 +420,7 @@ public final class JournalWriter {
         try {
             long pruned = prune(System.currentTimeMillis(), 0);
             connection.commit();
+            checkpointed();
             rows.addAndGet(-pruned);
             deleted.addAndGet(pruned);
         } catch (SQLException e) {
@@ -421,6 +459,7 @@ public final class JournalWriter {
     public boolean close(Duration timeout) {
         running = false;
         if (thread == null) {
+            checkpointer.close();
             closeQuietly();
             return true;
         }
@@ -480,6 +519,7 @@ public final class JournalWriter {
         try {
             Connection fresh = Sqlite.openForWriting(path.toString());
             Sqlite.useWriteAheadLog(fresh);
+            withoutAutomaticCheckpoints(fresh);
             fresh.setAutoCommit(false);
             connection = fresh;
             prepareInserts();
@@ -489,15 +529,16 @@ public final class JournalWriter {
     }
 
     private void prepareInserts() throws SQLException {
-        insert = connection.prepareStatement(insertSql(ROWS_PER_STATEMENT));
-        insertOne = connection.prepareStatement(insertSql(1));
+        insert = connection.prepareStatement(insertSql(ROWS_PER_STATEMENT, storePayload));
+        insertOne = connection.prepareStatement(insertSql(1, storePayload));
     }
 
-    private static String insertSql(int rows) {
+    private static String insertSql(int rows, boolean storePayload) {
+        String values = storePayload ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)";
         StringBuilder sql = new StringBuilder("INSERT INTO events (site, source, event_type, severity, event_id,"
                 + " aggregate_id, occurred_at, recorded_at, payload_bytes, payload, thread) VALUES ");
         for (int i = 0; i < rows; i++) {
-            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            sql.append(i == 0 ? "" : ", ").append(values);
         }
         return sql.toString();
     }

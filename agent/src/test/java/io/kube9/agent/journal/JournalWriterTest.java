@@ -88,8 +88,8 @@ class JournalWriterTest {
             assertThat(JournalSchema.pragma(connection, "application_id")).isEqualTo(JournalSchema.APPLICATION_ID);
             assertThat(query(connection, "PRAGMA journal_mode")).containsExactly(List.of("wal"));
             assertThat(query(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'events_%'"
-                    + " ORDER BY name")).containsExactly(List.of("events_aggregate_id"), List.of("events_recorded_at"),
-                    List.of("events_type_recorded_at"));
+                    + " ORDER BY name")).containsExactly(List.of("events_aggregate_id"),
+                    List.of("events_recorded_at_type"));
             JournalSchema.checkReadable(connection, file.toString());
         }
     }
@@ -189,13 +189,59 @@ class JournalWriterTest {
         assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
 
         try (Connection connection = connect(file)) {
-            assertThat(JournalSchema.pragma(connection, "user_version")).isEqualTo(2);
+            assertThat(JournalSchema.pragma(connection, "user_version")).isEqualTo(JournalSchema.VERSION);
             assertThat(query(connection, "SELECT id, event_type FROM events WHERE aggregate_id = 'order-1' ORDER BY id"))
                     .containsExactly(List.of(1L, "old.1"), List.of(3L, "old.3"), List.of(5L, "new.1"));
             assertThat(query(connection, "SELECT count(*) FROM events")).containsExactly(List.of(4L));
             // Plain SQL on aggregate_id still finds its rows through the (bucketed) index.
             assertThat(query(connection, "EXPLAIN QUERY PLAN SELECT * FROM events WHERE aggregate_id = 'order-1'"
                     + " ORDER BY recorded_at DESC, id DESC LIMIT 50").toString()).contains("events_aggregate_id");
+            assertThat(query(connection, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
+        }
+    }
+
+    @Test
+    void aVersion2JournalIsMigratedToOneTimeFirstIndexKeepingItsRows() throws Exception {
+        Path file = dir.resolve("journal.db");
+        try (Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
+                Statement statement = connection.createStatement()) {
+            // The schema as version 2 agents created it (the sqlite_stat1 row aside).
+            statement.execute("CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL,"
+                    + " source TEXT NOT NULL, event_type TEXT NOT NULL, severity TEXT NOT NULL, event_id TEXT,"
+                    + " aggregate_id TEXT, occurred_at INTEGER, recorded_at INTEGER NOT NULL, payload_bytes INTEGER,"
+                    + " payload BLOB, thread TEXT)");
+            statement.execute("CREATE INDEX events_recorded_at ON events(recorded_at)");
+            statement.execute("CREATE INDEX events_type_recorded_at ON events(event_type, recorded_at)");
+            statement.execute("CREATE INDEX events_aggregate_id ON events(id >> 12, aggregate_id)");
+            for (int i = 1; i <= 6; i++) {
+                statement.execute("INSERT INTO events (site, source, event_type, severity, recorded_at) VALUES"
+                        + " ('recorder', 'com.acme.Audit#record', 'type." + (i % 2) + "', 'info', "
+                        + (1_700_000_000_000L + i) + ")");
+            }
+            statement.execute("PRAGMA application_id = " + JournalSchema.APPLICATION_ID);
+            statement.execute("PRAGMA user_version = 2");
+        }
+
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        assertThat(writer.rows()).isEqualTo(6);
+        writer.start(THREADS);
+        enqueue("type.1", 10);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        try (Connection connection = connect(file)) {
+            assertThat(JournalSchema.pragma(connection, "user_version")).isEqualTo(JournalSchema.VERSION);
+            assertThat(query(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'events_%'"
+                    + " ORDER BY name")).containsExactly(List.of("events_aggregate_id"),
+                    List.of("events_recorded_at_type"));
+            // The CLI's newest-first page of one type, and a time window, go through the new index.
+            String page = "SELECT id FROM events WHERE event_type = 'type.1' ORDER BY recorded_at DESC, id DESC LIMIT 2";
+            assertThat(query(connection, page)).containsExactly(List.of(7L), List.of(5L));
+            assertThat(query(connection, "EXPLAIN QUERY PLAN " + page).toString()).contains("events_recorded_at_type");
+            String window = "SELECT event_type, count(*) FROM events WHERE recorded_at >= 1700000000004"
+                    + " GROUP BY event_type ORDER BY event_type";
+            assertThat(query(connection, window)).containsExactly(List.of("type.0", 2L), List.of("type.1", 2L));
+            assertThat(query(connection, "EXPLAIN QUERY PLAN " + window).toString())
+                    .contains("COVERING INDEX events_recorded_at_type");
             assertThat(query(connection, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
         }
     }
@@ -240,6 +286,31 @@ class JournalWriterTest {
                     .containsExactly(List.of(1000L, 1_700_000_000_000L, 1_700_000_000_999L));
             assertThat(query(connection, "SELECT event_type FROM events ORDER BY id LIMIT 2"))
                     .containsExactly(List.of("before.start.0"), List.of("before.start.1"));
+        }
+    }
+
+    @Test
+    void theCheckpointerCopiesTheLogIntoTheDatabaseWhileTheWriterRunsAndCloseRemovesTheLog() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        long emptySize = file.toFile().length();
+        for (int i = 0; i < 1000; i++) {
+            enqueue("event." + i, i);
+        }
+
+        await(() -> writer.inserted() == 1000, "1000 rows written");
+        // The writer only appends to the log; the pages reach the database file by the checkpointer.
+        await(() -> file.toFile().length() > emptySize, "the database file to grow while the writer is open");
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT count(*) FROM events")).containsExactly(List.of(1000L));
+        }
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        assertThat(dir.resolve("journal.db-wal")).doesNotExist();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
+            assertThat(query(connection, "SELECT count(*) FROM events")).containsExactly(List.of(1000L));
         }
     }
 

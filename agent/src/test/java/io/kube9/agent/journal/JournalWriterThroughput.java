@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -17,10 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * Not a test: the journal writer's own throughput, in process, with the agent's default settings
  * (queue 65,536, batches of 2,000, retention 1,000,000 rows, payload off). One producer fills the
  * queue with rows shaped like {@code CaptureLoadApp}'s; every interval prints the writer's
- * inserts and deletes per second and its thread's own CPU time and allocation per row.
+ * inserts and deletes per second, the CPU time of its threads (writer and checkpointer) per row,
+ * the writer thread's share of a core, and its allocation per row.
  *
  * <pre>{@code java -cp agent/target/classes:agent/target/test-classes:<sqlite-jdbc, prometheus>
- *     io.kube9.agent.journal.JournalWriterThroughput 60 0 /tmp/j   # seconds, rate (0 = keep the queue full), dir}</pre>
+ *     io.kube9.agent.journal.JournalWriterThroughput 60 0 /tmp/j 1000000 2000}</pre>
+ *
+ * <p>Arguments: seconds, rate (0 = keep the queue full), directory, retention rows, batch size.
  */
 public final class JournalWriterThroughput {
     private static final String[] TYPES = {
@@ -36,6 +41,7 @@ public final class JournalWriterThroughput {
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 0;
         Path dir = Paths.get(args.length > 2 ? args[2] : "/tmp/journal-throughput");
         long retentionRows = args.length > 3 ? Long.parseLong(args[3]) : 1_000_000L;
+        int batchSize = args.length > 4 ? Integer.parseInt(args[4]) : 2000;
         Files.createDirectories(dir);
         Path file = dir.resolve("journal.db");
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
@@ -44,12 +50,14 @@ public final class JournalWriterThroughput {
         EventQueue queue = new EventQueue(65_536);
         AgentMetrics metrics = new AgentMetrics(200);
         JournalWriter writer = JournalWriter.open(file.toString(), queue, metrics, System.err::println,
-                new JournalWriter.Retention(Duration.ofDays(7), retentionRows), false, 4096, 2000);
+                new JournalWriter.Retention(Duration.ofDays(7), retentionRows), false, 4096, batchSize);
         AtomicReference<Thread> writerThread = new AtomicReference<>();
+        List<Thread> journalThreads = new CopyOnWriteArrayList<>();
         writer.start(task -> {
             Thread thread = new Thread(task, "kube9-journal");
             thread.setDaemon(true);
-            writerThread.set(thread);
+            writerThread.set(thread); // the writer is started last (after its checkpointer)
+            journalThreads.add(thread);
             return thread;
         });
         CapturedEvent[] events = events(1024);
@@ -64,6 +72,7 @@ public final class JournalWriterThroughput {
         long lastInserted = 0;
         long lastDeleted = 0;
         long lastCpu = 0;
+        long lastWriterCpu = 0;
         long lastAllocated = 0;
         long lastTime = start;
         long lastWritten = bytesWritten();
@@ -74,15 +83,16 @@ public final class JournalWriterThroughput {
             long now = System.nanoTime();
             long inserted = writer.inserted();
             long deleted = writer.deleted();
-            long cpu = threads.getThreadCpuTime(id);
+            long cpu = cpuTime(threads, journalThreads);
+            long writerCpu = threads.getThreadCpuTime(id);
             long allocated = threads.getThreadAllocatedBytes(id);
             long written = bytesWritten();
             long rows = Math.max(1, inserted - lastInserted);
             double elapsed = (now - lastTime) / 1e9;
-            System.out.printf("%5.0f s  inserted %7.0f/s  deleted %7.0f/s  writer cpu %5.2f us/row (%3.0f%% of a core)"
+            System.out.printf("%5.0f s  inserted %7.0f/s  deleted %7.0f/s  writer cpu %5.2f us/row (writer %3.0f%% of a core)"
                     + "  alloc %5.0f B/row  written %5.0f B/row  rows %8d  dropped %d%n",
                     (now - start) / 1e9, (inserted - lastInserted) / elapsed, (deleted - lastDeleted) / elapsed,
-                    (cpu - lastCpu) / 1e3 / rows, (cpu - lastCpu) / 1e7 / elapsed,
+                    (cpu - lastCpu) / 1e3 / rows, (writerCpu - lastWriterCpu) / 1e7 / elapsed,
                     (allocated - lastAllocated) / (double) rows, (written - lastWritten) / (double) rows, writer.rows(),
                     queue.dropped());
             if (firstCpu < 0) {
@@ -91,16 +101,26 @@ public final class JournalWriterThroughput {
             lastInserted = inserted;
             lastDeleted = deleted;
             lastCpu = cpu;
+            lastWriterCpu = writerCpu;
             lastAllocated = allocated;
             lastTime = now;
             lastWritten = written;
         }
-        long cpu = threads.getThreadCpuTime(id);
+        long cpu = cpuTime(threads, journalThreads);
         boolean drained = writer.close(Duration.ofSeconds(60));
         double total = (System.nanoTime() - start) / 1e9;
         System.out.printf("total: inserted %d (%.0f/s), deleted %d, dropped %d, writer cpu %.2f us/row, drained %s%n",
                 writer.inserted(), writer.inserted() / total, writer.deleted(), queue.dropped(),
                 cpu / 1e3 / Math.max(1, writer.inserted()), drained);
+    }
+
+    /** CPU time of the writer and its checkpointer together. */
+    private static long cpuTime(com.sun.management.ThreadMXBean threads, List<Thread> journalThreads) {
+        long sum = 0;
+        for (Thread thread : journalThreads) {
+            sum += Math.max(0, threads.getThreadCpuTime(thread.getId()));
+        }
+        return sum;
     }
 
     /** Bytes this process handed to write(2) and pwrite(2): the WAL, checkpoints into the database. */
