@@ -44,6 +44,33 @@ class DeferredStartIT {
     }
 
     @Test
+    void anAttachWhileTheStartIsDeferredIsRefusedAndTheFirstAgentStillCounts() throws Exception {
+        int port = JvmProcess.freePort();
+        Path dir = JvmProcess.freshDir(WORK.resolve("attach-while-deferred"));
+        Path journal = dir.resolve("journal.db");
+        try (JvmProcess service = JvmProcess.sample(dir,
+                "start.defer=1h,exporter.port=" + port + ",journal.path=" + journal,
+                "--load", "200", "--rate", "100", "--seed", "9", "--hold")) {
+            Awaitility.await("service up").atMost(Duration.ofSeconds(30))
+                    .until(() -> service.stdout().contains("listening on port"));
+            AttachIT.Cli attach = AttachIT.cli(dir, "attach", String.valueOf(service.pid()),
+                    "exporter.port=0,journal.path=" + dir.resolve("second.db"));
+            System.out.println("deferred start: attach said " + attach.output.trim());
+            Awaitility.await("the attach refused").atMost(Duration.ofSeconds(30))
+                    .until(() -> service.stderr().contains("already running in this JVM; this attach is ignored"));
+
+            SampleCounts truth = service.awaitSummary(Duration.ofSeconds(60));
+            Awaitility.await("queue drained").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> Scrape.of(port).value("kube9_events_queue_size") == 0);
+            double captured = truth.sum("stored_events") + truth.sum("recorded_events");
+            assertThat(Scrape.of(port).value("kube9_database_operations_total{operation=\"insert\"}"))
+                    .as("every event once, by the first agent").isEqualTo(captured);
+            assertThat(Files.exists(dir.resolve("second.db"))).isFalse();
+            service.terminate(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void withoutEventsTheyOpenAfterTheDelayAndAJvmThatExitsEarlierStopsAtOnce() throws Exception {
         Path dir = JvmProcess.freshDir(WORK.resolve("no-events"));
         try (JvmProcess service = JvmProcess.sample(dir,

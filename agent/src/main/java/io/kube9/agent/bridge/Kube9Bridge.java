@@ -23,11 +23,16 @@ public final class Kube9Bridge {
     /**
      * The agent is starting: until {@link #install} (or {@link #abandonStart}), an intercepted
      * call runs {@code wakeAgent} and waits for the sink, at most {@code timeoutMillis}.
+     *
+     * @return false when an agent already runs or is starting in this JVM: the caller must not
+     *     start a second one
      */
-    public static synchronized void starting(long timeoutMillis, Runnable wakeAgent) {
-        if (!installed && sink == EventSink.NONE) {
-            sink = new StartingSink(timeoutMillis, () -> sink, wakeAgent);
+    public static synchronized boolean starting(long timeoutMillis, Runnable wakeAgent) {
+        if (installed || sink != EventSink.NONE) {
+            return false;
         }
+        sink = new StartingSink(timeoutMillis, () -> sink, wakeAgent);
+        return true;
     }
 
     /**
@@ -56,10 +61,6 @@ public final class Kube9Bridge {
             sink = EventSink.NONE;
             waiting.ready();
         }
-    }
-
-    public static boolean isInstalled() {
-        return installed;
     }
 
     /**

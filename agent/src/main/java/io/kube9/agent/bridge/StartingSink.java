@@ -67,8 +67,12 @@ final class StartingSink implements EventSink {
             try {
                 while (true) {
                     try {
-                        if (!ready.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                        if (!ready.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) && !gaveUp) {
                             gaveUp = true;
+                            // The bridge has no log of its own; one line, as the agent's are.
+                            System.err.println("[kube9-agent] WARNING the agent is still not started after "
+                                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms; calls of sites go uncounted"
+                                    + " until it is");
                         }
                         break;
                     } catch (InterruptedException e) {

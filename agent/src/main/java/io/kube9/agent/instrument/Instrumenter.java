@@ -226,8 +226,10 @@ public final class Instrumenter {
             // Outside the lock: an application's loader may take locks of its own.
             try {
                 known = Class.forName(Kube9Bridge.class.getName(), false, loader) == Kube9Bridge.class;
-            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+            } catch (ClassNotFoundException e) {
                 known = false;
+            } catch (LinkageError | RuntimeException e) {
+                return false; // a loader still setting up, say: ask again for its next site
             }
             synchronized (bridgeVisible) {
                 bridgeVisible.put(loader, known);

@@ -17,7 +17,7 @@ import net.bytebuddy.jar.asm.Type;
  * Object self = this (or the declaring class);      // projections only
  * long start = Kube9Bridge.startTime(depth);         // projections only
  * try {
- *     <the method's own code>; at every return:
+ *     <the method's own code>; at every return, outside the try:
  *     Kube9Bridge.recorderExit(depth, TARGET, "Class#method", event, null);
  * } catch (Throwable thrown) {                        // last in the exception table
  *     Kube9Bridge.recorderExit(depth, TARGET, "Class#method", event, thrown);
@@ -56,7 +56,12 @@ final class SiteAdvice extends MethodVisitor {
     private final boolean writeFrames;
     private final boolean classConstants;
     private final int base;
-    private final Label start = new Label();
+    /**
+     * The ranges the handler covers: the method's code, minus the advice's own exit calls (a
+     * {@code StackOverflowError} at one of those must not run the exit a second time).
+     */
+    private final List<Label> covered = new ArrayList<>();
+    private Label rangeStart = new Label();
 
     /**
      * @param owner the class's internal name
@@ -135,15 +140,28 @@ final class SiteAdvice extends MethodVisitor {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "startTime", "([I)J", false);
             super.visitVarInsn(Opcodes.LSTORE, startSlot());
         }
-        super.visitLabel(start);
+        super.visitLabel(rangeStart);
     }
 
     @Override
     public void visitInsn(int opcode) {
         if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            endRange();
             exit(false);
+            super.visitInsn(opcode);
+            rangeStart = new Label();
+            super.visitLabel(rangeStart);
+            return;
         }
         super.visitInsn(opcode);
+    }
+
+    private Label endRange() {
+        Label end = new Label();
+        super.visitLabel(end);
+        covered.add(rangeStart);
+        covered.add(end);
+        return end;
     }
 
     @Override
@@ -159,8 +177,7 @@ final class SiteAdvice extends MethodVisitor {
 
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
-        Label handler = new Label();
-        super.visitLabel(handler);
+        Label handler = endRange();
         if (writeFrames) {
             Object[] locals = withOwnLocals(0, new Object[0]);
             super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
@@ -170,7 +187,13 @@ final class SiteAdvice extends MethodVisitor {
         super.visitVarInsn(Opcodes.ALOAD, thrownSlot());
         super.visitInsn(Opcodes.ATHROW);
         // After the method's own entries: its handlers see its exceptions first.
-        super.visitTryCatchBlock(start, handler, handler, null);
+        for (int i = 0; i < covered.size(); i += 2) {
+            Label from = covered.get(i);
+            Label to = covered.get(i + 1);
+            if (from.getOffset() < to.getOffset()) { // an empty range is not allowed
+                super.visitTryCatchBlock(from, to, handler, null);
+            }
+        }
         super.visitMaxs(Math.min(0xFFFF, maxStack + EXTRA_STACK), Math.max(maxLocals, thrownSlot() + 1));
     }
 

@@ -70,6 +70,7 @@ final class Weaver {
             return null;
         }
         int version = majorVersion(classFile);
+        AtomicInteger woven = new AtomicInteger();
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(ASM_API, writer) {
             private String owner;
@@ -89,7 +90,7 @@ final class Weaver {
                 if (facts == null || next == null) {
                     return next;
                 }
-                instrumentedMethods.incrementAndGet();
+                woven.incrementAndGet();
                 boolean frames = version >= JAVA_7 || (version == JAVA_6 && facts.hasFrames);
                 int base = facts.maxLocals;
                 for (int index = 0; index < Long.SIZE; index++) {
@@ -103,7 +104,9 @@ final class Weaver {
                 return next;
             }
         }, ClassReader.EXPAND_FRAMES);
-        return writer.toByteArray();
+        byte[] result = writer.toByteArray(); // throws for a method grown past 64 KiB: nothing counted
+        instrumentedMethods.addAndGet(woven.get());
+        return result;
     }
 
     /** Weaves every site's advice into {@link WarmUp} and throws the result away: loads ASM early. */

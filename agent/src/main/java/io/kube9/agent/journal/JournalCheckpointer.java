@@ -38,6 +38,8 @@ final class JournalCheckpointer {
     private final ReentrantLock checkpointing = new ReentrantLock();
     private volatile boolean running = true;
     private volatile boolean restartDue;
+    /** The thread has ended (closed, or died of something unexpected): the writer checkpoints itself. */
+    private volatile boolean stopped;
     private volatile boolean commitsSinceCheckpoint;
     private Thread thread;
 
@@ -64,7 +66,7 @@ final class JournalCheckpointer {
      * that the writer's next transaction starts the log over.
      */
     void finish(Connection writer) {
-        if (!restartDue || !checkpointing.tryLock()) {
+        if ((!restartDue && !stopped) || !checkpointing.tryLock()) {
             return; // while a checkpoint is under way, after the next transaction: it leaves less to copy
         }
         try {
@@ -78,6 +80,17 @@ final class JournalCheckpointer {
     }
 
     private void run() {
+        try {
+            checkpointWhileRunning();
+        } finally {
+            // Stopped, or died of something unexpected: either way the writer finishes checkpoints
+            // itself from now on, so the log stays bounded.
+            stopped = true;
+            closeConnection();
+        }
+    }
+
+    private void checkpointWhileRunning() {
         while (running) {
             if (!commitsSinceCheckpoint) {
                 LockSupport.park(this); // committed() and close() unpark
@@ -93,7 +106,6 @@ final class JournalCheckpointer {
             }
             LockSupport.parkNanos(this, INTERVAL_NANOS); // let the log gather; close() unparks
         }
-        closeConnection();
     }
 
     /**
@@ -104,7 +116,7 @@ final class JournalCheckpointer {
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
             return result.next() ? new int[] {result.getInt(1), result.getInt(2), result.getInt(3)} : null;
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             return null;
         }
     }

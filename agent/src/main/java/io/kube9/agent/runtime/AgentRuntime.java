@@ -80,19 +80,20 @@ public final class AgentRuntime {
             AgentLog.info("disabled by " + Keys.ENABLED.name() + "=false (" + config.origin(Keys.ENABLED) + ")");
             return;
         }
-        if (Kube9Bridge.isInstalled()) {
-            AgentLog.warn("already running in this JVM; this " + (attached ? "attach" : "start") + " is ignored");
-            return;
-        }
         new AgentRuntime(config).startParts(instrumentation, attached);
     }
 
     private void startParts(Instrumentation instrumentation, boolean attached) {
+        // A call of a site that comes before the sink exists waits for it (and wakes a deferred
+        // start). Refused when an agent already runs or is still starting in this JVM (attached
+        // twice, or attached while the -javaagent's start is deferred).
+        if (!Kube9Bridge.starting(SINK_WAIT_MILLIS, hurry::countDown)) {
+            AgentLog.warn("already running in this JVM; this " + (attached ? "attach" : "start") + " is ignored");
+            return;
+        }
         DaemonThreads threads = new DaemonThreads("kube9-start");
         if (!attached) {
-            // First of all: a site class that the service loads early (the sample's do) waits for
-            // the weaver, and a call of a site that comes before the sink exists waits for the sink.
-            Kube9Bridge.starting(SINK_WAIT_MILLIS, hurry::countDown);
+            // First of all: a site class that the service loads early (the sample's do) waits for the weaver.
             threads.newThread(instrumenter::prepare).start();
         }
         try {
@@ -113,8 +114,10 @@ public final class AgentRuntime {
         try {
             // Here rather than in premain: nothing is captured before the sink below exists.
             Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
-        } catch (IllegalStateException shuttingDown) {
+        } catch (RuntimeException shuttingDownOrRefused) {
+            // IllegalStateException: the JVM is exiting; SecurityException: hooks not permitted.
             abandon();
+            AgentLog.warn("not started, the application runs without it: " + shuttingDownOrRefused);
             started.countDown();
             return;
         }

@@ -12,7 +12,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /**
@@ -394,6 +400,76 @@ class AdviceTest {
         assertThat(sink.calls).isEmpty();
         call(target, "both", types(SampleEvent.class, boolean.class), event, false);
         assertThat(sink.kinds()).as("depths unwound").containsExactlyInAnyOrder("stored", "recorded");
+    }
+
+    @Test
+    void theExitCallsAreOutsideTheAdvicesOwnHandlerRangesSoAFailingExitNeverRunsTwice() throws IOException {
+        List<String> problems = new ArrayList<>();
+        List<String> checked = new ArrayList<>();
+        new ClassReader(weave(classFile(SampleStore.class), STORE_TARGET)).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    private final Map<Label, Integer> at = new HashMap<>();
+                    private final List<Label[]> entries = new ArrayList<>();
+                    private final List<Integer> exits = new ArrayList<>();
+                    private int index;
+
+                    @Override
+                    public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+                        entries.add(new Label[] {start, end, handler});
+                    }
+
+                    @Override
+                    public void visitLabel(Label label) {
+                        at.put(label, index);
+                    }
+
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                        if (owner.equals(SiteAdvice.BRIDGE) && method.endsWith("Exit")) {
+                            exits.add(index);
+                        }
+                        index++;
+                    }
+
+                    @Override
+                    public void visitInsn(int opcode) {
+                        index++;
+                    }
+
+                    @Override
+                    public void visitVarInsn(int opcode, int slot) {
+                        index++;
+                    }
+
+                    @Override
+                    public void visitEnd() {
+                        if (exits.isEmpty() || entries.isEmpty()) {
+                            return; // not woven, or nothing but a return to cover
+                        }
+                        // The advice's handler is the last entry of the table; its ranges are those with that handler.
+                        Label ours = entries.get(entries.size() - 1)[2];
+                        checked.add(name);
+                        for (Label[] entry : entries) {
+                            if (entry[2] != ours) {
+                                continue;
+                            }
+                            for (int exit : exits) {
+                                if (exit >= at.get(entry[0]) && exit < at.get(entry[1])) {
+                                    problems.add(name + descriptor + ": exit call at " + exit + " inside "
+                                            + at.get(entry[0]) + ".." + at.get(entry[1]));
+                                }
+                            }
+                        }
+                    }
+                };
+            }
+        }, 0);
+
+        assertThat(checked).contains("append", "appendWithFinally", "appendSwitch", "appendSynchronized");
+        assertThat(problems).isEmpty();
     }
 
     @ParameterizedTest(name = "class file version {0}")
