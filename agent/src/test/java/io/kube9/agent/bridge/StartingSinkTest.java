@@ -3,7 +3,6 @@ package io.kube9.agent.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /** A call of a site that comes while the agent starts: it waits for the sink, within bounds. */
 class StartingSinkTest {
     private final ExecutorService application = Executors.newSingleThreadExecutor();
-    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final RecordingSink recording = new RecordingSink();
+    private final List<String> calls = recording.calls;
     private volatile EventSink bridgeSink;
     private final AtomicInteger wakes = new AtomicInteger();
 
@@ -34,7 +34,7 @@ class StartingSinkTest {
         assertThat(recorded).as("waits for the sink").isNotDone();
         assertThat(wakes).as("and wakes the agent's deferred start").hasValue(1);
 
-        bridgeSink = recording();
+        bridgeSink = recording;
         starting.ready();
         recorded.get(10, TimeUnit.SECONDS);
         starting.stored(2, "B#append", "e2");
@@ -84,29 +84,11 @@ class StartingSinkTest {
         Thread.sleep(200);
         assertThat(interruptedAfter).isNotDone();
 
-        bridgeSink = recording();
+        bridgeSink = recording;
         starting.ready();
 
         assertThat(interruptedAfter.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(calls).containsExactly("recorded 1 A#record e1");
     }
 
-    private EventSink recording() {
-        return new EventSink() {
-            @Override
-            public void recorded(int target, String source, Object event) {
-                calls.add("recorded " + target + " " + source + " " + event);
-            }
-
-            @Override
-            public void stored(int target, String source, Object event) {
-                calls.add("stored " + target + " " + source + " " + event);
-            }
-
-            @Override
-            public void projected(int target, Object projection, Object event, long startNanos, Throwable thrown) {
-                calls.add("projected " + target + " " + event);
-            }
-        };
-    }
 }

@@ -3,6 +3,7 @@ package io.kube9.agent.instrument;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kube9.agent.bridge.EventSink;
+import io.kube9.agent.bridge.RecordingSink;
 import io.kube9.agent.config.TestConfigs;
 import io.kube9.sites.AbstractAuditLog;
 import io.kube9.sites.AuditEventRecorder;
@@ -38,7 +39,8 @@ class InstrumenterTest {
     private static final int STORE = 1;
 
     private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final RecordingSink recording = new RecordingSink();
+    private final List<String> calls = recording.calls;
     private final List<Class<?>> retransformed = new ArrayList<>();
     private final ClassLoader agentLoader = new ClassLoader(null) {};
     private final ExecutorService loading = Executors.newSingleThreadExecutor();
@@ -68,7 +70,7 @@ class InstrumenterTest {
 
         assertThat(woven).isNotNull();
         assertThat(instrumenter.instrumentedMethods()).isEqualTo(1);
-        TestBridge.current = recording();
+        TestBridge.current = recording;
         Object orders = define(JdbcOrders.class, woven).getConstructor().newInstance();
         Object returned = orders.getClass().getMethod("append", Object.class).invoke(orders, "e1");
         assertThat(returned).isEqualTo("appended e1");
@@ -84,7 +86,7 @@ class InstrumenterTest {
         byte[] woven = transform(PlainAuditLog.class);
 
         assertThat(woven).isNotNull();
-        TestBridge.current = recording();
+        TestBridge.current = recording;
         Object log = define(PlainAuditLog.class, woven).getConstructor().newInstance();
         log.getClass().getMethod("record", Object.class).invoke(log, "e2");
         assertThat(calls).containsExactly("recorded " + RECORDER + " io.kube9.sites.PlainAuditLog#record e2");
@@ -206,22 +208,4 @@ class InstrumenterTest {
         }.load();
     }
 
-    private EventSink recording() {
-        return new EventSink() {
-            @Override
-            public void recorded(int target, String source, Object event) {
-                calls.add("recorded " + target + " " + source + " " + event);
-            }
-
-            @Override
-            public void stored(int target, String source, Object event) {
-                calls.add("stored " + target + " " + source + " " + event);
-            }
-
-            @Override
-            public void projected(int target, Object projection, Object event, long startNanos, Throwable thrown) {
-                calls.add("projected " + target + " " + event);
-            }
-        };
-    }
 }
