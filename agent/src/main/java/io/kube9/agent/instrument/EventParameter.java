@@ -30,17 +30,6 @@ final class EventParameter {
         return NONE;
     }
 
-    /** The index among the parameters (not the slot) of the event parameter, or {@link #NONE}. */
-    static int index(String descriptor) {
-        Type[] parameters = Type.getArgumentTypes(descriptor);
-        for (int index = 0; index < parameters.length; index++) {
-            if (isEventType(parameters[index])) {
-                return index;
-            }
-        }
-        return NONE;
-    }
-
     static boolean isEventType(Type type) {
         if (type.getSort() == Type.ARRAY) {
             return true;

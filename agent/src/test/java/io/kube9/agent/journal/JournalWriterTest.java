@@ -162,12 +162,7 @@ class JournalWriterTest {
         try (Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
                 Statement statement = connection.createStatement()) {
             // The schema as version 1 agents created it.
-            statement.execute("CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL,"
-                    + " source TEXT NOT NULL, event_type TEXT NOT NULL, severity TEXT NOT NULL, event_id TEXT,"
-                    + " aggregate_id TEXT, occurred_at INTEGER, recorded_at INTEGER NOT NULL, payload_bytes INTEGER,"
-                    + " payload BLOB, thread TEXT)");
-            statement.execute("CREATE INDEX events_recorded_at ON events(recorded_at)");
-            statement.execute("CREATE INDEX events_type_recorded_at ON events(event_type, recorded_at)");
+            createOldEventsTable(statement);
             statement.execute("CREATE INDEX events_aggregate_id ON events(aggregate_id)");
             for (int i = 1; i <= 4; i++) {
                 statement.execute("INSERT INTO events (site, source, event_type, severity, aggregate_id, recorded_at)"
@@ -206,12 +201,7 @@ class JournalWriterTest {
         try (Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
                 Statement statement = connection.createStatement()) {
             // The schema as version 2 agents created it (the sqlite_stat1 row aside).
-            statement.execute("CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL,"
-                    + " source TEXT NOT NULL, event_type TEXT NOT NULL, severity TEXT NOT NULL, event_id TEXT,"
-                    + " aggregate_id TEXT, occurred_at INTEGER, recorded_at INTEGER NOT NULL, payload_bytes INTEGER,"
-                    + " payload BLOB, thread TEXT)");
-            statement.execute("CREATE INDEX events_recorded_at ON events(recorded_at)");
-            statement.execute("CREATE INDEX events_type_recorded_at ON events(event_type, recorded_at)");
+            createOldEventsTable(statement);
             statement.execute("CREATE INDEX events_aggregate_id ON events(id >> 12, aggregate_id)");
             for (int i = 1; i <= 6; i++) {
                 statement.execute("INSERT INTO events (site, source, event_type, severity, recorded_at) VALUES"
@@ -588,5 +578,15 @@ class JournalWriterTest {
             }
         }
         return rows;
+    }
+
+    /** The table and the two time indexes as version 1 and 2 agents created them. */
+    private static void createOldEventsTable(Statement statement) throws SQLException {
+        statement.execute("CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL,"
+                + " source TEXT NOT NULL, event_type TEXT NOT NULL, severity TEXT NOT NULL, event_id TEXT,"
+                + " aggregate_id TEXT, occurred_at INTEGER, recorded_at INTEGER NOT NULL, payload_bytes INTEGER,"
+                + " payload BLOB, thread TEXT)");
+        statement.execute("CREATE INDEX events_recorded_at ON events(recorded_at)");
+        statement.execute("CREATE INDEX events_type_recorded_at ON events(event_type, recorded_at)");
     }
 }
