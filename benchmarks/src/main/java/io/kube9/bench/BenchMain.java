@@ -239,9 +239,10 @@ public final class BenchMain {
         }
         report.section("Per-event cost with the journal on at 100,000 events/s",
                 "CaptureLoadApp, " + costSeconds + " s per run, events in bursts once a millisecond; the producer"
-                        + " threads' own CPU time per event, without the agent and with it. Meant as the regime where"
-                        + " the writer keeps up (JMH's loop always overfills the queue); where 'dropped' is not 0 the"
-                        + " writer did not keep up and this is the drop path too.",
+                        + " threads' own CPU time inside the bursts per event, without the agent and with it. Meant"
+                        + " as the regime where the writer keeps up (JMH's loop always overfills the queue); where"
+                        + " 'dropped' is not 0 the writer did not keep up and this is the drop path too. Each burst"
+                        + " follows a 1 ms wait: the calls pay for what the wait let go cold (BurstProbe).",
                 costs);
     }
 
