@@ -483,6 +483,36 @@ class JournalWriterTest {
     }
 
     @Test
+    void rowLimitMayBeOverrunByATenthWhileTheWriterIsBehindAndIsKeptOnceItCatchesUp() throws Exception {
+        Path file = dir.resolve("journal.db");
+        EventQueue deep = new EventQueue(4096);
+        JournalWriter writer = JournalWriter.open(file.toString(), deep, metrics, warnings::add,
+                new JournalWriter.Retention(Duration.ZERO, 1000), false, 0, 100);
+        opened.add(writer);
+        for (int i = 0; i < 3000; i++) {
+            long position = deep.claim();
+            fill(deep.slot(position), "event." + i, i);
+            deep.publish(position);
+        }
+        writer.start(THREADS);
+
+        long peak = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (writer.inserted() < 3000 && System.nanoTime() < deadline) {
+            peak = Math.max(peak, writer.rows());
+            Thread.onSpinWait();
+        }
+        await(() -> writer.rows() == 1000, "back to the limit");
+        assertThat(peak).as("deletes waited while batches were queued").isGreaterThan(1000).isLessThanOrEqualTo(1100);
+        assertThat(writer.deleted()).isEqualTo(2000);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT min(id), max(id), count(*) FROM events"))
+                    .as("the oldest went").containsExactly(List.of(2001L, 3000L, 1000L));
+        }
+    }
+
+    @Test
     void retentionByAgeDeletesRowsRecordedTooLongAgo() throws Exception {
         Path file = dir.resolve("journal.db");
         JournalWriter writer = open(file, new JournalWriter.Retention(Duration.ofHours(1), 0), false, 0);
