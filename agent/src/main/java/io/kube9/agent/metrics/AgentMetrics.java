@@ -32,8 +32,8 @@ public final class AgentMetrics {
     private final LabelLimiter projections;
     private final int cacheLimit;
 
-    private final Counter eventsTotal;
-    private final Counter storedTotal;
+    private final LabelledCounter eventsTotal;
+    private final LabelledCounter storedTotal;
     private final CounterDataPoint storedBytes;
     private final Counter projectionUpdates;
     private final Counter projectionErrors;
@@ -44,9 +44,9 @@ public final class AgentMetrics {
     private final CounterDataPoint journalWriteErrors;
     private final Histogram journalBatchDuration;
 
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, CounterDataPoint>> eventsByType =
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, LabelledCounter.Series>> eventsByType =
             new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, CounterDataPoint> storedByType = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LabelledCounter.Series> storedByType = new ConcurrentHashMap<>();
     private static final int RECENT = 256;
     private final RecentPoint[] recentRecorded = new RecentPoint[RECENT];
     private final RecentPoint[] recentStored = new RecentPoint[RECENT];
@@ -57,12 +57,11 @@ public final class AgentMetrics {
         projections = new LabelLimiter(labelLimit);
         cacheLimit = labelLimit * 4;
 
-        eventsTotal = Counter.builder(properties).name("kube9_events_total")
-                .help("Events recorded at recorder sites").labelNames("event_type", "severity")
-                .withoutExemplars().register(registry);
-        storedTotal = Counter.builder(properties).name("events_stored_total")
-                .help("Events appended at event-store sites").labelNames("event_type")
-                .withoutExemplars().register(registry);
+        // The two counters with many series (an event type per label value) are our own: see LabelledCounter.
+        eventsTotal = new LabelledCounter("kube9_events", "Events recorded at recorder sites", "event_type", "severity");
+        registry.register(eventsTotal);
+        storedTotal = new LabelledCounter("events_stored", "Events appended at event-store sites", "event_type");
+        registry.register(storedTotal);
         storedBytes = Counter.builder(properties).name("events_stored_bytes_total")
                 .help("Payload bytes of the events appended at event-store sites")
                 .withoutExemplars().register(registry).labelValues();
@@ -110,8 +109,8 @@ public final class AgentMetrics {
             recent.point.inc();
             return;
         }
-        ConcurrentHashMap<String, CounterDataPoint> bySeverity = eventsByType.get(eventType);
-        CounterDataPoint point = bySeverity == null ? null : bySeverity.get(severity);
+        ConcurrentHashMap<String, LabelledCounter.Series> bySeverity = eventsByType.get(eventType);
+        LabelledCounter.Series point = bySeverity == null ? null : bySeverity.get(severity);
         if (point == null) {
             point = recordedPoint(eventType, severity);
         }
@@ -130,9 +129,9 @@ public final class AgentMetrics {
     private static final class RecentPoint {
         final String first;
         final String second;
-        final CounterDataPoint point;
+        final LabelledCounter.Series point;
 
-        RecentPoint(String first, String second, CounterDataPoint point) {
+        RecentPoint(String first, String second, LabelledCounter.Series point) {
             this.first = first;
             this.second = second;
             this.point = point;
@@ -143,10 +142,10 @@ public final class AgentMetrics {
         }
     }
 
-    private CounterDataPoint recordedPoint(String eventType, String severity) {
-        CounterDataPoint point = eventsTotal.labelValues(eventTypes.admit(eventType), severities.admit(severity));
+    private LabelledCounter.Series recordedPoint(String eventType, String severity) {
+        LabelledCounter.Series point = eventsTotal.labelValues(eventTypes.admit(eventType), severities.admit(severity));
         if (eventsByType.size() < cacheLimit) {
-            ConcurrentHashMap<String, CounterDataPoint> bySeverity =
+            ConcurrentHashMap<String, LabelledCounter.Series> bySeverity =
                     eventsByType.computeIfAbsent(eventType, type -> new ConcurrentHashMap<>());
             if (bySeverity.size() < cacheLimit) {
                 bySeverity.putIfAbsent(severity, point);
@@ -159,7 +158,7 @@ public final class AgentMetrics {
     public void eventStored(String eventType, long payloadBytes) {
         int index = eventType.hashCode() & (RECENT - 1);
         RecentPoint recent = recentStored[index];
-        CounterDataPoint point;
+        LabelledCounter.Series point;
         if (recent != null && recent.matches(eventType, "")) {
             point = recent.point;
         } else {
