@@ -13,10 +13,12 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The agent's HTTP endpoint: {@code /metrics} (text, OpenMetrics or protobuf by content
- * negotiation, gzip when asked, {@code name[]} filters: client_java's own scrape handler),
+ * negotiation and {@code name[]} filters: client_java's own scrape handler; gzip when asked),
  * {@code /-/healthy} and a status page at {@code /} ({@link StatusPage}), served from the
  * agent's own registry by the agent's own daemon threads ({@link HttpEndpoint}), over HTTP or
  * HTTPS and with or without basic auth ({@link ExporterSecurity}) on every path.
@@ -77,10 +79,18 @@ public final class MetricsExporter implements AutoCloseable {
         endpoint.close();
     }
 
-    /** client_java's scrape handler, answering into a buffer that the endpoint writes whole. */
+    /**
+     * client_java's scrape handler, answering into a buffer that the endpoint writes whole.
+     *
+     * <p>The handler does not see {@code Accept-Encoding}: we compress its answer ourselves, at
+     * the fastest level. Its own {@code GZIPOutputStream} works at the default level, which for
+     * 5,000 series (357 KB of text) took ~2 ms against ~0.6 ms, for a body 5% larger (15.0 KB
+     * against 15.7 KB; BENCHMARKS.md).
+     */
     private static final class ScrapeExchange implements PrometheusHttpExchange, PrometheusHttpRequest,
             PrometheusHttpResponse {
         private final HttpEndpoint.Request request;
+        private final boolean gzip;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private final ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
         private int status = 500;
@@ -89,6 +99,19 @@ public final class MetricsExporter implements AutoCloseable {
 
         ScrapeExchange(HttpEndpoint.Request request) {
             this.request = request;
+            this.gzip = acceptsGzip(request) && (request.query == null || !request.query.contains("debug="));
+        }
+
+        /** As client_java decides it: a comma-separated {@code gzip} in any {@code Accept-Encoding}. */
+        private static boolean acceptsGzip(HttpEndpoint.Request request) {
+            for (String header : request.headers("Accept-Encoding")) {
+                for (String coding : header.split(",")) {
+                    if (coding.trim().equalsIgnoreCase("gzip")) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         HttpEndpoint.Response response() {
@@ -97,12 +120,31 @@ public final class MetricsExporter implements AutoCloseable {
             }
             HttpEndpoint.Response response = new HttpEndpoint.Response(status);
             response.headers.putAll(headers);
+            boolean compressed = gzip && status == 200;
+            if (compressed) {
+                response.headers.remove("Content-Length"); // a HEAD cannot know the compressed length
+                response.header("Content-Encoding", "gzip");
+            }
             if (withBody) {
-                response.body = body.toByteArray();
-            } else if (headers.containsKey("Content-Length")) {
+                response.body = compressed ? gzipFast(body) : body.toByteArray();
+            } else if (!compressed && headers.containsKey("Content-Length")) {
                 response.announcedLength = Long.parseLong(headers.get("Content-Length"));
             }
             return response;
+        }
+
+        private static byte[] gzipFast(ByteArrayOutputStream plain) {
+            ByteArrayOutputStream compressed = new ByteArrayOutputStream(Math.max(512, plain.size() / 16));
+            try (GZIPOutputStream out = new GZIPOutputStream(compressed, 8192) {
+                {
+                    def.setLevel(Deflater.BEST_SPEED);
+                }
+            }) {
+                plain.writeTo(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // writes go to memory: not expected
+            }
+            return compressed.toByteArray();
         }
 
         @Override
@@ -137,6 +179,9 @@ public final class MetricsExporter implements AutoCloseable {
 
         @Override
         public Enumeration<String> getHeaders(String name) {
+            if ("Accept-Encoding".equalsIgnoreCase(name)) {
+                return Collections.emptyEnumeration(); // see the class comment
+            }
             return Collections.enumeration(request.headers(name));
         }
 

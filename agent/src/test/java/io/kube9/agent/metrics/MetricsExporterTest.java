@@ -1,0 +1,102 @@
+package io.kube9.agent.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kube9.agent.config.ConfigLoader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MetricsExporterTest {
+    private static final String OPEN_METRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private AgentMetrics metrics;
+    private MetricsExporter exporter;
+
+    @BeforeEach
+    void start() throws IOException {
+        metrics = new AgentMetrics(2000);
+        for (int type = 0; type < 1000; type++) {
+            metrics.eventRecorded("type-" + type, type % 2 == 0 ? "info" : "error");
+        }
+        exporter = MetricsExporter.start(metrics, "127.0.0.1", 0, ExporterSecurity.from(ConfigLoader.load("")), task -> {
+            Thread thread = new Thread(task, "exporter-test");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        exporter.close();
+    }
+
+    @Test
+    void aClientThatTakesGzipGetsTheSameExpositionCompressed() throws Exception {
+        HttpResponse<byte[]> plain = get("GET", null, OPEN_METRICS);
+        HttpResponse<byte[]> compressed = get("GET", "gzip", OPEN_METRICS);
+        HttpResponse<byte[]> listed = get("GET", "deflate, GZIP , br", OPEN_METRICS);
+
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(compressed.statusCode()).isEqualTo(200);
+        assertThat(compressed.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(compressed.headers().firstValue("Content-Type")).hasValue(OPEN_METRICS);
+        assertThat(compressed.body().length).isLessThan(plain.body().length / 5);
+        String text = gunzip(compressed.body());
+        assertThat(text).isEqualTo(new String(plain.body(), StandardCharsets.UTF_8))
+                .contains("kube9_events_total{event_type=\"type-999\",severity=\"error\"} 1.0\n").endsWith("# EOF\n");
+        assertThat(listed.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(gunzip(listed.body())).isEqualTo(text);
+    }
+
+    @Test
+    void headSaysGzipWithoutALengthAndOtherEncodingsGetPlainText() throws Exception {
+        HttpResponse<byte[]> head = get("HEAD", "gzip", null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(head.headers().firstValue("Content-Length")).isEmpty();
+        assertThat(head.body()).isEmpty();
+
+        HttpResponse<byte[]> other = get("GET", "br, deflate", null);
+        assertThat(other.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(new String(other.body(), StandardCharsets.UTF_8)).contains("# TYPE kube9_events_total counter\n");
+    }
+
+    @Test
+    void theDebugViewIsNeverCompressed() throws Exception {
+        HttpResponse<byte[]> debug = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + exporter.port() + "/metrics?debug=text"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(debug.statusCode()).isEqualTo(200);
+        assertThat(debug.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(new String(debug.body(), StandardCharsets.UTF_8)).contains("kube9_events_total{");
+    }
+
+    private HttpResponse<byte[]> get(String method, String acceptEncoding, String accept) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + "/metrics"))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (acceptEncoding != null) {
+            request.header("Accept-Encoding", acceptEncoding);
+        }
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String gunzip(byte[] body) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
