@@ -1,11 +1,17 @@
 package io.kube9.agent.metrics;
 
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,6 +67,22 @@ public final class Scraped {
             }
         }
         return List.of();
+    }
+
+    /** A scrape of {@code registry} in the Prometheus text format, or in OpenMetrics. */
+    public static String text(PrometheusRegistry registry, boolean openMetrics) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (openMetrics) {
+            OpenMetricsTextFormatWriter.create().write(out, registry.scrape());
+        } else {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** {@code text} without the {@code <name>_created} lines: creation times differ by when each series was made. */
+    public static String withoutCreated(String text, String name) {
+        return text.replaceAll("(?m)^" + name + "_created\\{[^}]*\\} [0-9.e+E]+\n", "");
     }
 
     private static double valueOf(DataPointSnapshot point) {
