@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class DurationHistogramTest {
@@ -44,23 +42,11 @@ class DurationHistogramTest {
     void observationsFromManyThreadsAllCount() throws InterruptedException {
         DurationHistogram histogram = new DurationHistogram("work_seconds", "Time spent working", "worker", BOUNDS);
         DurationHistogram.Series series = histogram.series("a");
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 0; i < 100_000; i++) {
-                    series.observeNanos(i % 2 == 0 ? 500_000 : 50_000_000);
-                }
-            });
-            thread.start();
-            threads.add(thread);
-        }
-        start.countDown();
+        List<Thread> threads = Together.start(4, () -> {
+            for (int i = 0; i < 100_000; i++) {
+                series.observeNanos(i % 2 == 0 ? 500_000 : 50_000_000);
+            }
+        });
         for (Thread thread : threads) {
             thread.join();
         }

@@ -11,7 +11,6 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class LabelledCounterTest {
@@ -68,23 +67,11 @@ class LabelledCounterTest {
     @Test
     void incrementsFromManyThreadsWhileScrapingAllCount() throws InterruptedException {
         LabelledCounter counter = new LabelledCounter("jobs", "Jobs done", "kind");
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 0; i < 100_000; i++) {
-                    counter.labelValues("kind-" + (i % 50)).inc();
-                }
-            });
-            thread.start();
-            threads.add(thread);
-        }
-        start.countDown();
+        List<Thread> threads = Together.start(4, () -> {
+            for (int i = 0; i < 100_000; i++) {
+                counter.labelValues("kind-" + (i % 50)).inc();
+            }
+        });
         while (threads.stream().anyMatch(Thread::isAlive)) {
             counter.collect(); // scrapes while series are being added
         }
