@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the database as SQLite's own do ({@code synchronous=NORMAL}), so crash safety is unchanged.
  * SQLite starts the log over only when it was copied in full at the start of a write
  * transaction, which a writer that commits while each checkpoint runs may never see: past
- * {@value #RESTART_FRAMES} frames (32 MiB at 4 KiB pages) the writer copies the rest itself,
+ * {@value #RESTART_LOG_BYTES} bytes of frames (32 MiB) the writer copies the rest itself,
  * between two of its transactions ({@link #finish}), once no checkpoint is under way; that
  * bounds the log file (37-56 MB in 30 s runs at ~130,000 rows/s; it was ~4 MiB with SQLite's
  * automatic checkpoints).
@@ -30,10 +30,12 @@ import java.util.concurrent.locks.ReentrantLock;
 final class JournalCheckpointer {
     /** The pause between checkpoints: ~1,000 pages of log at 100,000 rows/s, as SQLite's default. */
     private static final long INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** Frames of log (of a page each, 4 KiB by default) past which the writer finishes a checkpoint. */
-    static final int RESTART_FRAMES = 8192;
+    /** Log size past which the writer finishes a checkpoint. */
+    static final long RESTART_LOG_BYTES = 32L << 20;
 
     private final Connection connection;
+    /** {@link #RESTART_LOG_BYTES} in frames: a frame is one page (and a 24-byte header). */
+    private final int restartFrames;
     /** One checkpoint at a time: the writer's would only fail with SQLITE_BUSY while this one runs. */
     private final ReentrantLock checkpointing = new ReentrantLock();
     private volatile boolean running = true;
@@ -43,8 +45,10 @@ final class JournalCheckpointer {
     private volatile boolean commitsSinceCheckpoint;
     private Thread thread;
 
-    JournalCheckpointer(Connection connection) {
+    /** @param pageSize the journal's page size in bytes, which is the size of each frame's page */
+    JournalCheckpointer(Connection connection, int pageSize) {
         this.connection = connection;
+        this.restartFrames = (int) (RESTART_LOG_BYTES / pageSize);
     }
 
     void start(ThreadFactory threads) {
@@ -62,7 +66,7 @@ final class JournalCheckpointer {
 
     /**
      * Called by the writer between two transactions: when the log has grown past
-     * {@value #RESTART_FRAMES} frames, copies the rest of it on the writer's {@code connection}, so
+     * {@value #RESTART_LOG_BYTES} bytes, copies the rest of it on the writer's {@code connection}, so
      * that the writer's next transaction starts the log over.
      */
     void finish(Connection writer) {
@@ -100,7 +104,7 @@ final class JournalCheckpointer {
             checkpointing.lock();
             try {
                 int[] result = checkpoint(connection);
-                restartDue = result == null || result[1] > RESTART_FRAMES;
+                restartDue = result == null || result[1] > restartFrames;
             } finally {
                 checkpointing.unlock();
             }

@@ -54,6 +54,8 @@ public final class JournalWriter {
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long RETENTION_INTERVAL_MILLIS = 1000;
     private static final int PRUNE_CHUNK = 5000;
+    /** Retention passes at close, each of up to {@link #PRUNE_CHUNK} rows: the close has a deadline. */
+    private static final int PASSES_BEFORE_CLOSE = 10;
     /**
      * How far past the row limit the journal may run, as a share of the limit, while at least a
      * full batch waits in the queue. A delete costs the writer about what an insert costs
@@ -67,6 +69,7 @@ public final class JournalWriter {
     private PreparedStatement insert; // ROWS_PER_STATEMENT rows
     private PreparedStatement insertOne;
     private final JournalCheckpointer checkpointer;
+    private final int pageSize;
     private final EventQueue queue;
     private final AgentMetrics metrics;
     private final Consumer<String> warn;
@@ -106,12 +109,13 @@ public final class JournalWriter {
         }
     }
 
-    private JournalWriter(Path path, Connection connection, JournalCheckpointer checkpointer, EventQueue queue,
-            AgentMetrics metrics, Consumer<String> warn, Retention retention, boolean storePayload, int payloadLimit,
-            int batchSize) throws SQLException {
+    private JournalWriter(Path path, Connection connection, JournalCheckpointer checkpointer, int pageSize,
+            EventQueue queue, AgentMetrics metrics, Consumer<String> warn, Retention retention, boolean storePayload,
+            int payloadLimit, int batchSize) throws SQLException {
         this.path = path;
         this.connection = connection;
         this.checkpointer = checkpointer;
+        this.pageSize = pageSize;
         this.queue = queue;
         this.metrics = metrics;
         this.warn = warn;
@@ -149,8 +153,9 @@ public final class JournalWriter {
             JournalSchema.migrate(connection, path.toString());
             Sqlite.useWriteAheadLog(connection); // only now that the file is known to be ours
             checkpointing = Sqlite.openForWriting(path.toString());
-            return new JournalWriter(path, connection, new JournalCheckpointer(checkpointing), queue, metrics, warn,
-                    retention, storePayload, payloadLimit, batchSize);
+            int pageSize = JournalSchema.pragma(connection, "page_size");
+            return new JournalWriter(path, connection, new JournalCheckpointer(checkpointing, pageSize), pageSize, queue,
+                    metrics, warn, retention, storePayload, payloadLimit, batchSize);
         } catch (SQLException | RuntimeException e) {
             if (checkpointing != null) {
                 checkpointing.close();
@@ -268,6 +273,7 @@ public final class JournalWriter {
                 backoffMillis = Math.min(backoffMillis * 2, 5000);
             }
         }
+        pruneBeforeClose();
         checkpointer.close(); // first: the last connection to close copies the rest of the log and removes it
         closeQuietly();
     }
@@ -392,8 +398,8 @@ public final class JournalWriter {
      * load too: each batch deletes about as many old rows as it adds. While a full batch or more
      * waits in the queue, the limit may be overrun by up to a tenth: the writer then catches up
      * at its insert-only rate instead of dropping events, and deletes the overrun afterwards
-     * (idle or not). Age and size are looked at once a second, or on every batch while they
-     * still find rows.
+     * (idle or not). Age is looked at once a second, or on every batch while it still finds
+     * rows; size on every batch (one query), so that the last batches before a close are counted.
      */
     private long prune(long now, int added) throws SQLException {
         long pruned = 0;
@@ -407,16 +413,21 @@ public final class JournalWriter {
         }
         if (now >= nextRetentionMillis) {
             nextRetentionMillis = now + RETENTION_INTERVAL_MILLIS;
-            long more = 0;
             if (retention.maxAgeMillis > 0) {
                 // Through the recorded_at index: ordered by id, SQLite scanned the whole table.
-                more += delete("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE recorded_at < "
+                long old = delete("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE recorded_at < "
                         + (now - retention.maxAgeMillis) + " ORDER BY recorded_at LIMIT " + PRUNE_CHUNK + ")");
+                pruned += old;
+                overrunLeft |= old > 0; // more may be due
             }
-            if (retention.maxBytes > 0 && bytesInUse() > retention.maxBytes) {
-                // Deleted rows free pages that later inserts reuse: the file stops growing here.
-                more += deleteOldest(Math.max(1, Math.min((rows.get() + added - pruned) / 20, PRUNE_CHUNK)));
-            }
+        }
+        long inUse = retention.maxBytes > 0 ? bytesInUse() : 0;
+        if (inUse > retention.maxBytes) {
+            // Deleted rows free pages that later inserts reuse: the file stops growing here. The
+            // rows' share of the excess, and at least a twentieth: a row or two would rarely free a page.
+            long left = rows.get() + added - pruned;
+            long excessRows = (long) Math.ceil(left * (double) (inUse - retention.maxBytes) / inUse);
+            long more = deleteOldest(Math.max(1, Math.min(Math.max(excessRows, left / 20), PRUNE_CHUNK)));
             pruned += more;
             overrunLeft |= more > 0; // more may be due
         }
@@ -428,18 +439,37 @@ public final class JournalWriter {
 
     /** Retention while no events arrive (rows of a day ago still age out of an idle service's journal). */
     private void pruneWhenIdle() {
-        if (System.currentTimeMillis() < nextRetentionMillis) {
-            return;
+        if (System.currentTimeMillis() >= nextRetentionMillis) {
+            pruneNow();
         }
+    }
+
+    /**
+     * The last batches before a close may have been written past a limit, the overrun of a writer
+     * that was behind among them: the journal is left within its limits, in a few passes at most.
+     */
+    private void pruneBeforeClose() {
+        for (int pass = 0; pass < PASSES_BEFORE_CLOSE && !Thread.currentThread().isInterrupted(); pass++) {
+            nextRetentionMillis = 0;
+            if (pruneNow() <= 0) {
+                return;
+            }
+        }
+    }
+
+    /** @return rows deleted, or -1 when the transaction failed */
+    private long pruneNow() {
         try {
             long pruned = prune(System.currentTimeMillis(), 0);
             connection.commit();
             checkpointed();
             rows.addAndGet(-pruned);
             deleted.addAndGet(pruned);
+            return pruned;
         } catch (SQLException e) {
             rollbackQuietly();
             metrics.journalWriteError();
+            return -1;
         }
     }
 
@@ -454,8 +484,11 @@ public final class JournalWriter {
 
     /** Pages holding data (not free), in bytes. */
     private long bytesInUse() throws SQLException {
-        return (JournalSchema.pragma(connection, "page_count") - JournalSchema.pragma(connection, "freelist_count"))
-                * (long) JournalSchema.pragma(connection, "page_size");
+        try (Statement statement = connection.createStatement();
+                ResultSet pages = statement.executeQuery("SELECT (SELECT page_count FROM pragma_page_count())"
+                        + " - (SELECT freelist_count FROM pragma_freelist_count())")) {
+            return pages.next() ? pages.getLong(1) * pageSize : 0;
+        }
     }
 
     private long delete(String sql) throws SQLException {

@@ -87,6 +87,7 @@ class JournalWriterTest {
             assertThat(JournalSchema.pragma(connection, "user_version")).isEqualTo(JournalSchema.VERSION);
             assertThat(JournalSchema.pragma(connection, "application_id")).isEqualTo(JournalSchema.APPLICATION_ID);
             assertThat(query(connection, "PRAGMA journal_mode")).containsExactly(List.of("wal"));
+            assertThat(JournalSchema.pragma(connection, "page_size")).isEqualTo(JournalSchema.PAGE_SIZE);
             assertThat(query(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'events_%'"
                     + " ORDER BY name")).containsExactly(List.of("events_aggregate_id"),
                     List.of("events_recorded_at_type"));
@@ -192,6 +193,8 @@ class JournalWriterTest {
             assertThat(query(connection, "EXPLAIN QUERY PLAN SELECT * FROM events WHERE aggregate_id = 'order-1'"
                     + " ORDER BY recorded_at DESC, id DESC LIMIT 50").toString()).contains("events_aggregate_id");
             assertThat(query(connection, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
+            assertThat(JournalSchema.pragma(connection, "page_size")).as("an existing file keeps its pages")
+                    .isEqualTo(4096);
         }
     }
 
@@ -510,6 +513,33 @@ class JournalWriterTest {
             assertThat(query(connection, "SELECT min(id), max(id), count(*) FROM events"))
                     .as("the oldest went").containsExactly(List.of(2001L, 3000L, 1000L));
         }
+    }
+
+    @Test
+    void sizeLimitHoldsAfterCloseForBatchesWrittenWhileClosing() throws Exception {
+        Path file = dir.resolve("journal.db");
+        long limit = 256 * 1024;
+        JournalWriter writer = open(file, new JournalWriter.Retention(Duration.ZERO, 0, limit), false, 0);
+        String wide = "order-".repeat(80); // ~1 KB a row with its index entry: ~1 MB for the lot
+        for (int i = 0; i < 1000; i++) {
+            int index = i;
+            put(event -> {
+                fill(event, "event." + index, index);
+                event.aggregateId = wide + index;
+            });
+        }
+        writer.start(THREADS);
+
+        assertThat(writer.close(CLOSE_TIMEOUT)).as("drained").isTrue(); // ten batches within the same second
+        assertThat(writer.inserted()).isEqualTo(1000);
+        try (Connection connection = connect(file)) {
+            long inUse = (JournalSchema.pragma(connection, "page_count") - JournalSchema.pragma(connection,
+                    "freelist_count")) * (long) JournalSchema.pragma(connection, "page_size");
+            assertThat(inUse).isLessThanOrEqualTo(limit);
+            assertThat(query(connection, "SELECT max(id), count(*) > 0 FROM events"))
+                    .as("the newest are kept").containsExactly(List.of(1000L, 1L));
+        }
+        assertThat(writer.deleted()).isPositive();
     }
 
     @Test
