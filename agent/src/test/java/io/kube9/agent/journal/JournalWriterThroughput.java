@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>{@code java -cp agent/target/classes:agent/target/test-classes:<sqlite-jdbc, prometheus>
  *     io.kube9.agent.journal.JournalWriterThroughput 60 0 /tmp/j 1000000 2000}</pre>
  *
- * <p>Arguments: seconds, rate (0 = keep the queue full), directory, retention rows, batch size.
+ * <p>Arguments: seconds, rate (0 = keep the queue full), directory, retention rows, batch size,
+ * and optionally a page size for the new journal (SQLite's 4096, say, against the agent's own).
  */
 public final class JournalWriterThroughput {
     private static final String[] TYPES = {
@@ -42,10 +43,20 @@ public final class JournalWriterThroughput {
         Path dir = Paths.get(args.length > 2 ? args[2] : "/tmp/journal-throughput");
         long retentionRows = args.length > 3 ? Long.parseLong(args[3]) : 1_000_000L;
         int batchSize = args.length > 4 ? Integer.parseInt(args[4]) : 2000;
+        int pageSize = args.length > 5 ? Integer.parseInt(args[5]) : JournalSchema.PAGE_SIZE;
         Files.createDirectories(dir);
         Path file = dir.resolve("journal.db");
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             Files.deleteIfExists(Paths.get(file + suffix));
+        }
+        if (pageSize != JournalSchema.PAGE_SIZE) {
+            // The page size is fixed once the file has a table: the agent keeps it, as for any existing file.
+            try (java.sql.Connection connection = Sqlite.openForWriting(file.toString());
+                    java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA page_size = " + pageSize);
+                statement.execute("CREATE TABLE formatted (x)");
+                statement.execute("DROP TABLE formatted");
+            }
         }
         EventQueue queue = new EventQueue(65_536);
         AgentMetrics metrics = new AgentMetrics(200);
@@ -63,10 +74,11 @@ public final class JournalWriterThroughput {
         CapturedEvent[] events = events(1024);
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        Thread producer = new Thread(() -> produce(queue, events, rate, start, end), "producer");
+        Thread producer = new Thread(() -> produce(queue, events, rate, start, end, batchSize), "producer");
         producer.setDaemon(true);
         producer.start();
 
+        System.out.printf("page size %d, batch %d, retention %d rows%n", pageSize, batchSize, retentionRows);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = writerThread.get().getId();
         long lastInserted = 0;
@@ -133,10 +145,11 @@ public final class JournalWriterThroughput {
         return 0;
     }
 
-    private static void produce(EventQueue queue, CapturedEvent[] events, double rate, long start, long end) {
+    private static void produce(EventQueue queue, CapturedEvent[] events, double rate, long start, long end,
+            int batchSize) {
         long count = 0;
         long now;
-        int full = queue.capacity() - 4096;
+        int full = queue.capacity() - 2 * batchSize;
         while ((now = System.nanoTime()) < end) {
             long due = rate == 0 ? count + (full - queue.size()) : (long) ((now - start) / 1e9 * rate);
             if (count >= due) {
