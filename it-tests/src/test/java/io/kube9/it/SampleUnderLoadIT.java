@@ -72,7 +72,7 @@ class SampleUnderLoadIT {
         }
 
         assertThat(Journal.single(journal, "PRAGMA integrity_check")).isEqualTo("ok");
-        assertThat(Journal.single(journal, "PRAGMA user_version")).isEqualTo("3");
+        assertThat(Journal.single(journal, "PRAGMA user_version")).isEqualTo("4");
         Map<String, Long> bySite = Journal.countBy(journal, "SELECT site, count(*) FROM events GROUP BY site");
         assertThat(bySite.get("store").doubleValue()).isEqualTo(truth.sum("stored_events"));
         assertThat(bySite.get("recorder").doubleValue()).isEqualTo(truth.sum("recorded_events"));

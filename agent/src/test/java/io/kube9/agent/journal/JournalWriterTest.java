@@ -240,6 +240,51 @@ class JournalWriterTest {
     }
 
     @Test
+    void aVersion3JournalIsMigratedToBucketsOf256RowsKeepingItsRows() throws Exception {
+        Path file = dir.resolve("journal.db");
+        try (Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
+                Statement statement = connection.createStatement()) {
+            // The schema as version 3 agents created it.
+            createOldEventsTable(statement);
+            statement.execute("DROP INDEX events_recorded_at");
+            statement.execute("DROP INDEX events_type_recorded_at");
+            statement.execute("CREATE INDEX events_recorded_at_type ON events(recorded_at, event_type)");
+            statement.execute("CREATE INDEX events_aggregate_id ON events(id >> 12, aggregate_id)");
+            statement.execute("ANALYZE sqlite_schema");
+            statement.execute("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('events', 'events_aggregate_id',"
+                    + " '1000000 4096 2')");
+            for (int i = 1; i <= 600; i++) {
+                statement.execute("INSERT INTO events (site, source, event_type, severity, aggregate_id, recorded_at)"
+                        + " VALUES ('store', 'com.acme.Store#append', 'old', 'info', 'order-" + (i % 7) + "', "
+                        + (1_700_000_000_000L + i) + ")");
+            }
+            statement.execute("PRAGMA application_id = " + JournalSchema.APPLICATION_ID);
+            statement.execute("PRAGMA user_version = 3");
+        }
+
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        put(event -> {
+            fill(event, "new", 601);
+            event.aggregateId = "order-6";
+        });
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        try (Connection connection = connect(file)) {
+            assertThat(JournalSchema.pragma(connection, "user_version")).isEqualTo(JournalSchema.VERSION);
+            assertThat(query(connection, "SELECT sql FROM sqlite_master WHERE name = 'events_aggregate_id'").toString())
+                    .contains("id >> 8");
+            assertThat(query(connection, "SELECT stat FROM sqlite_stat1 WHERE idx = 'events_aggregate_id'"))
+                    .containsExactly(List.of("1000000 256 2"));
+            String byAggregate = "SELECT id FROM events WHERE aggregate_id = 'order-6' ORDER BY id DESC LIMIT 3";
+            assertThat(query(connection, byAggregate)).containsExactly(List.of(601L), List.of(594L), List.of(587L));
+            assertThat(query(connection, "EXPLAIN QUERY PLAN " + byAggregate).toString()).contains("events_aggregate_id");
+            assertThat(query(connection, "SELECT count(*) FROM events")).containsExactly(List.of(601L));
+            assertThat(query(connection, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
+        }
+    }
+
+    @Test
     void aFileThatIsNotADatabaseIsRefusedAndLeftUntouched() throws Exception {
         Path file = dir.resolve("notes.txt");
         Files.write(file, "just some text, long enough to be taken for a database header".getBytes(
