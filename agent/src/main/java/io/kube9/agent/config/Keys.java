@@ -46,7 +46,7 @@ public final class Keys {
             "Store event payloads in the journal (size-capped)."));
     public static final Key<Integer> JOURNAL_PAYLOAD_MAX = add(Key.integer("kube9.journal.payload-max-bytes",
             4096, 0, 16 * 1024 * 1024, "Payload bytes kept per event when payload capture is on."));
-    public static final Key<Integer> JOURNAL_BATCH = add(Key.integer("kube9.journal.batch-size", 2000, 1, 100_000,
+    public static final Key<Integer> JOURNAL_BATCH = add(Key.integer("kube9.journal.batch-size", 5000, 1, 100_000,
             "Most rows written in one transaction."));
     public static final Key<Duration> JOURNAL_RETENTION_AGE = add(Key.duration("kube9.journal.retention.age", "7d",
             "Rows older than this are pruned; 0 keeps them."));

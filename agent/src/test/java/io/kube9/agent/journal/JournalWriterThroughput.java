@@ -17,13 +17,13 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Not a test: the journal writer's own throughput, in process, with the agent's default settings
- * (queue 65,536, batches of 2,000, retention 1,000,000 rows, payload off). One producer fills the
+ * (queue 65,536, batches of 5,000, retention 1,000,000 rows, payload off). One producer fills the
  * queue with rows shaped like {@code CaptureLoadApp}'s; every interval prints the writer's
  * inserts and deletes per second, the CPU time of its threads (writer and checkpointer) per row,
  * the writer thread's share of a core, and its allocation per row.
  *
  * <pre>{@code java -cp agent/target/classes:agent/target/test-classes:<sqlite-jdbc, prometheus>
- *     io.kube9.agent.journal.JournalWriterThroughput 60 0 /tmp/j 1000000 2000}</pre>
+ *     io.kube9.agent.journal.JournalWriterThroughput 60 0 /tmp/j 1000000 5000}</pre>
  *
  * <p>Arguments: seconds, rate (0 = keep the queue full), directory, retention rows, batch size,
  * and optionally a page size for the new journal (SQLite's 4096, say, against the agent's own).
@@ -42,7 +42,7 @@ public final class JournalWriterThroughput {
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 0;
         Path dir = Paths.get(args.length > 2 ? args[2] : "/tmp/journal-throughput");
         long retentionRows = args.length > 3 ? Long.parseLong(args[3]) : 1_000_000L;
-        int batchSize = args.length > 4 ? Integer.parseInt(args[4]) : 2000;
+        int batchSize = args.length > 4 ? Integer.parseInt(args[4]) : 5000;
         int pageSize = args.length > 5 ? Integer.parseInt(args[5]) : JournalSchema.PAGE_SIZE;
         Files.createDirectories(dir);
         Path file = dir.resolve("journal.db");
