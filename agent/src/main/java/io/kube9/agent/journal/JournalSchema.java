@@ -24,7 +24,7 @@ public final class JournalSchema {
     static final int AGGREGATE_BUCKET_SHIFT = 8;
 
     /**
-     * The page size of new journals. At SQLite's 4 KiB the writer spent ~15% more CPU per row
+     * The page size of new journals. At SQLite's 4 KiB the writer spent 10-15% more CPU per row
      * under sustained load (BENCHMARKS.md: every batch and every retention delete walks and
      * rewrites a quarter as many pages, each with its own header, cell pointers and log frame).
      * A journal keeps the page size it was created with: changing it means a VACUUM, which the
@@ -52,7 +52,8 @@ public final class JournalSchema {
     };
 
     /**
-     * Version 2: the aggregate index leads with a bucket of 12 bits of {@code id}. Keyed by {@code aggregate_id} alone, every row's index entry went to a random
+     * Version 2: the aggregate index leads with a bucket of 12 bits of {@code id}. Keyed by
+     * {@code aggregate_id} alone, every row's index entry went to a random
      * place in an index as large as the journal, so each batch (and each retention delete) dirtied
      * about one index page per row, each written to the WAL and again at the checkpoint: half of
      * the writer's cost at a million rows (BENCHMARKS.md). Bucketed, new entries go into the
