@@ -184,17 +184,15 @@ public final class CaptureSink implements EventSink {
             return; // counted as dropped by the queue
         }
         CapturedEvent slot = queue.slot(position);
-        slot.site = site.label();
-        slot.source = source;
-        slot.eventType = type;
-        slot.severity = severity;
+        slot.fill(site.label(), source, type, severity, Thread.currentThread().getName());
         slot.eventId = eventId;
         slot.aggregateId = aggregateId;
         slot.occurredAt = occurredAt;
         slot.recordedAt = clock.millisNotBefore(occurredAt);
         slot.payloadBytes = payloadBytes;
-        slot.payload = keepPayload ? payload : null;
-        slot.thread = Thread.currentThread().getName();
+        if (keepPayload) { // else it stays null: never set, and cleared by the queue as it is taken
+            slot.payload = payload;
+        }
         queue.publish(position);
     }
 

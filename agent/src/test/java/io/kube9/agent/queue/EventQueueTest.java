@@ -111,6 +111,37 @@ class EventQueueTest {
     }
 
     @Test
+    void slotsAndRowsReusedLapAfterLapCarryEachLapsOwnValues() {
+        EventQueue queue = new EventQueue(2);
+        CapturedEvent[] rows = rows(1);
+        byte[] payload = {1, 2, 3};
+        String[][] laps = {
+            {"recorder", "com.acme.Orders#record", "order.created", "info", "main"},
+            {"store", "com.acme.OrderStore#append", "order.paid", "warning", "worker-1"},
+            // equal to the first lap's strings, but other instances: stored, not compared by content
+            {new String("recorder"), new String("com.acme.Orders#record"), new String("order.created"),
+                new String("info"), new String("main")},
+        };
+        for (int lap = 0; lap < 6; lap++) {
+            String[] values = laps[lap % laps.length];
+            long position = queue.claim();
+            CapturedEvent slot = queue.slot(position);
+            slot.fill(values[0], values[1], values[2], values[3], values[4]);
+            slot.payload = lap == 0 ? payload : null;
+            queue.publish(position);
+
+            assertThat(take(queue, rows, 1)).isEqualTo(1);
+
+            CapturedEvent row = rows[0];
+            assertThat(new String[] {row.site, row.source, row.eventType, row.severity, row.thread})
+                    .as("lap %d", lap)
+                    .containsExactly(values);
+            assertThat(row.site).isSameAs(values[0]);
+            assertThat(row.payload).as("lap %d", lap).isSameAs(lap == 0 ? payload : null);
+        }
+    }
+
+    @Test
     void drainedRowsAreCopiesAndTheSlotIsCleared() {
         EventQueue queue = new EventQueue(4);
         long position = queue.claim();
