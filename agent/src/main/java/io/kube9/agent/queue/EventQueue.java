@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The slot protocol is Dmitry Vyukov's bounded queue: each slot carries a sequence number
  * that says whether it is free for position {@code p} ({@code seq == p}) or holds the event of
  * position {@code p} ({@code seq == p + 1}). When the slot a producer needs still holds an
- * unconsumed event, the producer takes the oldest event off the head itself (a counted drop)
- * and tries again; after a few failed rounds (the consumer or another producer is in the middle
+ * unconsumed event, the producer takes the oldest events off the head itself (counted drops:
+ * a run of 1/2,048 of the capacity, at most 32, see {@link #dropOldest}) and tries again; after a few failed rounds (the consumer or another producer is in the middle
  * of that very slot) it drops its own event instead of waiting. Every offered event therefore
  * ends exactly once: consumed by {@link #drainTo} or counted in {@link #dropped()}.
  *
@@ -30,6 +30,8 @@ public final class EventQueue extends QueueCounters {
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
     private static final int ATTEMPTS = 4;
+    private static final int DROP_RUN_SHARE = 2048;
+    private static final int MAX_DROP_RUN = 32;
 
     static {
         try {
@@ -43,6 +45,8 @@ public final class EventQueue extends QueueCounters {
 
     private final Slot[] slots;
     private final int mask;
+    /** How many of the oldest events a full queue drops at once (see {@link #dropOldest}). */
+    private final int dropRun;
     /** Drops happen on producers' threads, several at once when the writer falls behind. */
     private final LongAdder dropped = new LongAdder();
     /** Events the consumer took but has not yet reported {@link #written}; only it writes this. */
@@ -50,12 +54,24 @@ public final class EventQueue extends QueueCounters {
 
     /** @param requestedCapacity rounded up to a power of two */
     public EventQueue(int requestedCapacity) {
+        this(requestedCapacity, 0);
+    }
+
+    /**
+     * @param requestedCapacity rounded up to a power of two
+     * @param dropRun how many of the oldest events a full queue drops at once; 0 for
+     *     1/{@value #DROP_RUN_SHARE} of the capacity, from 1 to {@value #MAX_DROP_RUN}
+     */
+    EventQueue(int requestedCapacity, int dropRun) {
         int capacity = Integer.highestOneBit(Math.max(2, requestedCapacity) - 1) << 1;
         slots = new Slot[capacity];
         for (int i = 0; i < capacity; i++) {
             slots[i] = new Slot(i);
         }
         mask = capacity - 1;
+        this.dropRun = dropRun > 0
+                ? Math.min(dropRun, capacity)
+                : Math.max(1, Math.min(MAX_DROP_RUN, capacity / DROP_RUN_SHARE));
     }
 
     public int capacity() {
@@ -131,7 +147,7 @@ public final class EventQueue extends QueueCounters {
      * <p>The run of published events at the head is taken with one compare-and-set of the head
      * (not one per event), which keeps the head's cache line away from producers that drop.
      * Once taken, those slots are the consumer's: their sequence still says "full", so no
-     * producer claims or drops them until each is handed back below.
+     * producer claims or drops them until each is handed back.
      *
      * @return how many were moved
      */
@@ -145,38 +161,62 @@ public final class EventQueue extends QueueCounters {
      */
     public int drainTo(CapturedEvent[] into, int from, int max) {
         while (true) {
-            long position = head;
-            int count = 0;
-            while (count < max
-                    && (long) SEQUENCE.getAcquire(slots[(int) (position + count) & mask]) == position + count + 1) {
-                count++;
+            int count = takeRun(into, from, max);
+            if (count >= 0) {
+                inFlight += count; // single consumer: no lost update
+                return count;
             }
-            if (count == 0) {
-                return 0; // empty, or the next event is still being filled
-            }
-            if (!HEAD.compareAndSet(this, position, position + count)) {
-                continue; // a producer dropped the oldest under us; look again
-            }
-            for (int i = 0; i < count; i++) {
-                long taken = position + i;
-                Slot slot = slots[(int) taken & mask];
-                into[from + i].copyFrom(slot);
-                slot.clear();
-                SEQUENCE.setRelease(slot, taken + slots.length);
-            }
-            inFlight += count; // single consumer: no lost update
-            return count;
+            // a producer dropped the oldest under us; look again
         }
     }
 
+    /**
+     * Makes room in a full queue: drops the run of up to {@link #dropRun} oldest events at the
+     * head. A run rather than one: each drop is a compare-and-set of the head, whose line the
+     * writer and every dropping producer fight over, and in an overloaded service every event
+     * makes one; one in a run of 32 (at the default capacity) pays it. Dropping 32 events when
+     * one would have made room is 1/2,048 of the queue; the oldest still go first.
+     */
     private void dropOldest() {
-        long position = head;
-        Slot slot = slots[(int) position & mask];
-        if ((long) SEQUENCE.getAcquire(slot) == position + 1 && HEAD.compareAndSet(this, position, position + 1)) {
-            slot.clear();
-            SEQUENCE.setRelease(slot, position + slots.length);
-            dropped.increment();
+        int count = takeRun(null, 0, dropRun);
+        if (count > 0) {
+            dropped.add(count);
         }
+        // else another producer or the writer moved the head, or the head is being filled: look again
+    }
+
+    /**
+     * Takes the run of up to {@code max} published events at the head with one compare-and-set of
+     * the head: copies them into {@code into} from {@code from} (or drops them when {@code into}
+     * is null) and hands their slots back to the producers, oldest first.
+     *
+     * @return how many were taken, or -1 when the head moved while this looked at it
+     */
+    private int takeRun(CapturedEvent[] into, int from, int max) {
+        long position = head;
+        int count = 0;
+        while (count < max
+                && (long) SEQUENCE.getAcquire(slots[(int) (position + count) & mask]) == position + count + 1) {
+            count++;
+        }
+        if (count == 0) {
+            return 0; // empty, or the next event is still being filled
+        }
+        if (!HEAD.compareAndSet(this, position, position + count)) {
+            return -1;
+        }
+        // Taken: the slots' sequences still say "full", so no producer claims or drops them
+        // until each is handed back here.
+        for (int i = 0; i < count; i++) {
+            long taken = position + i;
+            Slot slot = slots[(int) taken & mask];
+            if (into != null) {
+                into[from + i].copyFrom(slot);
+            }
+            slot.clear();
+            SEQUENCE.setRelease(slot, taken + slots.length);
+        }
+        return count;
     }
 
     /**

@@ -76,6 +76,38 @@ class EventQueueTest {
     }
 
     @Test
+    void aFullQueueDropsItsOldestEventsInARun() {
+        EventQueue queue = new EventQueue(8, 3);
+        for (int i = 0; i < 9; i++) {
+            assertThat(offer(queue, i)).as("offer %d is accepted", i).isTrue();
+        }
+
+        assertThat(queue.dropped()).as("the 9th event made room for itself and two more").isEqualTo(3);
+        assertThat(queue.size()).isEqualTo(6);
+        assertThat(offer(queue, 9)).isTrue();
+        assertThat(offer(queue, 10)).isTrue();
+        assertThat(queue.dropped()).as("no drop while the run's room lasts").isEqualTo(3);
+        assertThat(drainAll(queue)).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    }
+
+    @Test
+    void atTheDefaultCapacityARunIs32EventsAndBelow4096SlotsOne() {
+        EventQueue large = new EventQueue(65_536);
+        for (int i = 0; i <= large.capacity(); i++) {
+            offer(large, i);
+        }
+        EventQueue small = new EventQueue(2048);
+        for (int i = 0; i <= small.capacity(); i++) {
+            offer(small, i);
+        }
+
+        assertThat(large.dropped()).isEqualTo(32);
+        assertThat(drainAll(large)).hasSize(65_536 - 31).startsWith(32L, 33L).endsWith(65_536L);
+        assertThat(small.dropped()).isEqualTo(1);
+        assertThat(drainAll(small)).hasSize(2048).startsWith(1L).endsWith(2048L);
+    }
+
+    @Test
     void aDroppedSlotLetsGoOfTheApplicationsObjects() {
         EventQueue queue = new EventQueue(2);
         long first = queue.claim();
