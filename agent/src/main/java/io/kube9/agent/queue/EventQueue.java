@@ -98,7 +98,7 @@ public final class EventQueue extends QueueCounters {
     }
 
     /**
-     * Claims the slot for one new event, dropping the oldest event if the queue is full.
+     * Claims the slot for one new event, dropping the oldest events if the queue is full.
      *
      * @return the position to fill and {@link #publish}, or -1 when this event itself was dropped
      */
