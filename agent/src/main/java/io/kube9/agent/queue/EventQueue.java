@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
  * that says whether it is free for position {@code p} ({@code seq == p}) or holds the event of
  * position {@code p} ({@code seq == p + 1}). When the slot a producer needs still holds an
  * unconsumed event, the producer takes the oldest events off the head itself (counted drops:
- * a run of 1/2,048 of the capacity, at most 32, see {@link #dropOldest}) and tries again; after a few failed rounds (the consumer or another producer is in the middle
- * of that very slot) it drops its own event instead of waiting. Every offered event therefore
+ * a run of 1/2,048 of the capacity, at most 32, see {@link #dropOldest}) and tries again;
+ * after a few failed rounds (the consumer or another producer is in the middle of that very
+ * slot) it drops its own event instead of waiting. Every offered event therefore
  * ends exactly once: consumed by {@link #drainTo} or counted in {@link #dropped()}.
  *
  * <pre>{@code
