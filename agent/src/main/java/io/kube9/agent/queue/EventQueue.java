@@ -30,9 +30,11 @@ public final class EventQueue extends QueueCounters {
     private static final VarHandle SEQUENCE;
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Slot[].class);
     private static final int ATTEMPTS = 4;
     private static final int DROP_RUN_SHARE = 2048;
     private static final int MAX_DROP_RUN = 32;
+    private static final int SLOTS_AT_ONCE = 64;
 
     static {
         try {
@@ -65,10 +67,7 @@ public final class EventQueue extends QueueCounters {
      */
     EventQueue(int requestedCapacity, int dropRun) {
         int capacity = Integer.highestOneBit(Math.max(2, requestedCapacity) - 1) << 1;
-        slots = new Slot[capacity];
-        for (int i = 0; i < capacity; i++) {
-            slots[i] = new Slot(i);
-        }
+        slots = new Slot[capacity]; // the slots themselves come with the first lap (see slotAt)
         mask = capacity - 1;
         this.dropRun = dropRun > 0
                 ? Math.min(dropRun, capacity)
@@ -107,7 +106,7 @@ public final class EventQueue extends QueueCounters {
         int fullRounds = 0;
         while (true) {
             long position = tail;
-            Slot slot = slots[(int) position & mask];
+            Slot slot = slotAt((int) position & mask);
             long difference = (long) SEQUENCE.getAcquire(slot) - position;
             if (difference == 0) {
                 if (TAIL.compareAndSet(this, position, position + 1)) {
@@ -197,7 +196,7 @@ public final class EventQueue extends QueueCounters {
         long position = head;
         int count = 0;
         while (count < max
-                && (long) SEQUENCE.getAcquire(slots[(int) (position + count) & mask]) == position + count + 1) {
+                && published(position + count)) {
             count++;
         }
         if (count == 0) {
@@ -220,10 +219,56 @@ public final class EventQueue extends QueueCounters {
         return count;
     }
 
+    /** How many slots exist so far (they are made as the first lap's events arrive). */
+    int slotsMade() {
+        int made = 0;
+        for (int i = 0; i < slots.length; i++) {
+            if (SLOT.getAcquire(slots, i) != null) {
+                made++;
+            }
+        }
+        return made;
+    }
+
+    private boolean published(long position) {
+        Slot slot = (Slot) SLOT.getAcquire(slots, (int) position & mask);
+        return slot != null && (long) SEQUENCE.getAcquire(slot) == position + 1; // no slot yet: never claimed
+    }
+
+    /**
+     * The slot of {@code index}, made on first use. A queue made its 65,536 slots (8 MB) when the
+     * agent started, in the service's first second, and G1 copied them from collection to
+     * collection until they were old: in the sample service that was the pause time that made G1
+     * grow the heap by 130-180 MB at its fifth collection in 7 of 11 runs (none in 3 runs with
+     * 16,384 slots; BENCHMARKS.md "Memory"). Made as events arrive, the slots of a service that
+     * records a few thousand events a second come over seconds, most of them after its start-up.
+     * The first event of each run of {@value #SLOTS_AT_ONCE} slots makes them all, next to each
+     * other: in the first lap only, that event allocates 8 KB on the application's thread.
+     */
+    private Slot slotAt(int index) {
+        Slot slot = (Slot) SLOT.getAcquire(slots, index);
+        return slot != null ? slot : make(index);
+    }
+
+    private Slot make(int index) {
+        int run = Math.min(SLOTS_AT_ONCE, slots.length);
+        int first = index & -run;
+        Slot wanted = null;
+        for (int i = first; i < first + run; i++) {
+            // In the first lap the slot of index i serves position i, and is free for it.
+            Slot made = new Slot(i);
+            Slot witness = (Slot) SLOT.compareAndExchange(slots, i, null, made);
+            if (i == index) {
+                wanted = witness == null ? made : witness; // another producer may have made it first
+            }
+        }
+        return wanted;
+    }
+
     /**
      * A slot is its event: one object, so a producer filling it touches the lines of one object
      * rather than a holder and the event it points to (at the default 65,536 slots, 8 MB, the ring does
-     * not stay in cache, and each line is a miss). Slots are allocated one after another; the
+     * not stay in cache, and each line is a miss). Slots are allocated in runs, one after another; the
      * padding keeps a slot's sequence off its neighbour's lines.
      */
     private static final class Slot extends CapturedEvent {

@@ -76,6 +76,27 @@ class EventQueueTest {
     }
 
     @Test
+    void slotsAreMadeInRunsOf64AsTheFirstLapsEventsArrive() {
+        EventQueue queue = new EventQueue(65_536);
+
+        assertThat(queue.slotsMade()).isZero();
+        offer(queue, 0);
+        assertThat(queue.slotsMade()).isEqualTo(64);
+        for (int i = 1; i <= 64; i++) {
+            offer(queue, i);
+        }
+        assertThat(queue.slotsMade()).isEqualTo(128);
+        assertThat(drainAll(queue)).hasSize(65).startsWith(0L).endsWith(64L);
+        for (int i = 65; i < 65_536 + 10; i++) {
+            offer(queue, i);
+        }
+        assertThat(queue.slotsMade()).isEqualTo(65_536);
+        assertThat(queue.dropped()).isZero();
+        assertThat(drainAll(queue)).hasSize(65_481).startsWith(65L, 66L).endsWith(65_545L);
+        assertThat(new EventQueue(8).slotsMade()).isZero();
+    }
+
+    @Test
     void aFullQueueDropsItsOldestEventsInARun() {
         EventQueue queue = new EventQueue(8, 3);
         for (int i = 0; i < 9; i++) {
