@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * overloaded service: every event makes room by dropping the oldest), dropping one event at a
  * time against the queue's runs, alternating in one JVM. Each producer thread fills slots as
  * {@code CaptureSink} does; the figure is the producers' own CPU time per event (immune to being
- * descheduled on a shared machine), nothing drains.
+ * descheduled on a shared machine), nothing drains. Each event is {@link SlotFillCost}'s.
  *
  * <pre>{@code java -cp agent/target/classes:agent/target/test-classes io.kube9.agent.queue.DropPathCost 2 8}</pre>
  *
@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DropPathCost {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private static final String[] TYPES = {"order.created", "order.paid", "order.shipped", "order.cancelled"};
 
     private DropPathCost() {}
 
@@ -54,19 +53,7 @@ public final class DropPathCost {
                 String thread = Thread.currentThread().getName();
                 long before = THREADS.getCurrentThreadCpuTime();
                 for (long i = 0; i < events; i++) {
-                    long position = queue.claim();
-                    if (position < 0) {
-                        continue;
-                    }
-                    CapturedEvent slot = queue.slot(position);
-                    slot.fill("recorder", "com.example.orders.OrderService#record", TYPES[(int) i & 3], "info", thread);
-                    Object id = new Object();
-                    slot.eventId = id;
-                    slot.aggregateId = id;
-                    slot.occurredAt = i;
-                    slot.recordedAt = i;
-                    slot.payloadBytes = -1;
-                    queue.publish(position);
+                    SlotFillCost.offer(queue, i, thread, true); // as CaptureSink fills a slot
                 }
                 cpu.addAndGet(THREADS.getCurrentThreadCpuTime() - before);
             }, "producer-" + t);

@@ -107,7 +107,8 @@ public final class SlotFillCost {
         return working;
     }
 
-    private static void offer(EventQueue queue, long i, String thread, boolean skipUnchanged) {
+    /** One event shaped like the sample's: new id objects, repeated strings. */
+    static void offer(EventQueue queue, long i, String thread, boolean skipUnchanged) {
         long position = queue.claim();
         if (position < 0) {
             return;
