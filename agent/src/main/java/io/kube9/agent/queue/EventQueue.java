@@ -195,8 +195,7 @@ public final class EventQueue extends QueueCounters {
     private int takeRun(CapturedEvent[] into, int from, int max) {
         long position = head;
         int count = 0;
-        while (count < max
-                && published(position + count)) {
+        while (count < max && published(position + count)) {
             count++;
         }
         if (count == 0) {
@@ -255,11 +254,15 @@ public final class EventQueue extends QueueCounters {
         int first = index & -run;
         Slot wanted = null;
         for (int i = first; i < first + run; i++) {
-            // In the first lap the slot of index i serves position i, and is free for it.
-            Slot made = new Slot(i);
-            Slot witness = (Slot) SLOT.compareAndExchange(slots, i, null, made);
+            Slot slot = (Slot) SLOT.getAcquire(slots, i);
+            if (slot == null) {
+                // In the first lap the slot of index i serves position i, and is free for it.
+                Slot made = new Slot(i);
+                Slot witness = (Slot) SLOT.compareAndExchange(slots, i, null, made);
+                slot = witness == null ? made : witness; // another producer may have made it first
+            }
             if (i == index) {
-                wanted = witness == null ? made : witness; // another producer may have made it first
+                wanted = slot;
             }
         }
         return wanted;
