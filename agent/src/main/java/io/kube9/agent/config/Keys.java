@@ -61,7 +61,7 @@ public final class Keys {
             "How long after the JVM starts the agent waits before it starts its metrics, journal and endpoint (sooner "
             + "at the first call of a site or at exit), so their start-up does not compete with the service's; 0 = at once."));
 
-    public static final Key<Integer> QUEUE_CAPACITY = add(Key.integer("kube9.queue.capacity", 65_536, 2, 1 << 22,
+    public static final Key<Integer> QUEUE_CAPACITY = add(Key.integer("kube9.queue.capacity", 131_072, 2, 1 << 22,
             "Events held in memory for the journal writer (rounded up to a power of two)."));
     public static final Key<String> STORE_PATH = add(Key.text("kube9.store.path", null,
             "The service's own event store file or directory; feeds event_store_size_bytes."));

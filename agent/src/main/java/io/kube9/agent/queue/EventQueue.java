@@ -242,7 +242,7 @@ public final class EventQueue extends QueueCounters {
      * 16,384 slots; BENCHMARKS.md "Memory"). Made as events arrive, the slots of a service that
      * records a few thousand events a second come over seconds, most of them after its start-up.
      * The first event of each run of {@value #SLOTS_AT_ONCE} slots makes them all, next to each
-     * other: in the first lap only, that event allocates 8 KB on the application's thread.
+     * other: in the first lap only, that event allocates 5 KB on the application's thread.
      */
     private Slot slotAt(int index) {
         Slot slot = (Slot) SLOT.getAcquire(slots, index);
@@ -270,15 +270,15 @@ public final class EventQueue extends QueueCounters {
 
     /**
      * A slot is its event: one object, so a producer filling it touches the lines of one object
-     * rather than a holder and the event it points to (at the default 65,536 slots, 8 MB, the ring does
-     * not stay in cache, and each line is a miss). Slots are allocated in runs, one after another; the
-     * padding keeps a slot's sequence off its neighbour's lines.
+     * rather than a holder and the event it points to (at the default 131,072 slots, 10 MB, the
+     * ring does not stay in cache, and each line is a miss). Slots are allocated in runs, one after
+     * another. They are not padded: 48 bytes of padding per slot (128 bytes a slot instead of 80)
+     * showed no difference on this machine's producers that its noise could resolve, and would have
+     * cost 6 MB at the default capacity (BENCHMARKS.md, seventh round).
      */
     private static final class Slot extends CapturedEvent {
         @SuppressWarnings("unused") // accessed through SEQUENCE
         private long sequence;
-        @SuppressWarnings("unused")
-        private long p1, p2, p3, p4, p5, p6;
 
         Slot(long sequence) {
             this.sequence = sequence;

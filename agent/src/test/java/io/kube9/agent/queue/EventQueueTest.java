@@ -2,6 +2,7 @@ package io.kube9.agent.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kube9.agent.config.Keys;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -113,7 +114,8 @@ class EventQueueTest {
 
     @Test
     void atTheDefaultCapacityARunIs32EventsAndBelow4096SlotsOne() {
-        EventQueue large = new EventQueue(65_536);
+        int defaultCapacity = Integer.parseInt(Keys.QUEUE_CAPACITY.defaultText());
+        EventQueue large = new EventQueue(defaultCapacity);
         for (int i = 0; i <= large.capacity(); i++) {
             offer(large, i);
         }
@@ -123,7 +125,7 @@ class EventQueueTest {
         }
 
         assertThat(large.dropped()).isEqualTo(32);
-        assertThat(drainAll(large)).hasSize(65_536 - 31).startsWith(32L, 33L).endsWith(65_536L);
+        assertThat(drainAll(large)).hasSize(defaultCapacity - 31).startsWith(32L, 33L).endsWith((long) defaultCapacity);
         assertThat(small.dropped()).isEqualTo(1);
         assertThat(drainAll(small)).hasSize(2048).startsWith(1L).endsWith(2048L);
     }
