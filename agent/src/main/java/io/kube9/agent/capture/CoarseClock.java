@@ -6,15 +6,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Wall-clock milliseconds for the application's thread at the cost of a field read.
- * {@link System#currentTimeMillis()} costs ~30 ns on the virtual machines we measure on (issue 5,
- * BENCHMARKS.md), as much as all the rest of capturing an event; a ticker thread refreshes this
- * clock every millisecond instead, so a reading is at most ~1 ms old (journal times are stored in
- * milliseconds anyway).
+ * Wall-clock milliseconds for the application's thread, read from a field that a ticker thread
+ * refreshes every millisecond while the clock is read densely, and from the system clock itself
+ * otherwise.
  *
- * <p>The ticker costs ~1,000 short wake-ups a second only while events flow: after a second in
- * which nobody read the clock it sleeps, and the first reader after that reads the system clock
- * itself and wakes it up. An idle service thus sees one wake-up a second.
+ * <p>Both ways cost something. {@link System#currentTimeMillis()} takes ~31 ns here; a ticker
+ * wake-up takes ~20 us of CPU (35 us in a busy service), so a ticker that wakes 1,000 times a
+ * second costs 2-3% of a core, which a service reading the clock a few thousand times a second
+ * would never win back (BENCHMARKS.md, eighth round). The ticker therefore runs only above
+ * {@value #DENSE_READS_PER_MS} reads per millisecond, where it is the cheaper of the two for
+ * the whole process, and stops once reads fall below half that. Below it, the ticker looks at
+ * the count of reads ten times a second (once a second while there are none).
+ *
+ * <p>Readers count their reads in a few striped, padded counters without any atomic (a lost
+ * increment only blurs the rate), so counting costs a plain add to a line of the reader's own.
  *
  * <pre>{@code
  * CoarseClock clock = CoarseClock.start("kube9-clock");
@@ -22,48 +27,45 @@ import java.util.concurrent.locks.LockSupport;
  * }</pre>
  */
 public final class CoarseClock {
-    private static final VarHandle SLEEPING;
+    /** Reads per millisecond above which ticking costs the process less than reading the system clock. */
+    static final int DENSE_READS_PER_MS = 500;
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final int TICKS_BEFORE_SLEEP = 1000;
-    private static final long SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long IDLE_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Counters: 8 stripes, each on a 128-byte line pair of its own (16 longs apart). */
+    private static final int STRIPES = 8;
+    private static final int STRIDE = 16;
+    private static final VarHandle READS = MethodHandles.arrayElementVarHandle(long[].class);
 
-    static {
-        try {
-            SLEEPING = MethodHandles.lookup().findVarHandle(CoarseClock.class, "sleeping", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
+    private final int denseReadsPerMs;
+    private final long sampleNanos;
+    private final long[] reads = new long[(STRIPES + 1) * STRIDE];
     private volatile long millis = System.currentTimeMillis();
-    /** Set by readers (only when it is false, so the cache line stays shared); cleared by the ticker. */
-    private volatile boolean read;
-    @SuppressWarnings("unused") // accessed through SLEEPING
-    private volatile boolean sleeping;
-    private volatile Thread ticker;
+    private volatile boolean ticking;
 
-    private CoarseClock() {}
+    CoarseClock(int denseReadsPerMs, long sampleNanos) {
+        this.denseReadsPerMs = denseReadsPerMs;
+        this.sampleNanos = sampleNanos;
+    }
 
     /** A clock with its ticker running as daemon thread {@code threadName}. */
     public static CoarseClock start(String threadName) {
-        CoarseClock clock = new CoarseClock();
-        Thread thread = new Thread(clock::tick, threadName);
+        return start(threadName, DENSE_READS_PER_MS, SAMPLE_NANOS);
+    }
+
+    static CoarseClock start(String threadName, int denseReadsPerMs, long sampleNanos) {
+        CoarseClock clock = new CoarseClock(denseReadsPerMs, sampleNanos);
+        Thread thread = new Thread(clock::run, threadName);
         thread.setDaemon(true);
         thread.setContextClassLoader(CoarseClock.class.getClassLoader());
-        clock.ticker = thread;
         thread.start();
         return clock;
     }
 
-    /** Milliseconds since the epoch, at most about a millisecond old. */
+    /** Milliseconds since the epoch: the system clock's, or at most about a millisecond old. */
     public long millis() {
-        if (!read) {
-            read = true;
-        }
-        if (sleeping) {
-            return wake();
-        }
-        return millis;
+        reads[(((int) Thread.currentThread().getId() & (STRIPES - 1)) + 1) * STRIDE]++;
+        return ticking ? millis : System.currentTimeMillis();
     }
 
     /**
@@ -76,36 +78,60 @@ public final class CoarseClock {
         return now >= time ? now : System.currentTimeMillis();
     }
 
-    private long wake() {
-        long now = System.currentTimeMillis();
-        millis = now;
-        if (SLEEPING.compareAndSet(this, true, false)) {
-            LockSupport.unpark(ticker);
-        }
-        return now;
+    /** Whether the ticker is running now (tests). */
+    boolean ticking() {
+        return ticking;
     }
 
-    private void tick() {
-        int idleTicks = 0;
+    private long readsSoFar() {
+        long sum = 0;
+        for (int stripe = 1; stripe <= STRIPES; stripe++) {
+            sum += (long) READS.getOpaque(reads, stripe * STRIDE);
+        }
+        return sum;
+    }
+
+    private void run() {
+        long lastReads = readsSoFar();
+        long lastSample = System.nanoTime();
+        long pause = sampleNanos;
         while (true) {
-            millis = System.currentTimeMillis();
+            LockSupport.parkNanos(pause);
+            long count = readsSoFar();
+            long now = System.nanoTime();
+            long window = count - lastReads;
+            boolean dense = window * TICK_NANOS >= denseReadsPerMs * Math.max(1, now - lastSample);
+            lastReads = count;
+            lastSample = now;
+            pause = window == 0 ? IDLE_SAMPLE_NANOS : sampleNanos;
+            if (dense) {
+                lastReads = tickWhileDense(lastReads);
+                lastSample = System.nanoTime();
+                pause = sampleNanos;
+            }
+        }
+    }
+
+    /** Ticks until a sample period sees fewer than half the dense rate; returns the read count then. */
+    private long tickWhileDense(long lastReads) {
+        millis = System.currentTimeMillis();
+        ticking = true;
+        long sampleStart = System.nanoTime();
+        while (true) {
             LockSupport.parkNanos(TICK_NANOS);
-            if (++idleTicks < TICKS_BEFORE_SLEEP) {
+            millis = System.currentTimeMillis();
+            long now = System.nanoTime();
+            if (now - sampleStart < sampleNanos) {
                 continue;
             }
-            idleTicks = 0;
-            if (read) {
-                read = false;
-                continue;
+            long count = readsSoFar();
+            long window = count - lastReads;
+            lastReads = count;
+            if (2 * window * TICK_NANOS < denseReadsPerMs * (now - sampleStart)) {
+                ticking = false;
+                return count;
             }
-            sleeping = true;
-            // A reader that came between the check above and the flag set read, so we do not sleep;
-            // one that comes later sees the flag, reads the system clock itself and wakes us up.
-            while (sleeping && !read) {
-                LockSupport.parkNanos(SLEEP_NANOS);
-                millis = System.currentTimeMillis();
-            }
-            sleeping = false;
+            sampleStart = now;
         }
     }
 }
