@@ -117,6 +117,18 @@ public final class Key<T> {
         return new Key<>(name, defaultValue, text -> parseDuration(name, text), description);
     }
 
+    /** A duration of at most {@code max}, such as {@code 250ms} or {@code 2s}; {@code 0} for none. */
+    static Key<Duration> duration(String name, String defaultValue, Duration max, String description) {
+        return new Key<>(name, defaultValue, text -> {
+            Duration value = parseDuration(name, text);
+            if (value.compareTo(max) > 0) {
+                throw ConfigException.badValue(name, "a duration from 0 to " + max.getSeconds() + "s, such as 250ms or 2s",
+                        text);
+            }
+            return value;
+        }, description);
+    }
+
     /** A size such as {@code 512MB}, {@code 2GB} or plain bytes; {@code 0} for none. */
     static Key<Long> bytes(String name, String defaultValue, String description) {
         return new Key<>(name, defaultValue, text -> parseBytes(name, text), description);

@@ -48,6 +48,8 @@ public final class Keys {
             4096, 0, 16 * 1024 * 1024, "Payload bytes kept per event when payload capture is on."));
     public static final Key<Integer> JOURNAL_BATCH = add(Key.integer("kube9.journal.batch-size", 5000, 1, 100_000,
             "Most rows written in one transaction."));
+    public static final Key<Duration> JOURNAL_FLUSH_INTERVAL = add(Key.duration("kube9.journal.flush-interval",
+            "500ms", Duration.ofSeconds(60), "How long a part-filled batch waits for more rows before it is written."));
     public static final Key<Duration> JOURNAL_RETENTION_AGE = add(Key.duration("kube9.journal.retention.age", "7d",
             "Rows older than this are pruned; 0 keeps them."));
     public static final Key<Long> JOURNAL_RETENTION_ROWS = add(Key.count("kube9.journal.retention.rows", 1_000_000L,

@@ -45,13 +45,16 @@ public final class JournalWriter {
     private static final long IDLE_PARK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long LINGER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
-     * How long a part-filled batch waits for more rows before it is written. Each transaction
-     * costs a WAL write-out of every page it touched; at a few thousand events a second, batches of
-     * whatever arrived within 5 ms meant a commit per ~15 rows, and the writer's CPU cost per call
-     * of the sample service was 2/3 of the service's own (BENCHMARKS.md). Rows reach the journal
-     * at most this much later; the queue-size gauge counts them as waiting until then.
+     * How long a part-filled batch waits for more rows before it is written, unless configured
+     * ({@code kube9.journal.flush-interval}). Each transaction costs a WAL write-out of every page it
+     * touched: at a few thousand events a second, batches of whatever arrived within 5 ms meant a
+     * commit per ~15 rows and the writer's CPU per call of the sample service was 2/3 of the
+     * service's own; at 3,500 rows a second the writer spends 14.1-14.4 us of CPU and writes 1,500
+     * bytes per row with 100 ms, 9.6-9.8 us and 660 bytes with 500 ms (BENCHMARKS.md, eighth
+     * round). Rows reach the journal at most this much later (a {@code kill -9} loses them); the
+     * queue-size gauge counts them as waiting until then.
      */
-    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(500);
     private static final long RETENTION_INTERVAL_MILLIS = 1000;
     private static final int PRUNE_CHUNK = 5000;
     /** Retention passes at close, each of up to {@link #PRUNE_CHUNK} rows: the close has a deadline. */
@@ -83,6 +86,8 @@ public final class JournalWriter {
     private final int columns;
     private final int payloadLimit;
     private final CapturedEvent[] batch;
+    /** How long a part-filled batch waits for more rows (see {@link #DEFAULT_FLUSH_INTERVAL}). */
+    private final long lingerNanos;
 
     private final AtomicLong inserted = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
@@ -111,7 +116,7 @@ public final class JournalWriter {
 
     private JournalWriter(Path path, Connection connection, JournalCheckpointer checkpointer, int pageSize,
             EventQueue queue, AgentMetrics metrics, Consumer<String> warn, Retention retention, boolean storePayload,
-            int payloadLimit, int batchSize) throws SQLException {
+            int payloadLimit, int batchSize, Duration flushInterval) throws SQLException {
         this.path = path;
         this.connection = connection;
         this.checkpointer = checkpointer;
@@ -124,6 +129,7 @@ public final class JournalWriter {
         this.columns = storePayload ? 11 : 10;
         this.payloadLimit = payloadLimit;
         this.batch = new CapturedEvent[batchSize];
+        this.lingerNanos = flushInterval.toNanos();
         for (int i = 0; i < batchSize; i++) {
             batch[i] = new CapturedEvent();
         }
@@ -145,6 +151,17 @@ public final class JournalWriter {
     public static JournalWriter open(String file, EventQueue queue, AgentMetrics metrics, Consumer<String> warn,
             Retention retention, boolean storePayload, int payloadLimit, int batchSize)
             throws SQLException, IOException {
+        return open(file, queue, metrics, warn, retention, storePayload, payloadLimit, batchSize,
+                DEFAULT_FLUSH_INTERVAL);
+    }
+
+    /**
+     * Like {@link #open(String, EventQueue, AgentMetrics, Consumer, Retention, boolean, int, int)},
+     * with how long a part-filled batch waits for more rows ({@link Duration#ZERO}: not at all).
+     */
+    public static JournalWriter open(String file, EventQueue queue, AgentMetrics metrics, Consumer<String> warn,
+            Retention retention, boolean storePayload, int payloadLimit, int batchSize, Duration flushInterval)
+            throws SQLException, IOException {
         Path path = Paths.get(file).toAbsolutePath();
         createOwnerOnly(path);
         Connection connection = Sqlite.openForWriting(path.toString());
@@ -155,7 +172,7 @@ public final class JournalWriter {
             checkpointing = Sqlite.openForWriting(path.toString());
             int pageSize = JournalSchema.pragma(connection, "page_size");
             return new JournalWriter(path, connection, new JournalCheckpointer(checkpointing, pageSize), pageSize, queue,
-                    metrics, warn, retention, storePayload, payloadLimit, batchSize);
+                    metrics, warn, retention, storePayload, payloadLimit, batchSize, flushInterval);
         } catch (SQLException | RuntimeException e) {
             if (checkpointing != null) {
                 checkpointing.close();
@@ -229,7 +246,7 @@ public final class JournalWriter {
             if (pending < batch.length) {
                 int drained = queue.drainTo(batch, pending, batch.length - pending);
                 if (drained > 0 && pending == 0) {
-                    lingerUntil = System.nanoTime() + LINGER_NANOS;
+                    lingerUntil = System.nanoTime() + lingerNanos;
                 }
                 pending += drained;
             }

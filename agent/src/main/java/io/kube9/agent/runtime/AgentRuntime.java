@@ -197,7 +197,7 @@ public final class AgentRuntime {
                     new JournalWriter.Retention(config.get(Keys.JOURNAL_RETENTION_AGE),
                             config.get(Keys.JOURNAL_RETENTION_ROWS), config.get(Keys.JOURNAL_RETENTION_BYTES)),
                     config.get(Keys.JOURNAL_PAYLOAD), config.get(Keys.JOURNAL_PAYLOAD_MAX),
-                    config.get(Keys.JOURNAL_BATCH));
+                    config.get(Keys.JOURNAL_BATCH), config.get(Keys.JOURNAL_FLUSH_INTERVAL));
             opened.start(new DaemonThreads("kube9-journal"));
             journal = opened;
             AgentLog.info("journal " + opened.path());

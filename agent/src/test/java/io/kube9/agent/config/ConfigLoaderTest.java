@@ -71,6 +71,21 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest(name = "\"{0}\" -> {1}")
+    @CsvSource({"500ms, PT0.5S", "0, PT0S", "2s, PT2S", "60s, PT1M", "1m, PT1M"})
+    void flushIntervals(String text, String expected) {
+        AgentConfig config = fromProperty("kube9.journal.flush-interval", text);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.JOURNAL_FLUSH_INTERVAL)).isEqualTo(Duration.parse(expected));
+    }
+
+    @Test
+    void theFlushIntervalDefaultIsTheJournalWritersOwn() {
+        assertThat(TestConfigs.defaults().get(Keys.JOURNAL_FLUSH_INTERVAL))
+                .isEqualTo(io.kube9.agent.journal.JournalWriter.DEFAULT_FLUSH_INTERVAL);
+    }
+
+    @ParameterizedTest(name = "\"{0}\" -> {1}")
     @CsvSource({
         "0, 0", "4096, 4096", "10B, 10", "64KB, 65536", "64kb, 65536", "512MB, 536870912",
         "1 MB, 1048576", "2GB, 2147483648"
@@ -140,6 +155,9 @@ class ConfigLoaderTest {
         "kube9.journal.retention.age, '', a duration",
         "kube9.journal.retention.age, 999999999999999d, a duration",
         "kube9.journal.retention.age, 9223372036854775807h, a duration",
+        "kube9.journal.flush-interval, 61s, a duration from 0 to 60s",
+        "kube9.journal.flush-interval, 2m, a duration from 0 to 60s",
+        "kube9.journal.flush-interval, soon, a duration",
         "kube9.journal.retention.bytes, -1, a size",
         "kube9.journal.retention.bytes, 1.5GB, a size",
         "kube9.journal.retention.bytes, KB, a size",

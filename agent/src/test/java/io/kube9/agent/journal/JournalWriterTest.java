@@ -485,6 +485,37 @@ class JournalWriterTest {
     }
 
     @Test
+    void aPartFilledBatchWaitsForTheFlushIntervalAndCloseWritesItAtOnce() throws Exception {
+        JournalWriter writer = JournalWriter.open(dir.resolve("journal.db").toString(), queue, metrics,
+                warnings::add, KEEP_ALL, false, 0, 100, Duration.ofSeconds(60));
+        opened.add(writer);
+        writer.start(THREADS);
+        enqueue("event.0", 0);
+
+        Thread.sleep(1000);
+        assertThat(writer.inserted()).as("waiting for a fuller batch").isZero();
+        assertThat(queue.size()).as("counted as waiting").isEqualTo(1);
+        long start = System.nanoTime();
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(writer.inserted()).isEqualTo(1);
+    }
+
+    @Test
+    void aFlushIntervalOfZeroWritesWhatArrivedAtOnce() throws Exception {
+        JournalWriter writer = JournalWriter.open(dir.resolve("journal.db").toString(), queue, metrics,
+                warnings::add, KEEP_ALL, false, 0, 100, Duration.ZERO);
+        opened.add(writer);
+        writer.start(THREADS);
+        enqueue("event.0", 0);
+
+        await(() -> writer.inserted() == 1, "the one row written");
+        enqueue("event.1", 1);
+        await(() -> writer.inserted() == 2, "the next row written");
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+    }
+
+    @Test
     void closeWithoutStartClosesTheFile() throws Exception {
         JournalWriter writer = JournalWriter.open(dir.resolve("journal.db").toString(), queue, metrics, warnings::add,
                 KEEP_ALL, false, 0, 10);
