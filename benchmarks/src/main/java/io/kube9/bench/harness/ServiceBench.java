@@ -1,6 +1,7 @@
 package io.kube9.bench.harness;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ public final class ServiceBench {
 
     /** Medians over the rounds. */
     public record Result(double callsPerSecond, double p50Millis, double p99Millis, double rssMegabytes,
-            double cpuSecondsPerThousandCalls, double dropped, List<Double> throughputs) {}
+            double cpuSecondsPerThousandCalls, double dropped, double windowCpuSecondsPerThousandCalls,
+            List<Double> throughputs) {}
 
     public ServiceBench(Agents agents, Path work, int rounds, int connections, long warmupMillis, long measureMillis) {
         this.agents = agents;
@@ -60,7 +62,7 @@ public final class ServiceBench {
             List<Double> throughputs = column(rows, 0);
             results.put(name, new Result(Stats.median(throughputs), Stats.median(column(rows, 1)),
                     Stats.median(column(rows, 2)), Stats.median(column(rows, 3)), Stats.median(column(rows, 4)),
-                    Stats.median(column(rows, 5)), throughputs));
+                    Stats.median(column(rows, 5)), Stats.median(column(rows, 6)), throughputs));
         }
         return results;
     }
@@ -86,7 +88,13 @@ public final class ServiceBench {
         try {
             int port = SampleService.awaitListening(service);
             double cpuBefore = service.cpuSeconds();
-            ServiceLoad.Result load = ServiceLoad.run(port, connections, warmupMillis, measureMillis);
+            ServiceLoad.Result load = ServiceLoad.run(port, connections, warmupMillis, measureMillis, () -> {
+                try {
+                    return service.cpuSeconds();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             double cpu = service.cpuSeconds() - cpuBefore;
             double rss = service.rssBytes() / 1048576.0;
             double dropped = 0;
@@ -98,7 +106,7 @@ public final class ServiceBench {
             // CPU of the whole run (warm-up included) per thousand measured-rate calls
             double calls = load.callsPerSecond() * (warmupMillis + measureMillis) / 1000.0;
             return new double[] {load.callsPerSecond(), load.p50Millis(), load.p99Millis(), rss,
-                    cpu / calls * 1000, dropped};
+                    cpu / calls * 1000, dropped, load.windowCpuSeconds() / load.calls() * 1000};
         } finally {
             service.close();
             Report.deleteTree(dir);

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,13 +18,23 @@ import java.util.regex.Pattern;
 public final class ServiceLoad {
     private static final Pattern ORDER_ID = Pattern.compile("\"orderId\"\\s*:\\s*\"([^\"]+)\"");
 
-    /** Calls per second over the measured window and the latency percentiles of those calls. */
-    public record Result(double callsPerSecond, double p50Millis, double p99Millis, long calls, long errors) {}
+    /**
+     * Calls per second over the measured window, the latency percentiles of those calls, and the
+     * service's CPU seconds over the same window (NaN when not asked for).
+     */
+    public record Result(double callsPerSecond, double p50Millis, double p99Millis, long calls, long errors,
+            double windowCpuSeconds) {}
 
     private ServiceLoad() {}
 
     public static Result run(int port, int connections, long warmupMillis, long measureMillis)
             throws InterruptedException, IOException {
+        return run(port, connections, warmupMillis, measureMillis, () -> Double.NaN);
+    }
+
+    /** @param serviceCpu the service's CPU seconds so far, read as the measured window opens and closes */
+    public static Result run(int port, int connections, long warmupMillis, long measureMillis,
+            DoubleSupplier serviceCpu) throws InterruptedException, IOException {
         AtomicBoolean measuring = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -39,9 +50,11 @@ public final class ServiceLoad {
         }
         Thread.sleep(warmupMillis);
         measuring.set(true);
+        double cpuAtStart = serviceCpu.getAsDouble();
         long start = System.nanoTime();
         Thread.sleep(measureMillis);
         measuring.set(false);
+        double windowCpu = serviceCpu.getAsDouble() - cpuAtStart;
         double seconds = (System.nanoTime() - start) / 1e9;
         stop.set(true);
         for (Thread thread : threads) {
@@ -64,7 +77,7 @@ public final class ServiceLoad {
         }
         Arrays.sort(all);
         return new Result(total / seconds, Stats.percentile(all, all.length, 50) / 1e6,
-                Stats.percentile(all, all.length, 99) / 1e6, total, errors);
+                Stats.percentile(all, all.length, 99) / 1e6, total, errors, windowCpu);
     }
 
     private static final class Client implements Runnable {
