@@ -21,8 +21,12 @@ class RetentionIT {
                 + ",journal.retention.rows=1000", "--load", "8000", "--rate", "3000", "--seed", "8", "--hold")) {
             SampleCounts truth = service.awaitSummary(Duration.ofSeconds(90));
             double captured = truth.sum("stored_events") + truth.sum("recorded_events");
-            Awaitility.await("pruned to the limit").atMost(Duration.ofSeconds(30)).until(() ->
-                    Scrape.of(port).value("kube9_journal_rows") == 1000);
+            // The last batch may still wait for more rows (kube9.journal.flush-interval) while the rows
+            // written before it already stand at the limit: wait for the queue to be empty too.
+            Awaitility.await("written and pruned to the limit").atMost(Duration.ofSeconds(30)).until(() -> {
+                Scrape now = Scrape.of(port);
+                return now.value("kube9_events_queue_size") == 0 && now.value("kube9_journal_rows") == 1000;
+            });
             Scrape scrape = Scrape.of(port);
             double inserted = scrape.value("kube9_database_operations_total{operation=\"insert\"}");
             double deleted = scrape.value("kube9_database_operations_total{operation=\"delete\"}");
