@@ -44,17 +44,6 @@ public final class JournalWriter {
     private static final long IDLE_PARK_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long IDLE_PARK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long LINGER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /**
-     * How long a part-filled batch waits for more rows before it is written, unless configured
-     * ({@code kube9.journal.flush-interval}). Each transaction costs a WAL write-out of every page it
-     * touched: at a few thousand events a second, batches of whatever arrived within 5 ms meant a
-     * commit per ~15 rows and the writer's CPU per call of the sample service was 2/3 of the
-     * service's own; at 3,500 rows a second the writer spends 14.1-14.4 us of CPU and writes 1,500
-     * bytes per row with 100 ms, 9.6-9.8 us and 660 bytes with 500 ms (BENCHMARKS.md, eighth
-     * round). Rows reach the journal at most this much later (a {@code kill -9} loses them); the
-     * queue-size gauge counts them as waiting until then.
-     */
-    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(500);
     private static final long RETENTION_INTERVAL_MILLIS = 1000;
     private static final int PRUNE_CHUNK = 5000;
     /** Retention passes at close, each of up to {@link #PRUNE_CHUNK} rows: the close has a deadline. */
@@ -86,7 +75,16 @@ public final class JournalWriter {
     private final int columns;
     private final int payloadLimit;
     private final CapturedEvent[] batch;
-    /** How long a part-filled batch waits for more rows (see {@link #DEFAULT_FLUSH_INTERVAL}). */
+    /**
+     * How long a part-filled batch waits for more rows before it is written
+     * ({@code kube9.journal.flush-interval}). Each transaction costs a WAL write-out of every page it
+     * touched: at a few thousand events a second, batches of whatever arrived within 5 ms meant a
+     * commit per ~15 rows and the writer's CPU per call of the sample service was 2/3 of the
+     * service's own; at 3,500 rows a second the writer spends 14.1-14.4 us of CPU and writes 1,500
+     * bytes per row with 100 ms, 9.6-9.8 us and 660 bytes with 500 ms (BENCHMARKS.md, eighth
+     * round). Rows reach the journal at most this much later (a {@code kill -9} loses them); the
+     * queue-size gauge counts them as waiting until then.
+     */
     private final long lingerNanos;
 
     private final AtomicLong inserted = new AtomicLong();
@@ -147,17 +145,6 @@ public final class JournalWriter {
      * Opens (creating it owner-only if needed) and migrates the journal at {@code file}.
      *
      * @throws SQLException or IOException with a message that names the path and the problem
-     */
-    public static JournalWriter open(String file, EventQueue queue, AgentMetrics metrics, Consumer<String> warn,
-            Retention retention, boolean storePayload, int payloadLimit, int batchSize)
-            throws SQLException, IOException {
-        return open(file, queue, metrics, warn, retention, storePayload, payloadLimit, batchSize,
-                DEFAULT_FLUSH_INTERVAL);
-    }
-
-    /**
-     * Like {@link #open(String, EventQueue, AgentMetrics, Consumer, Retention, boolean, int, int)},
-     * with how long a part-filled batch waits for more rows ({@link Duration#ZERO}: not at all).
      */
     public static JournalWriter open(String file, EventQueue queue, AgentMetrics metrics, Consumer<String> warn,
             Retention retention, boolean storePayload, int payloadLimit, int batchSize, Duration flushInterval)

@@ -79,12 +79,6 @@ class ConfigLoaderTest {
         assertThat(config.get(Keys.JOURNAL_FLUSH_INTERVAL)).isEqualTo(Duration.parse(expected));
     }
 
-    @Test
-    void theFlushIntervalDefaultIsTheJournalWritersOwn() {
-        assertThat(TestConfigs.defaults().get(Keys.JOURNAL_FLUSH_INTERVAL))
-                .isEqualTo(io.kube9.agent.journal.JournalWriter.DEFAULT_FLUSH_INTERVAL);
-    }
-
     @ParameterizedTest(name = "\"{0}\" -> {1}")
     @CsvSource({
         "0, 0", "4096, 4096", "10B, 10", "64KB, 65536", "64kb, 65536", "512MB, 536870912",

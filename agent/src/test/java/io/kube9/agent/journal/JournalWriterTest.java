@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.kube9.agent.config.Keys;
+import io.kube9.agent.config.TestConfigs;
 import io.kube9.agent.metrics.AgentMetrics;
 import io.kube9.agent.metrics.Scraped;
 import io.kube9.agent.queue.CapturedEvent;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalWriterTest {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final JournalWriter.Retention KEEP_ALL = new JournalWriter.Retention(Duration.ZERO, 0);
+    private static final Duration FLUSH = TestConfigs.defaults().get(Keys.JOURNAL_FLUSH_INTERVAL);
     private static final ThreadFactory THREADS = task -> {
         Thread thread = new Thread(task, "test-journal-writer");
         thread.setDaemon(true);
@@ -358,7 +361,7 @@ class JournalWriterTest {
             Path file = dir.resolve("journal-" + round + ".db");
             EventQueue roundQueue = new EventQueue(16);
             JournalWriter writer = JournalWriter.open(file.toString(), roundQueue, metrics, warnings::add, KEEP_ALL,
-                    false, 0, 100);
+                    false, 0, 100, FLUSH);
             writer.start(THREADS);
             long position = roundQueue.claim();
             fill(roundQueue.slot(position), "last.words", 1);
@@ -518,7 +521,7 @@ class JournalWriterTest {
     @Test
     void closeWithoutStartClosesTheFile() throws Exception {
         JournalWriter writer = JournalWriter.open(dir.resolve("journal.db").toString(), queue, metrics, warnings::add,
-                KEEP_ALL, false, 0, 10);
+                KEEP_ALL, false, 0, 10, FLUSH);
 
         assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
     }
@@ -566,7 +569,7 @@ class JournalWriterTest {
         Path file = dir.resolve("journal.db");
         EventQueue deep = new EventQueue(4096);
         JournalWriter writer = JournalWriter.open(file.toString(), deep, metrics, warnings::add,
-                new JournalWriter.Retention(Duration.ZERO, 1000), false, 0, 100);
+                new JournalWriter.Retention(Duration.ZERO, 1000), false, 0, 100, FLUSH);
         opened.add(writer);
         for (int i = 0; i < 3000; i++) {
             long position = deep.claim();
@@ -653,7 +656,7 @@ class JournalWriterTest {
     private JournalWriter open(Path file, JournalWriter.Retention retention, boolean storePayload, int payloadLimit)
             throws SQLException, IOException {
         JournalWriter writer = JournalWriter.open(file.toString(), queue, metrics, warnings::add, retention,
-                storePayload, payloadLimit, 100);
+                storePayload, payloadLimit, 100, FLUSH);
         opened.add(writer);
         return writer;
     }

@@ -1,5 +1,7 @@
 package io.kube9.agent.journal;
 
+import io.kube9.agent.config.Keys;
+import io.kube9.agent.config.TestConfigs;
 import io.kube9.agent.metrics.AgentMetrics;
 import io.kube9.agent.queue.CapturedEvent;
 import io.kube9.agent.queue.EventQueue;
@@ -61,7 +63,8 @@ public final class JournalWriterThroughput {
         EventQueue queue = new EventQueue(65_536);
         AgentMetrics metrics = new AgentMetrics(200);
         JournalWriter writer = JournalWriter.open(file.toString(), queue, metrics, System.err::println,
-                new JournalWriter.Retention(Duration.ofDays(7), retentionRows), false, 4096, batchSize);
+                new JournalWriter.Retention(Duration.ofDays(7), retentionRows), false, 4096, batchSize,
+                TestConfigs.defaults().get(Keys.JOURNAL_FLUSH_INTERVAL));
         AtomicReference<Thread> writerThread = new AtomicReference<>();
         List<Thread> journalThreads = new CopyOnWriteArrayList<>();
         writer.start(task -> {
