@@ -8,11 +8,16 @@ package io.kube9.agent.bridge;
  * (or throws, for projections). Implementations must not block, do I/O or throw.
  */
 public interface EventSink {
-    /** A recorder site returned normally; {@code event} may be null, a batch or one event. */
-    void recorded(int target, String source, Object event);
+    /**
+     * A recorder site returned normally; {@code event} may be null, a batch or one event.
+     *
+     * @param thread the calling thread's number: the bridge numbers threads in turn, at their
+     *     first intercepted call (the agent spreads threads over its queue's lanes by it)
+     */
+    void recorded(int target, String source, Object event, int thread);
 
     /** A store site returned normally; {@code event} may be null, a batch or one event. */
-    void stored(int target, String source, Object event);
+    void stored(int target, String source, Object event, int thread);
 
     /**
      * A projection site returned or threw ({@code thrown} non-null).
@@ -25,10 +30,10 @@ public interface EventSink {
     /** Until the agent is ready (and after it is switched off) events go nowhere. */
     EventSink NONE = new EventSink() {
         @Override
-        public void recorded(int target, String source, Object event) {}
+        public void recorded(int target, String source, Object event, int thread) {}
 
         @Override
-        public void stored(int target, String source, Object event) {}
+        public void stored(int target, String source, Object event, int thread) {}
 
         @Override
         public void projected(int target, Object projection, Object event, long startNanos, Throwable thrown) {}

@@ -1,19 +1,30 @@
 package io.kube9.agent.bridge;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The only agent code the instrumented application calls. It lives on the bootstrap class path
  * so that inlined advice in any class loader resolves it, and uses JDK types only.
  *
  * <p>Each site keeps a per-thread call depth: when an intercepted method reaches another one of
  * the same site (an overload, a {@code super} call, a decorator around the real store) only the
- * outermost call counts.
+ * outermost call counts. Beside its depths, each thread gets a number at its first intercepted
+ * call, handed out in turn: the agent's queue gives threads lanes by it, so that two busy
+ * threads never share one.
  */
 public final class Kube9Bridge {
     public static final int RECORDER = 0;
     public static final int STORE = 1;
     public static final int PROJECTION = 2;
 
-    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[3]);
+    /** Index of the thread's number in its depth counters. */
+    private static final int NUMBER = 3;
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> {
+        int[] depth = new int[NUMBER + 1];
+        depth[NUMBER] = THREADS.getAndIncrement();
+        return depth;
+    });
 
     private static volatile EventSink sink = EventSink.NONE;
     private static volatile boolean installed;
@@ -87,7 +98,7 @@ public final class Kube9Bridge {
             return;
         }
         try {
-            sink.recorded(target, source, event);
+            sink.recorded(target, source, event, depth[NUMBER]);
         } catch (Throwable ignored) {
             // the sink counts its own failures; nothing may reach the application
         }
@@ -98,7 +109,7 @@ public final class Kube9Bridge {
             return;
         }
         try {
-            sink.stored(target, source, event);
+            sink.stored(target, source, event, depth[NUMBER]);
         } catch (Throwable ignored) {
             // the sink counts its own failures; nothing may reach the application
         }

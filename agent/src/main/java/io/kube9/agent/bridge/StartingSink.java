@@ -37,13 +37,13 @@ final class StartingSink implements EventSink {
     }
 
     @Override
-    public void recorded(int target, String source, Object event) {
-        awaitSink().recorded(target, source, event);
+    public void recorded(int target, String source, Object event, int thread) {
+        awaitSink().recorded(target, source, event, thread);
     }
 
     @Override
-    public void stored(int target, String source, Object event) {
-        awaitSink().stored(target, source, event);
+    public void stored(int target, String source, Object event, int thread) {
+        awaitSink().stored(target, source, event, thread);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.kube9.agent.metrics.AgentMetrics;
 import io.kube9.agent.metrics.ProjectionInstruments;
 import io.kube9.agent.queue.CapturedEvent;
 import io.kube9.agent.queue.EventQueue;
+import io.kube9.agent.queue.Lane;
 import java.util.List;
 import java.util.RandomAccess;
 
@@ -69,12 +70,12 @@ public final class CaptureSink implements EventSink {
     }
 
     @Override
-    public void recorded(int target, String source, Object event) {
+    public void recorded(int target, String source, Object event, int thread) {
         try {
             if (event instanceof Iterable || event instanceof Object[]) {
-                forEach(Site.RECORDER, target, source, event);
+                forEach(Site.RECORDER, target, source, event, thread);
             } else {
-                recordOne(target, source, event);
+                recordOne(target, source, event, thread);
             }
         } catch (Throwable t) {
             metrics.adviceError();
@@ -82,12 +83,12 @@ public final class CaptureSink implements EventSink {
     }
 
     @Override
-    public void stored(int target, String source, Object event) {
+    public void stored(int target, String source, Object event, int thread) {
         try {
             if (event instanceof Iterable || event instanceof Object[]) {
-                forEach(Site.STORE, target, source, event);
+                forEach(Site.STORE, target, source, event, thread);
             } else {
-                storeOne(target, source, event);
+                storeOne(target, source, event, thread);
             }
         } catch (Throwable t) {
             metrics.adviceError();
@@ -133,10 +134,10 @@ public final class CaptureSink implements EventSink {
         }
     }
 
-    private void recordOne(int target, String source, Object event) {
+    private void recordOne(int target, String source, Object event, int thread) {
         if (event == null) {
             metrics.eventRecorded(EventShape.UNKNOWN, EventShape.UNKNOWN);
-            enqueue(Site.RECORDER, source, EventShape.UNKNOWN, EventShape.UNKNOWN, null, null, null, -1);
+            enqueue(thread, Site.RECORDER, source, EventShape.UNKNOWN, EventShape.UNKNOWN, null, null, null, -1);
             return;
         }
         EventShape shape = shapes[target].get(event.getClass());
@@ -145,14 +146,15 @@ public final class CaptureSink implements EventSink {
         metrics.eventRecorded(type, severity);
         if (queue != null) {
             Object payload = shape.payload(event);
-            enqueue(Site.RECORDER, source, type, severity, event, shape, payload, EventShape.payloadSize(payload));
+            enqueue(thread, Site.RECORDER, source, type, severity, event, shape, payload,
+                    EventShape.payloadSize(payload));
         }
     }
 
-    private void storeOne(int target, String source, Object event) {
+    private void storeOne(int target, String source, Object event, int thread) {
         if (event == null) {
             metrics.eventStored(EventShape.UNKNOWN, 0);
-            enqueue(Site.STORE, source, EventShape.UNKNOWN, EventShape.UNKNOWN, null, null, null, -1);
+            enqueue(thread, Site.STORE, source, EventShape.UNKNOWN, EventShape.UNKNOWN, null, null, null, -1);
             return;
         }
         EventShape shape = shapes[target].get(event.getClass());
@@ -161,12 +163,12 @@ public final class CaptureSink implements EventSink {
         long payloadBytes = EventShape.payloadSize(payload);
         metrics.eventStored(type, payloadBytes);
         if (queue != null) { // the severity of a stored event is read for the journal only
-            enqueue(Site.STORE, source, type, shape.severity(event), event, shape, payload, payloadBytes);
+            enqueue(thread, Site.STORE, source, type, shape.severity(event), event, shape, payload, payloadBytes);
         }
     }
 
-    private void enqueue(Site site, String source, String type, String severity, Object event, EventShape shape,
-            Object payload, long payloadBytes) {
+    private void enqueue(int thread, Site site, String source, String type, String severity, Object event,
+            EventShape shape, Object payload, long payloadBytes) {
         EventQueue queue = this.queue;
         if (queue == null) {
             return;
@@ -179,11 +181,12 @@ public final class CaptureSink implements EventSink {
             aggregateId = shape.aggregateId(event);
             occurredAt = shape.timestamp(event);
         }
-        long position = queue.claim();
+        Lane lane = queue.lane(thread);
+        long position = lane.claim();
         if (position < 0) {
             return; // counted as dropped by the queue
         }
-        CapturedEvent slot = queue.slot(position);
+        CapturedEvent slot = lane.slot(position);
         slot.fill(site.label(), source, type, severity, Thread.currentThread().getName());
         slot.eventId = eventId;
         slot.aggregateId = aggregateId;
@@ -193,32 +196,32 @@ public final class CaptureSink implements EventSink {
         if (keepPayload) { // else it stays null: never set, and cleared by the queue as it is taken
             slot.payload = payload;
         }
-        queue.publish(position);
+        lane.publish(position);
     }
 
     /** Each element of a batch as one event; no lambda, so no allocation per batch (issue 5). */
-    private void forEach(Site site, int target, String source, Object batch) {
+    private void forEach(Site site, int target, String source, Object batch, int thread) {
         if (batch instanceof Object[]) {
             for (Object element : (Object[]) batch) {
-                one(site, target, source, element);
+                one(site, target, source, element, thread);
             }
         } else if (batch instanceof List && batch instanceof RandomAccess) {
             List<?> list = (List<?>) batch;
             for (int i = 0, n = list.size(); i < n; i++) {
-                one(site, target, source, list.get(i));
+                one(site, target, source, list.get(i), thread);
             }
         } else {
             for (Object element : (Iterable<?>) batch) {
-                one(site, target, source, element);
+                one(site, target, source, element, thread);
             }
         }
     }
 
-    private void one(Site site, int target, String source, Object event) {
+    private void one(Site site, int target, String source, Object event, int thread) {
         if (site == Site.RECORDER) {
-            recordOne(target, source, event);
+            recordOne(target, source, event, thread);
         } else {
-            storeOne(target, source, event);
+            storeOne(target, source, event, thread);
         }
     }
 }

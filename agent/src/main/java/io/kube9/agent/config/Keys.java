@@ -64,7 +64,10 @@ public final class Keys {
             + "at the first call of a site or at exit), so their start-up does not compete with the service's; 0 = at once."));
 
     public static final Key<Integer> QUEUE_CAPACITY = add(Key.integer("kube9.queue.capacity", 131_072, 2, 1 << 22,
-            "Events held in memory for the journal writer (rounded up to a power of two)."));
+            "Events held in memory for the journal writer (rounded up to a power of two), shared by the lanes."));
+    public static final Key<Integer> QUEUE_LANES = add(Key.integer("kube9.queue.lanes", 2, 1, 64,
+            "Lanes of the queue (rounded up to a power of two): threads are spread over them, each lane holds an "
+            + "equal share of the capacity and drops its own oldest events when full."));
     public static final Key<String> STORE_PATH = add(Key.text("kube9.store.path", null,
             "The service's own event store file or directory; feeds event_store_size_bytes."));
     public static final Key<Integer> LABEL_LIMIT = add(Key.integer("kube9.metrics.label-limit", 200, 1, 100_000,

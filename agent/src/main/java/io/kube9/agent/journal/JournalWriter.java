@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,6 +76,10 @@ public final class JournalWriter {
     private final int columns;
     private final int payloadLimit;
     private final CapturedEvent[] batch;
+    /** The batch in time order, while it is merged (see {@link #inRecordedOrder}). */
+    private final CapturedEvent[] merged;
+    /** Per lane of the queue, the index in the batch of its next row to merge. */
+    private final int[] nextOfLane;
     /**
      * How long a part-filled batch waits for more rows before it is written
      * ({@code kube9.journal.flush-interval}). Each transaction costs a WAL write-out of every page it
@@ -127,6 +132,8 @@ public final class JournalWriter {
         this.columns = storePayload ? 11 : 10;
         this.payloadLimit = payloadLimit;
         this.batch = new CapturedEvent[batchSize];
+        this.merged = new CapturedEvent[queue.lanes() > 1 ? batchSize : 0];
+        this.nextOfLane = new int[queue.lanes()];
         this.lingerNanos = flushInterval.toNanos();
         for (int i = 0; i < batchSize; i++) {
             batch[i] = new CapturedEvent();
@@ -289,6 +296,7 @@ public final class JournalWriter {
      */
     private void write(int count) throws SQLException {
         long start = System.nanoTime();
+        inRecordedOrder(count);
         int row = 0;
         for (; count - row >= ROWS_PER_STATEMENT; row += ROWS_PER_STATEMENT) {
             for (int i = 0; i < ROWS_PER_STATEMENT; i++) {
@@ -310,6 +318,48 @@ public final class JournalWriter {
         rows.addAndGet(count - pruned);
         deleted.addAndGet(pruned);
         metrics.journalBatchWritten((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Puts the batch in the order its events were recorded, so that ids follow time. A lane's
+     * events are in order already, but a drain takes the lanes one after the other: the rows of
+     * two threads that recorded at the same moment sit apart in the batch. Merged by {@code
+     * recorded_at}, the lowest lane first on a tie; a lane's own order never changes (an event
+     * can carry a time of its own ahead of the clock, and its thread's next event then sorts
+     * before it by time).
+     */
+    private void inRecordedOrder(int count) {
+        if (nextOfLane.length == 1 || count < 2) {
+            return;
+        }
+        boolean ordered = true;
+        for (int i = 1; i < count && ordered; i++) {
+            ordered = batch[i].recordedAt >= batch[i - 1].recordedAt;
+        }
+        if (ordered) {
+            return;
+        }
+        Arrays.fill(nextOfLane, count);
+        for (int i = count - 1; i >= 0; i--) {
+            nextOfLane[batch[i].lane] = i;
+        }
+        for (int out = 0; out < count; out++) {
+            int pick = -1;
+            for (int lane = 0; lane < nextOfLane.length; lane++) {
+                int at = nextOfLane[lane];
+                if (at < count && (pick < 0 || batch[at].recordedAt < batch[nextOfLane[pick]].recordedAt)) {
+                    pick = lane;
+                }
+            }
+            int at = nextOfLane[pick];
+            merged[out] = batch[at];
+            int next = at + 1;
+            while (next < count && batch[next].lane != pick) {
+                next++;
+            }
+            nextOfLane[pick] = next;
+        }
+        System.arraycopy(merged, 0, batch, 0, count);
     }
 
     /**

@@ -26,6 +26,8 @@ public class CapturedEvent {
     public long payloadBytes;
     public Object payload;
     public String thread;
+    /** The queue's lane it came through: set by the consumer as it takes the event. */
+    public int lane;
 
     /**
      * Sets the attributes that repeat from event to event, skipping each store whose field

@@ -165,7 +165,9 @@ public final class AgentRuntime {
     private boolean startCapture() {
         try {
             metrics = new AgentMetrics(config.get(Keys.LABEL_LIMIT));
-            queue = config.get(Keys.JOURNAL_ENABLED) ? new EventQueue(config.get(Keys.QUEUE_CAPACITY)) : null;
+            queue = config.get(Keys.JOURNAL_ENABLED)
+                    ? EventQueue.laned(config.get(Keys.QUEUE_CAPACITY), config.get(Keys.QUEUE_LANES))
+                    : null;
             // The journal opens later; the queue holds what is captured until then.
             sink = new CaptureSink(targets, metrics, queue, config.get(Keys.JOURNAL_PAYLOAD));
         } catch (Throwable t) {

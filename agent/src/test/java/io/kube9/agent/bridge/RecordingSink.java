@@ -8,12 +8,12 @@ public final class RecordingSink implements EventSink {
     public final List<String> calls = new CopyOnWriteArrayList<>();
 
     @Override
-    public void recorded(int target, String source, Object event) {
+    public void recorded(int target, String source, Object event, int thread) {
         calls.add("recorded " + target + " " + source + " " + event);
     }
 
     @Override
-    public void stored(int target, String source, Object event) {
+    public void stored(int target, String source, Object event, int thread) {
         calls.add("stored " + target + " " + source + " " + event);
     }
 

@@ -29,7 +29,7 @@ class StartingSinkTest {
         StartingSink starting = new StartingSink(60_000, () -> bridgeSink, wakes::incrementAndGet);
         bridgeSink = starting;
 
-        Future<?> recorded = application.submit(() -> starting.recorded(1, "A#record", "e1"));
+        Future<?> recorded = application.submit(() -> starting.recorded(1, "A#record", "e1", 0));
         Thread.sleep(200);
         assertThat(recorded).as("waits for the sink").isNotDone();
         assertThat(wakes).as("and wakes the agent's deferred start").hasValue(1);
@@ -37,7 +37,7 @@ class StartingSinkTest {
         bridgeSink = recording;
         starting.ready();
         recorded.get(10, TimeUnit.SECONDS);
-        starting.stored(2, "B#append", "e2");
+        starting.stored(2, "B#append", "e2", 0);
         starting.projected(3, "P", "e3", 0, null);
 
         assertThat(calls).containsExactly("recorded 1 A#record e1", "stored 2 B#append e2", "projected 3 e3");
@@ -48,7 +48,7 @@ class StartingSinkTest {
     void anAbandonedStartLetsWaitingCallsGoOnUncounted() throws Exception {
         StartingSink starting = new StartingSink(60_000, () -> bridgeSink, wakes::incrementAndGet);
         bridgeSink = starting;
-        Future<?> stored = application.submit(() -> starting.stored(1, "B#append", "e1"));
+        Future<?> stored = application.submit(() -> starting.stored(1, "B#append", "e1", 0));
         Thread.sleep(100);
 
         bridgeSink = EventSink.NONE;
@@ -63,9 +63,9 @@ class StartingSinkTest {
         StartingSink starting = new StartingSink(300, () -> bridgeSink, wakes::incrementAndGet);
         bridgeSink = starting;
 
-        application.submit(() -> starting.recorded(1, "A#record", "late")).get(30, TimeUnit.SECONDS);
+        application.submit(() -> starting.recorded(1, "A#record", "late", 0)).get(30, TimeUnit.SECONDS);
         long before = System.nanoTime();
-        starting.recorded(1, "A#record", "later");
+        starting.recorded(1, "A#record", "later", 0);
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
 
         assertThat(calls).isEmpty();
@@ -78,7 +78,7 @@ class StartingSinkTest {
         bridgeSink = starting;
         Future<Boolean> interruptedAfter = application.submit(() -> {
             Thread.currentThread().interrupt();
-            starting.recorded(1, "A#record", "e1");
+            starting.recorded(1, "A#record", "e1", 0);
             return Thread.currentThread().isInterrupted();
         });
         Thread.sleep(200);

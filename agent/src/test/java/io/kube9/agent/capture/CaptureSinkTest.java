@@ -44,7 +44,7 @@ class CaptureSinkTest {
         OrderEvent event = new OrderEvent("order.created", Severity.WARNING, occurredAt, "héllo", id, "order-1");
         long before = System.currentTimeMillis();
 
-        sink.recorded(RECORDER, RECORDER_SOURCE, event);
+        sink.recorded(RECORDER, RECORDER_SOURCE, event, 0);
         long after = System.currentTimeMillis();
 
         assertThat(value(metrics, "kube9_events_total", "event_type", "order.created", "severity", "warning"))
@@ -68,10 +68,10 @@ class CaptureSinkTest {
     @Test
     void repeatedEventsAddUpPerLabelPair() {
         for (int i = 0; i < 3; i++) {
-            sink.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("order.created", Severity.INFO));
+            sink.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("order.created", Severity.INFO), 0);
         }
-        sink.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("order.created", Severity.WARNING));
-        sink.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("order.paid", Severity.INFO));
+        sink.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("order.created", Severity.WARNING), 0);
+        sink.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("order.paid", Severity.INFO), 0);
 
         assertThat(count(metrics, "kube9_events_total", "event_type", "order.created", "severity", "info")).isEqualTo(3);
         assertThat(count(metrics, "kube9_events_total", "event_type", "order.created", "severity", "warning")).isEqualTo(1);
@@ -84,14 +84,14 @@ class CaptureSinkTest {
         CaptureSink keeping = new CaptureSink(targets, metrics, queue, true);
         OrderEvent event = new OrderEvent("order.created", Severity.INFO);
 
-        keeping.recorded(RECORDER, RECORDER_SOURCE, event);
+        keeping.recorded(RECORDER, RECORDER_SOURCE, event, 0);
 
         assertThat(drainOne().payload).isSameAs(event.data());
     }
 
     @Test
     void aNullEventCountsAsUnknown() {
-        sink.recorded(RECORDER, RECORDER_SOURCE, null);
+        sink.recorded(RECORDER, RECORDER_SOURCE, null, 0);
 
         assertThat(value(metrics, "kube9_events_total", "event_type", "unknown", "severity", "unknown")).isEqualTo(1.0);
         CapturedEvent row = drainOne();
@@ -105,7 +105,7 @@ class CaptureSinkTest {
 
     @Test
     void anEventWithoutAttributesIsNamedAfterItsClass() {
-        sink.recorded(RECORDER, RECORDER_SOURCE, new Plain());
+        sink.recorded(RECORDER, RECORDER_SOURCE, new Plain(), 0);
 
         assertThat(value(metrics, "kube9_events_total", "event_type", "Plain", "severity", "unknown")).isEqualTo(1.0);
         CapturedEvent row = drainOne();
@@ -115,7 +115,7 @@ class CaptureSinkTest {
 
     @Test
     void mapEventsAreRead() {
-        sink.recorded(RECORDER, RECORDER_SOURCE, Map.of("type", "user.login", "level", "debug", "id", 12));
+        sink.recorded(RECORDER, RECORDER_SOURCE, Map.of("type", "user.login", "level", "debug", "id", 12), 0);
 
         assertThat(value(metrics, "kube9_events_total", "event_type", "user.login", "severity", "debug")).isEqualTo(1.0);
         assertThat(drainOne().eventId).isEqualTo(12);
@@ -123,7 +123,7 @@ class CaptureSinkTest {
 
     @Test
     void aThrowingAccessorIsCountedAndTheEventStillCounts() {
-        sink.recorded(RECORDER, RECORDER_SOURCE, new Exploding());
+        sink.recorded(RECORDER, RECORDER_SOURCE, new Exploding(), 0);
 
         assertThat(value(metrics, "kube9_events_total", "event_type", "Exploding", "severity", "unknown"))
                 .isEqualTo(1.0);
@@ -138,7 +138,7 @@ class CaptureSinkTest {
     void aStoredEventCountsByTypeAndPayloadBytesAndGoesToTheQueue() {
         OrderEvent event = new OrderEvent("order.created", Severity.INFO, null, "12345678", "e-1", "order-1");
 
-        sink.stored(STORE, STORE_SOURCE, event);
+        sink.stored(STORE, STORE_SOURCE, event, 0);
 
         assertThat(value(metrics, "events_stored_total", "event_type", "order.created")).isEqualTo(1.0);
         assertThat(value(metrics, "events_stored_bytes_total")).isEqualTo(8.0);
@@ -156,7 +156,7 @@ class CaptureSinkTest {
 
     @Test
     void aStoredNullEventCountsAsUnknownWithoutBytes() {
-        sink.stored(STORE, STORE_SOURCE, null);
+        sink.stored(STORE, STORE_SOURCE, null, 0);
 
         assertThat(value(metrics, "events_stored_total", "event_type", "unknown")).isEqualTo(1.0);
         assertThat(value(metrics, "events_stored_bytes_total")).isZero();
@@ -176,10 +176,10 @@ class CaptureSinkTest {
         Object[] array = {new OrderEvent("f", Severity.INFO)};
         LinkedList<Object> linked = new LinkedList<>(List.of(new OrderEvent("g", Severity.INFO)));
 
-        sink.recorded(RECORDER, RECORDER_SOURCE, list);
-        sink.recorded(RECORDER, RECORDER_SOURCE, set);
-        sink.recorded(RECORDER, RECORDER_SOURCE, array);
-        sink.recorded(RECORDER, RECORDER_SOURCE, linked);
+        sink.recorded(RECORDER, RECORDER_SOURCE, list, 0);
+        sink.recorded(RECORDER, RECORDER_SOURCE, set, 0);
+        sink.recorded(RECORDER, RECORDER_SOURCE, array, 0);
+        sink.recorded(RECORDER, RECORDER_SOURCE, linked, 0);
 
         assertThat(sum(metrics, "kube9_events_total")).isEqualTo(7);
         assertThat(Scraped.labelValues(metrics, "kube9_events_total", "event_type"))
@@ -194,8 +194,8 @@ class CaptureSinkTest {
             new OrderEvent("order.paid", Severity.INFO, null, "€", null, null),
         };
 
-        sink.stored(STORE, STORE_SOURCE, batch);
-        sink.stored(STORE, STORE_SOURCE, new ArrayList<>(List.of(batch[0])));
+        sink.stored(STORE, STORE_SOURCE, batch, 0);
+        sink.stored(STORE, STORE_SOURCE, new ArrayList<>(List.of(batch[0])), 0);
 
         assertThat(count(metrics, "events_stored_total", "event_type", "order.created")).isEqualTo(2);
         assertThat(count(metrics, "events_stored_total", "event_type", "order.paid")).isEqualTo(1);
@@ -205,9 +205,9 @@ class CaptureSinkTest {
 
     @Test
     void nullElementsOfABatchCountAsUnknownAndEmptyBatchesCountNothing() {
-        sink.recorded(RECORDER, RECORDER_SOURCE, Arrays.asList(new OrderEvent("a", Severity.INFO), null));
-        sink.recorded(RECORDER, RECORDER_SOURCE, List.of());
-        sink.stored(STORE, STORE_SOURCE, new Object[0]);
+        sink.recorded(RECORDER, RECORDER_SOURCE, Arrays.asList(new OrderEvent("a", Severity.INFO), null), 0);
+        sink.recorded(RECORDER, RECORDER_SOURCE, List.of(), 0);
+        sink.stored(STORE, STORE_SOURCE, new Object[0], 0);
 
         assertThat(count(metrics, "kube9_events_total", "event_type", "unknown", "severity", "unknown")).isEqualTo(1);
         assertThat(sum(metrics, "kube9_events_total")).isEqualTo(2);
@@ -223,7 +223,7 @@ class CaptureSinkTest {
         CaptureSink capped = new CaptureSink(targets, limited, queue, false);
 
         for (String type : List.of("a", "b", "c", "d", "a", "c")) {
-            capped.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent(type, Severity.INFO));
+            capped.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent(type, Severity.INFO), 0);
         }
 
         assertThat(count(limited, "kube9_events_total", "event_type", "a", "severity", "info")).isEqualTo(2);
@@ -239,10 +239,10 @@ class CaptureSinkTest {
         AgentMetrics limited = new AgentMetrics(1);
         CaptureSink capped = new CaptureSink(targets, limited, null, false);
 
-        capped.stored(STORE, STORE_SOURCE, new OrderEvent("x", Severity.INFO));
-        capped.stored(STORE, STORE_SOURCE, new OrderEvent("y", Severity.INFO));
-        capped.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("x", Severity.INFO));
-        capped.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("x", Severity.WARNING));
+        capped.stored(STORE, STORE_SOURCE, new OrderEvent("x", Severity.INFO), 0);
+        capped.stored(STORE, STORE_SOURCE, new OrderEvent("y", Severity.INFO), 0);
+        capped.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("x", Severity.INFO), 0);
+        capped.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("x", Severity.WARNING), 0);
 
         assertThat(count(limited, "events_stored_total", "event_type", "x")).isEqualTo(1);
         assertThat(count(limited, "events_stored_total", "event_type", "other")).isEqualTo(1);
@@ -256,10 +256,10 @@ class CaptureSinkTest {
     void withTheJournalOffMetricsStillCount() {
         CaptureSink noJournal = new CaptureSink(targets, metrics, null, false);
 
-        noJournal.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("a", Severity.INFO));
-        noJournal.recorded(RECORDER, RECORDER_SOURCE, null);
-        noJournal.stored(STORE, STORE_SOURCE, new OrderEvent("b", Severity.INFO));
-        noJournal.stored(STORE, STORE_SOURCE, null);
+        noJournal.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("a", Severity.INFO), 0);
+        noJournal.recorded(RECORDER, RECORDER_SOURCE, null, 0);
+        noJournal.stored(STORE, STORE_SOURCE, new OrderEvent("b", Severity.INFO), 0);
+        noJournal.stored(STORE, STORE_SOURCE, null, 0);
 
         assertThat(sum(metrics, "kube9_events_total")).isEqualTo(2);
         assertThat(sum(metrics, "events_stored_total")).isEqualTo(2);
@@ -272,7 +272,7 @@ class CaptureSinkTest {
         CaptureSink sinkWithSmallQueue = new CaptureSink(targets, metrics, small, false);
 
         for (String type : List.of("a", "b", "c", "d", "e")) {
-            sinkWithSmallQueue.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent(type, Severity.INFO));
+            sinkWithSmallQueue.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent(type, Severity.INFO), 0);
         }
 
         assertThat(sum(metrics, "kube9_events_total")).isEqualTo(5);
@@ -281,6 +281,26 @@ class CaptureSinkTest {
         assertThat(small.drainTo(rows, 2)).isEqualTo(2);
         assertThat(rows[0].eventType).isEqualTo("d");
         assertThat(rows[1].eventType).isEqualTo("e");
+    }
+
+    @Test
+    void eachThreadNumberFillsItsOwnLaneAndAFullLaneDropsOnlyItsOwnOldest() {
+        EventQueue laned = EventQueue.laned(4, 2); // two lanes of 2
+        CaptureSink sinkWithLanes = new CaptureSink(targets, metrics, laned, false);
+
+        for (String type : List.of("a", "b", "c")) {
+            sinkWithLanes.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent(type, Severity.INFO), 0);
+        }
+        sinkWithLanes.stored(STORE, STORE_SOURCE, List.of(new OrderEvent("x", Severity.INFO),
+                new OrderEvent("y", Severity.INFO)), 1);
+
+        assertThat(laned.dropped()).as("thread 0's \"a\"").isEqualTo(1);
+        assertThat(laned.lane(0).size()).isEqualTo(2);
+        assertThat(laned.lane(1).size()).isEqualTo(2);
+        CapturedEvent[] rows = rows(4);
+        assertThat(laned.drainTo(rows, 4)).isEqualTo(4);
+        assertThat(List.of(rows[0].eventType, rows[1].eventType, rows[2].eventType, rows[3].eventType))
+                .containsExactly("b", "c", "x", "y");
     }
 
     // ---- projections --------------------------------------------------------------------------
@@ -370,8 +390,8 @@ class CaptureSinkTest {
     void theSinkNeverThrowsAndCountsItsOwnFailures() {
         sink.projected(PROJECTION, null, new Plain(), System.nanoTime(), null);
         sink.projected(99, new OrderSummaryProjection(), new Plain(), System.nanoTime(), null);
-        sink.recorded(99, RECORDER_SOURCE, new Plain());
-        sink.stored(-1, STORE_SOURCE, new Plain());
+        sink.recorded(99, RECORDER_SOURCE, new Plain(), 0);
+        sink.stored(-1, STORE_SOURCE, new Plain(), 0);
 
         assertThat(count(metrics, "kube9_advice_errors_total")).isEqualTo(4);
     }

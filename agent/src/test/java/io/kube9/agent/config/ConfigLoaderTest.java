@@ -48,6 +48,8 @@ class ConfigLoaderTest {
         "kube9.exporter.port, 1_024, 1024",
         "kube9.queue.capacity, 2, 2",
         "kube9.queue.capacity, 4194304, 4194304",
+        "kube9.queue.lanes, 1, 1",
+        "kube9.queue.lanes, 64, 64",
         "kube9.metrics.label-limit, 1, 1",
         "kube9.journal.payload-max-bytes, 0, 0",
     })
@@ -138,6 +140,9 @@ class ConfigLoaderTest {
         "kube9.exporter.port, 99999999999999999999, a whole number from 0 to 65535",
         "kube9.queue.capacity, 1, a whole number from 2 to 4194304",
         "kube9.queue.capacity, 4194305, a whole number from 2 to 4194304",
+        "kube9.queue.lanes, 0, a whole number from 1 to 64",
+        "kube9.queue.lanes, 65, a whole number from 1 to 64",
+        "kube9.queue.lanes, two, a whole number from 1 to 64",
         "kube9.journal.retention.rows, -1, a whole number >= 0",
         "kube9.journal.retention.age, 5x, a duration",
         "kube9.journal.retention.age, 1.5h, a duration",

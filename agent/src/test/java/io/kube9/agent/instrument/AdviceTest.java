@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,6 +123,29 @@ class AdviceTest {
         assertThat(sink.calls).hasSize(2);
         assertThat(sink.calls.get(0).event).isSameAs(list);
         assertThat(sink.calls.get(1).event).isSameAs(array);
+    }
+
+    @Test
+    void everyCallOfAThreadCarriesItsNumberAndAnotherThreadHasAnother() throws Throwable {
+        Object target = newInstance(store);
+        Class<?>[] append = types(String.class, long.class, SampleEvent.class);
+        call(target, "append", append, "orders-1", 1L, new SampleEvent("e1"));
+        call(target, "append", append, "orders-1", 2L, new SampleEvent("e2"));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread other = new Thread(() -> {
+            try {
+                call(target, "append", append, "orders-2", 1L, new SampleEvent("e3"));
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        other.start();
+        other.join();
+
+        assertThat(failure.get()).isNull();
+        assertThat(sink.calls).hasSize(3);
+        assertThat(sink.calls.get(0).thread).isNotNegative().isEqualTo(sink.calls.get(1).thread);
+        assertThat(sink.calls.get(2).thread).isNotNegative().isNotEqualTo(sink.calls.get(0).thread);
     }
 
     // ---- only the outermost call counts -------------------------------------------------------
@@ -570,6 +594,8 @@ class AdviceTest {
     }
 
     private static final class Call {
+        /** The bridge's number of the calling thread (recorder and store sites). */
+        int thread = -1;
         final String kind;
         final int target;
         final String source;
@@ -588,19 +614,24 @@ class AdviceTest {
             this.startNanos = startNanos;
             this.thrown = thrown;
         }
+
+        Call on(int thread) {
+            this.thread = thread;
+            return this;
+        }
     }
 
     private static final class Recording implements EventSink {
         final List<Call> calls = new CopyOnWriteArrayList<>();
 
         @Override
-        public void recorded(int target, String source, Object event) {
-            calls.add(new Call("recorded", target, source, null, event, 0, null));
+        public void recorded(int target, String source, Object event, int thread) {
+            calls.add(new Call("recorded", target, source, null, event, 0, null).on(thread));
         }
 
         @Override
-        public void stored(int target, String source, Object event) {
-            calls.add(new Call("stored", target, source, null, event, 0, null));
+        public void stored(int target, String source, Object event, int thread) {
+            calls.add(new Call("stored", target, source, null, event, 0, null).on(thread));
         }
 
         @Override
@@ -626,12 +657,12 @@ class AdviceTest {
         }
 
         @Override
-        public void recorded(int target, String source, Object event) {
+        public void recorded(int target, String source, Object event, int thread) {
             throwIt();
         }
 
         @Override
-        public void stored(int target, String source, Object event) {
+        public void stored(int target, String source, Object event, int thread) {
             throwIt();
         }
 

@@ -12,13 +12,13 @@ final class TestBridge {
 
     private static final EventSink DELEGATE = new EventSink() {
         @Override
-        public void recorded(int target, String source, Object event) {
-            current.recorded(target, source, event);
+        public void recorded(int target, String source, Object event, int thread) {
+            current.recorded(target, source, event, thread);
         }
 
         @Override
-        public void stored(int target, String source, Object event) {
-            current.stored(target, source, event);
+        public void stored(int target, String source, Object event, int thread) {
+            current.stored(target, source, event, thread);
         }
 
         @Override

@@ -10,6 +10,7 @@ import io.kube9.agent.metrics.AgentMetrics;
 import io.kube9.agent.metrics.Scraped;
 import io.kube9.agent.queue.CapturedEvent;
 import io.kube9.agent.queue.EventQueue;
+import io.kube9.agent.queue.Lane;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -591,6 +592,34 @@ class JournalWriterTest {
         try (Connection connection = connect(file)) {
             assertThat(query(connection, "SELECT min(id), max(id), count(*) FROM events"))
                     .as("the oldest went").containsExactly(List.of(2001L, 3000L, 1000L));
+        }
+    }
+
+    @Test
+    void rowsOfTwoLanesAreWrittenInTheOrderTheyWereRecordedEachLanesOwnOrderKept() throws Exception {
+        Path file = dir.resolve("journal.db");
+        EventQueue laned = EventQueue.laned(64, 2);
+        JournalWriter writer = JournalWriter.open(file.toString(), laned, metrics, warnings::add, KEEP_ALL, false, 0,
+                100, FLUSH);
+        opened.add(writer);
+        // Thread 0 records at 1, 3, 5, then an event that carries a time of its own ahead of the
+        // clock (9), then 6; thread 1 at 2, 4, 7. A drain takes one lane, then the other.
+        long[][] times = {{1, 3, 5, 9, 6}, {2, 4, 7}};
+        for (int thread = 0; thread < 2; thread++) {
+            for (long time : times[thread]) {
+                Lane lane = laned.lane(thread);
+                long position = lane.claim();
+                fill(lane.slot(position), "thread-" + thread + "." + time, (int) time);
+                lane.publish(position);
+            }
+        }
+        writer.start(THREADS);
+
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT event_type FROM events ORDER BY id")).containsExactly(
+                    List.of("thread-0.1"), List.of("thread-1.2"), List.of("thread-0.3"), List.of("thread-1.4"),
+                    List.of("thread-0.5"), List.of("thread-1.7"), List.of("thread-0.9"), List.of("thread-0.6"));
         }
     }
 

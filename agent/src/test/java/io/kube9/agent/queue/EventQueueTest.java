@@ -291,6 +291,110 @@ class EventQueueTest {
         assertThat(result.orderViolations).isZero();
     }
 
+    @ParameterizedTest(name = "{0} slots in {1} lanes -> {2} lanes of {3}")
+    @CsvSource({"131072, 2, 2, 65536", "100000, 3, 4, 32768", "1000, 1, 1, 1024", "4, 8, 8, 2", "16, 0, 1, 16"})
+    void aLanedQueueSharesItsCapacityEquallyBetweenItsLanes(int capacity, int lanes, int expectedLanes, int perLane) {
+        EventQueue queue = EventQueue.laned(capacity, lanes);
+
+        assertThat(queue.lanes()).isEqualTo(expectedLanes);
+        assertThat(queue.capacity()).isEqualTo(expectedLanes * perLane);
+        assertThat(queue.lane(0).capacity()).isEqualTo(perLane);
+    }
+
+    @Test
+    void threadsNumberedOneAfterTheOtherGetLanesOfTheirOwnAndAThreadAlwaysTheSameOne() {
+        EventQueue queue = EventQueue.laned(64, 2);
+
+        assertThat(queue.lane(0)).isNotSameAs(queue.lane(1));
+        assertThat(queue.lane(2)).isSameAs(queue.lane(0));
+        assertThat(queue.lane(7)).isSameAs(queue.lane(1));
+        assertThat(queue.lane(Integer.MAX_VALUE)).isSameAs(queue.lane(1));
+        assertThat(queue.lane(Integer.MIN_VALUE)).as("numbers wrap round after 2^32 threads").isSameAs(queue.lane(0));
+    }
+
+    @Test
+    void aFullLaneDropsItsOwnOldestWhileTheOtherKeepsAllItsEvents() {
+        EventQueue queue = EventQueue.laned(8, 2); // two lanes of 4
+        for (int i = 0; i < 7; i++) {
+            assertThat(offer(queue, 0, i)).isTrue();
+        }
+        for (int i = 100; i < 103; i++) {
+            assertThat(offer(queue, 1, i)).isTrue();
+        }
+
+        assertThat(queue.dropped()).isEqualTo(3);
+        assertThat(queue.size()).isEqualTo(7);
+        CapturedEvent[] rows = rows(8);
+        int count = take(queue, rows, 8);
+        assertThat(ids(rows, count)).containsExactly(3L, 4L, 5L, 6L, 100L, 101L, 102L);
+        assertThat(rows[0].lane).isZero();
+        assertThat(rows[3].lane).isZero();
+        assertThat(rows[4].lane).isEqualTo(1);
+        assertThat(rows[6].lane).isEqualTo(1);
+    }
+
+    @Test
+    void eachDrainStartsOneLaneFurtherSoThatNoLaneWaitsBehindABusyOne() {
+        EventQueue queue = EventQueue.laned(64, 2);
+        for (int i = 0; i < 10; i++) {
+            offer(queue, 0, i);
+            offer(queue, 1, 100 + i);
+        }
+        CapturedEvent[] rows = rows(4);
+
+        assertThat(queue.drainTo(rows, 4)).isEqualTo(4);
+        assertThat(ids(rows, 4)).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(queue.drainTo(rows, 4)).isEqualTo(4);
+        assertThat(ids(rows, 4)).containsExactly(100L, 101L, 102L, 103L);
+        assertThat(queue.drainTo(rows, 4)).isEqualTo(4);
+        assertThat(ids(rows, 4)).containsExactly(4L, 5L, 6L, 7L);
+        assertThat(queue.size()).as("12 taken, not yet written, and 8 waiting").isEqualTo(20);
+        queue.written(12);
+        assertThat(queue.size()).isEqualTo(8);
+    }
+
+    @Test
+    void aDrainTakesFromTheNextLaneWhenTheFirstHasTooFew() {
+        EventQueue queue = EventQueue.laned(64, 2);
+        offer(queue, 0, 1);
+        offer(queue, 1, 101);
+        offer(queue, 1, 102);
+        CapturedEvent[] rows = rows(8);
+
+        assertThat(queue.drainTo(rows, 8)).isEqualTo(3);
+        assertThat(ids(rows, 3)).containsExactly(1L, 101L, 102L);
+        assertThat(queue.size()).isEqualTo(3);
+        queue.written(3);
+        assertThat(queue.size()).isZero();
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void producersInTwoLanesAndAConsumerAccountForEveryEventExactlyOnce() throws Exception {
+        int producers = 4;
+        int perProducer = 50_000;
+        Result result = race(EventQueue.laned(256, 2), producers, perProducer, true);
+
+        long offered = (long) producers * perProducer;
+        assertThat(result.duplicates).as("events drained twice").isZero();
+        assertThat(result.drained + result.dropped).as("drained + dropped").isEqualTo(offered);
+        assertThat(result.dropped).isPositive();
+        assertThat(result.orderViolations).as("events of one producer drained out of order").isZero();
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void lanesLargeEnoughForEverythingDropNothing() throws Exception {
+        int producers = 4;
+        int perProducer = 20_000;
+        Result result = race(EventQueue.laned(producers * perProducer, 2), producers, perProducer, false);
+
+        assertThat(result.duplicates).isZero();
+        assertThat(result.dropped).isZero();
+        assertThat(result.drained).isEqualTo((long) producers * perProducer);
+        assertThat(result.orderViolations).isZero();
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private static final class Result {
@@ -313,11 +417,12 @@ class EventQueueTest {
         List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
             long base = (long) p * perProducer;
+            int number = p; // as the bridge numbers threads
             Thread thread = new Thread(() -> {
                 try {
                     start.await();
                     for (int n = 0; n < perProducer; n++) {
-                        offer(queue, base + n);
+                        offer(queue, number, base + n);
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
@@ -383,14 +488,20 @@ class EventQueueTest {
 
     /** Offers one event with {@code id} as its eventId; false when the queue dropped it itself. */
     private static boolean offer(EventQueue queue, long id) {
-        long position = queue.claim();
+        return offer(queue, 0, id);
+    }
+
+    /** Offers one event as the thread of number {@code thread} (its lane). */
+    private static boolean offer(EventQueue queue, int thread, long id) {
+        Lane lane = queue.lane(thread);
+        long position = lane.claim();
         if (position < 0) {
             return false;
         }
-        CapturedEvent slot = queue.slot(position);
+        CapturedEvent slot = lane.slot(position);
         slot.eventId = id;
         slot.eventType = "type-" + id;
-        queue.publish(position);
+        lane.publish(position);
         return true;
     }
 
