@@ -44,7 +44,17 @@ public final class JournalWriter {
     /** Idle parks double from the shortest to the longest: an idle service sees ~10 wake-ups a second. */
     private static final long IDLE_PARK_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long IDLE_PARK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long LINGER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * While a batch gathers, the writer sleeps until it expects this many more rows (or a full
+     * batch) at the rate its rows came so far, for 1 to 100 ms. A wake-up costs 20-35 us of CPU in
+     * a busy service, and with a fixed 10 ms the writer woke 100 times a second at any rate; rows
+     * taken a thousand or so at a time are still in a cache when the writer copies them out
+     * (BENCHMARKS.md, ninth round). At most 100 ms: a burst meanwhile waits in the queue (100 ms at
+     * the writer's ceiling is a tenth of the default capacity).
+     */
+    private static final int ROWS_PER_WAKE_UP = 1024;
+    private static final long LINGER_PARK_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long LINGER_PARK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long RETENTION_INTERVAL_MILLIS = 1000;
     private static final int PRUNE_CHUNK = 5000;
     /** Retention passes at close, each of up to {@link #PRUNE_CHUNK} rows: the close has a deadline. */
@@ -232,6 +242,7 @@ public final class JournalWriter {
         long backoffMillis = 100;
         int pending = 0;
         long lingerUntil = 0;
+        long gatheringSince = 0;
         long idlePark = IDLE_PARK_MIN_NANOS;
         while (true) {
             // Read before draining: an event queued before close() is then sure to be drained,
@@ -240,7 +251,8 @@ public final class JournalWriter {
             if (pending < batch.length) {
                 int drained = queue.drainTo(batch, pending, batch.length - pending);
                 if (drained > 0 && pending == 0) {
-                    lingerUntil = System.nanoTime() + lingerNanos;
+                    gatheringSince = System.nanoTime();
+                    lingerUntil = gatheringSince + lingerNanos;
                 }
                 pending += drained;
             }
@@ -254,10 +266,11 @@ public final class JournalWriter {
                 continue;
             }
             idlePark = IDLE_PARK_MIN_NANOS;
-            long lingering = lingerUntil - System.nanoTime();
+            long now = System.nanoTime();
+            long lingering = lingerUntil - now;
             if (pending < batch.length && !stopping && lingering > 0) {
                 // gather a fuller batch: commits cost more than rows
-                LockSupport.parkNanos(Math.min(lingering, LINGER_PARK_NANOS));
+                LockSupport.parkNanos(lingerPark(pending, now - gatheringSince, lingering));
                 continue;
             }
             try {
@@ -287,6 +300,19 @@ public final class JournalWriter {
         pruneBeforeClose();
         checkpointer.close(); // first: the last connection to close copies the rest of the log and removes it
         closeQuietly();
+    }
+
+    /**
+     * How long to sleep while a batch of {@code pending} rows gathers: until {@link
+     * #ROWS_PER_WAKE_UP} more (or the rest of the batch) are expected at the rate they came in the
+     * {@code gathering} nanoseconds since the first, no longer than the batch may still wait, and
+     * within {@link #LINGER_PARK_MIN_NANOS} and {@link #LINGER_PARK_MAX_NANOS}.
+     */
+    private long lingerPark(int pending, long gathering, long lingering) {
+        int rows = Math.min(batch.length - pending, ROWS_PER_WAKE_UP);
+        double expected = (double) rows * Math.max(gathering, 1) / pending;
+        long park = (long) Math.min(expected, Math.min(lingering, LINGER_PARK_MAX_NANOS));
+        return Math.max(park, LINGER_PARK_MIN_NANOS);
     }
 
     /**

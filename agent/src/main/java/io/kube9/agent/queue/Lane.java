@@ -5,8 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A bounded multi-producer queue of pre-allocated {@link CapturedEvent} slots that drops the
- * oldest event when full. Lock-free: a producer never waits for the consumer.
+ * One lane of the {@link EventQueue}: a bounded multi-producer ring of pre-allocated {@link
+ * CapturedEvent} slots that drops the oldest event when full. Lock-free: a producer never waits
+ * for the consumer.
  *
  * <p>The slot protocol is Dmitry Vyukov's bounded queue: each slot carries a sequence number
  * that says whether it is free for position {@code p} ({@code seq == p}) or holds the event of
@@ -18,11 +19,11 @@ import java.util.concurrent.atomic.LongAdder;
  * ends exactly once: consumed by {@link #drainTo} or counted in {@link #dropped()}.
  *
  * <pre>{@code
- * long position = queue.claim();
+ * long position = lane.claim();
  * if (position >= 0) {
- *     CapturedEvent slot = queue.slot(position);
+ *     CapturedEvent slot = lane.slot(position);
  *     slot.eventType = "order.created";   // plain stores
- *     queue.publish(position);
+ *     lane.publish(position);
  * }
  * }</pre>
  */
