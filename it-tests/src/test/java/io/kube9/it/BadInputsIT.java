@@ -32,7 +32,7 @@ class BadInputsIT {
                     .contains("agent argument \"oops\": expected key=value");
             Scrape scrape = Scrape.of(port);
             assertThat(scrape.value("kube9_agent_config_problems")).isEqualTo(4);
-            assertThat(scrape.value("kube9_events_queue_capacity")).as("default kept").isEqualTo(131072);
+            assertThat(scrape.value("kube9_events_queue_capacity")).as("default kept").isEqualTo(262144);
             assertThat(scrape.series("events_stored_total")).isEqualTo(counts.series("stored_events"));
         }
     }

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Events captured before the journal is open wait in the queue: at the default capacity a burst
- * of 100,000 events at start-up (more than the 65,536 slots the queue had until the seventh
- * round of issue 5, fewer than its 131,072) reaches the journal whole.
+ * of 100,000 events from one thread at start-up (more than the 65,536 slots the queue had until
+ * the seventh round of issue 5, fewer than the 131,072 of the thread's lane) reaches the journal
+ * whole.
  */
 class StartUpBurstIT {
     private static final Path WORK = Paths.get(System.getProperty("it.work.dir"), "start-up-burst");

@@ -83,7 +83,7 @@ class StatusPageIT {
             System.out.printf("status page idle: %s%n", texts);
 
             assertThat(values.get("queue-capacity").asDouble()).isEqualTo(scrape.value("kube9_events_queue_capacity"));
-            assertThat(texts.get("queue-capacity").asText()).isEqualTo("131,072");
+            assertThat(texts.get("queue-capacity").asText()).isEqualTo("262,144");
             assertThat(values.get("queue-size").asDouble()).isZero();
             assertThat(values.get("dropped-total").asDouble()).isEqualTo(scrape.value("kube9_events_dropped_total")).isZero();
             assertThat(values.get("stored-total").asDouble()).isEqualTo(scrape.sum("events_stored_total"))

@@ -63,7 +63,7 @@ public final class Keys {
             "How long after the JVM starts the agent waits before it starts its metrics, journal and endpoint (sooner "
             + "at the first call of a site or at exit), so their start-up does not compete with the service's; 0 = at once."));
 
-    public static final Key<Integer> QUEUE_CAPACITY = add(Key.integer("kube9.queue.capacity", 131_072, 2, 1 << 22,
+    public static final Key<Integer> QUEUE_CAPACITY = add(Key.integer("kube9.queue.capacity", 262_144, 2, 1 << 22,
             "Events held in memory for the journal writer (rounded up to a power of two), shared by the lanes."));
     public static final Key<Integer> QUEUE_LANES = add(Key.integer("kube9.queue.lanes", 2, 1, 64,
             "Lanes of the queue (rounded up to a power of two): threads are spread over them, each lane holds an "

@@ -276,7 +276,7 @@ public final class Lane extends QueueCounters {
 
     /**
      * A slot is its event: one object, so a producer filling it touches the lines of one object
-     * rather than a holder and the event it points to (at the default 131,072 slots, 10 MB, the
+     * rather than a holder and the event it points to (at the default 131,072 slots a lane, 10 MB, the
      * ring does not stay in cache, and each line is a miss). Slots are allocated in runs, one after
      * another. They are not padded: 48 bytes of padding per slot (128 bytes a slot instead of 80)
      * showed no difference on this machine's producers that its noise could resolve, and would have

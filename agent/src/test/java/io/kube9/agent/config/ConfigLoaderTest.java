@@ -185,8 +185,8 @@ class ConfigLoaderTest {
         AgentConfig config = load("queue.capacity=-3", new Properties(), Map.of());
 
         assertThat(config.problems()).containsExactly("kube9.queue.capacity: expected a whole number from 2 to 4194304,"
-                + " found \"-3\" (from agent argument; using the default \"131072\")");
-        assertThat(config.get(Keys.QUEUE_CAPACITY)).isEqualTo(131_072);
+                + " found \"-3\" (from agent argument; using the default \"262144\")");
+        assertThat(config.get(Keys.QUEUE_CAPACITY)).isEqualTo(262_144);
     }
 
     @Test
@@ -201,7 +201,7 @@ class ConfigLoaderTest {
         assertThat(config.get(Keys.JOURNAL_PATH)).isEqualTo("kube9-events.db");
         assertThat(config.get(Keys.JOURNAL_ENABLED)).isTrue();
         assertThat(config.get(Keys.JOURNAL_PAYLOAD)).isFalse();
-        assertThat(config.get(Keys.QUEUE_CAPACITY)).isEqualTo(131_072);
+        assertThat(config.get(Keys.QUEUE_CAPACITY)).isEqualTo(262_144);
         assertThat(config.get(Keys.STORE_PATH)).isNull();
         assertThat(config.get(Keys.JOURNAL_RETENTION_AGE)).isEqualTo(Duration.ofDays(7));
         assertThat(config.get(Keys.RECORDER_TYPES)).containsExactly("*EventRecorder");
