@@ -50,7 +50,7 @@ public final class JournalWriter {
      * a busy service, and with a fixed 10 ms the writer woke 100 times a second at any rate; rows
      * taken a thousand or so at a time are still in a cache when the writer copies them out
      * (BENCHMARKS.md, ninth round). At most 100 ms: a burst meanwhile waits in the queue (100 ms at
-     * the writer's ceiling is a tenth of the default capacity).
+     * the writer's ceiling is a tenth of a lane at the default capacity).
      */
     private static final int ROWS_PER_WAKE_UP = 1024;
     private static final long LINGER_PARK_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -350,9 +350,9 @@ public final class JournalWriter {
      * Puts the batch in the order its events were recorded, so that ids follow time. A lane's
      * events are in order already, but a drain takes the lanes one after the other: the rows of
      * two threads that recorded at the same moment sit apart in the batch. Merged by {@code
-     * recorded_at}, the lowest lane first on a tie; a lane's own order never changes (an event
-     * can carry a time of its own ahead of the clock, and its thread's next event then sorts
-     * before it by time).
+     * recorded_at}, the lowest lane first on a tie, each lane's order kept as it is: an event may
+     * carry a time of its own ahead of the clock, and a sort by time would put its thread's next
+     * event before it.
      */
     private void inRecordedOrder(int count) {
         if (nextOfLane.length == 1 || count < 2) {
