@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EventQueueTest {
 
@@ -264,12 +265,13 @@ class EventQueueTest {
         assertThat(drainAll(queue)).containsExactly(0L, 1L);
     }
 
-    @Test
+    @ParameterizedTest(name = "{0} lane(s)")
+    @ValueSource(ints = {1, 2})
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
-    void concurrentProducersAndAConsumerAccountForEveryEventExactlyOnce() throws Exception {
+    void concurrentProducersAndAConsumerAccountForEveryEventExactlyOnce(int lanes) throws Exception {
         int producers = 8;
         int perProducer = 50_000;
-        Result result = race(new EventQueue(256), producers, perProducer, true);
+        Result result = race(EventQueue.laned(256, lanes), producers, perProducer, true);
 
         long offered = (long) producers * perProducer;
         assertThat(result.duplicates).as("events drained twice").isZero();
@@ -278,12 +280,14 @@ class EventQueueTest {
         assertThat(result.orderViolations).as("events of one producer drained out of order").isZero();
     }
 
-    @Test
+    @ParameterizedTest(name = "{0} lane(s)")
+    @ValueSource(ints = {1, 2})
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
-    void aQueueLargeEnoughForEverythingDropsNothingUnderContention() throws Exception {
+    void aQueueLargeEnoughForEverythingDropsNothingUnderContention(int lanes) throws Exception {
         int producers = 8;
         int perProducer = 20_000;
-        Result result = race(new EventQueue(producers * perProducer), producers, perProducer, false);
+        // 160,000 rounded up to 262,144: a lane holds what its four producers offer
+        Result result = race(EventQueue.laned(producers * perProducer, lanes), producers, perProducer, false);
 
         assertThat(result.duplicates).isZero();
         assertThat(result.dropped).isZero();
@@ -366,33 +370,6 @@ class EventQueueTest {
         assertThat(queue.size()).isEqualTo(3);
         queue.written(3);
         assertThat(queue.size()).isZero();
-    }
-
-    @Test
-    @Timeout(value = 20, unit = TimeUnit.SECONDS)
-    void producersInTwoLanesAndAConsumerAccountForEveryEventExactlyOnce() throws Exception {
-        int producers = 4;
-        int perProducer = 50_000;
-        Result result = race(EventQueue.laned(256, 2), producers, perProducer, true);
-
-        long offered = (long) producers * perProducer;
-        assertThat(result.duplicates).as("events drained twice").isZero();
-        assertThat(result.drained + result.dropped).as("drained + dropped").isEqualTo(offered);
-        assertThat(result.dropped).isPositive();
-        assertThat(result.orderViolations).as("events of one producer drained out of order").isZero();
-    }
-
-    @Test
-    @Timeout(value = 20, unit = TimeUnit.SECONDS)
-    void lanesLargeEnoughForEverythingDropNothing() throws Exception {
-        int producers = 4;
-        int perProducer = 20_000;
-        Result result = race(EventQueue.laned(producers * perProducer, 2), producers, perProducer, false);
-
-        assertThat(result.duplicates).isZero();
-        assertThat(result.dropped).isZero();
-        assertThat(result.drained).isEqualTo((long) producers * perProducer);
-        assertThat(result.orderViolations).isZero();
     }
 
     // ---- helpers --------------------------------------------------------------------------------
