@@ -27,6 +27,8 @@ public final class EventQueue {
     private final int mask;
     /** Where the next drain starts: the consumer goes round the lanes (its own field). */
     private int nextLane;
+    /** Events the consumer took but has not yet reported {@link #written}; only it writes this. */
+    private volatile int inFlight;
 
     /** One lane of {@code requestedCapacity}, rounded up to a power of two. */
     public EventQueue(int requestedCapacity) {
@@ -72,11 +74,7 @@ public final class EventQueue {
     }
 
     public int capacity() {
-        int capacity = 0;
-        for (Lane lane : lanes) {
-            capacity += lane.capacity();
-        }
-        return capacity;
+        return lanes.length * lanes[0].capacity(); // lanes are equal
     }
 
     /**
@@ -84,7 +82,7 @@ public final class EventQueue {
      * written (approximate while producers are busy).
      */
     public int size() {
-        int size = 0;
+        int size = inFlight;
         for (Lane lane : lanes) {
             size += lane.size();
         }
@@ -100,32 +98,9 @@ public final class EventQueue {
         return dropped;
     }
 
-    /** In the first lane: see {@link Lane#claim}. */
-    public long claim() {
-        return lanes[0].claim();
-    }
-
-    /** In the first lane. */
-    public CapturedEvent slot(long position) {
-        return lanes[0].slot(position);
-    }
-
-    /** In the first lane. */
-    public void publish(long position) {
-        lanes[0].publish(position);
-    }
-
-    /**
-     * The consumer wrote {@code count} of the events it took (in the order it took them); they no
-     * longer count as waiting.
-     */
+    /** The consumer wrote {@code count} of the events it took; they no longer count as waiting. */
     public void written(int count) {
-        for (int i = 0; i < lanes.length && count > 0; i++) {
-            Lane lane = lanes[i];
-            int taken = Math.min(count, lane.inFlight());
-            lane.written(taken);
-            count -= taken;
-        }
+        inFlight -= count; // single consumer: no lost update
     }
 
     /** How many slots exist so far in all lanes (they are made as the first lap's events arrive). */
@@ -160,6 +135,7 @@ public final class EventQueue {
             moved += taken;
         }
         nextLane = (start + 1) & mask;
+        inFlight += moved; // single consumer: no lost update
         return moved;
     }
 }

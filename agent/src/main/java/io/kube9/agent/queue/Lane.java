@@ -53,9 +53,6 @@ public final class Lane extends QueueCounters {
     private final int dropRun;
     /** Drops happen on producers' threads, several at once when the writer falls behind. */
     private final LongAdder dropped = new LongAdder();
-    /** Events the consumer took but has not yet reported {@link #written}; only it writes this. */
-    private volatile int inFlight;
-
     /** @param requestedCapacity rounded up to a power of two */
     Lane(int requestedCapacity) {
         this(requestedCapacity, 0);
@@ -79,23 +76,10 @@ public final class Lane extends QueueCounters {
         return slots.length;
     }
 
-    /**
-     * Events waiting for the journal now: in the queue, or taken by the writer and not yet
-     * written (approximate while producers are busy).
-     */
+    /** Events in the lane now (approximate while producers are busy). */
     public int size() {
         long size = tail - head;
-        return (int) Math.max(0, Math.min(size, slots.length)) + inFlight;
-    }
-
-    /** Events the consumer took and has not yet reported {@link #written}. */
-    int inFlight() {
-        return inFlight;
-    }
-
-    /** The consumer wrote {@code count} of the events it took; they no longer count as waiting. */
-    public void written(int count) {
-        inFlight -= count; // single consumer: no lost update
+        return (int) Math.max(0, Math.min(size, slots.length));
     }
 
     /** Events dropped because the queue was full, oldest first. */
@@ -147,8 +131,8 @@ public final class Lane extends QueueCounters {
     }
 
     /**
-     * Moves up to {@code max} events into {@code into} (the consumer's own rows), oldest first.
-     * Single consumer only.
+     * Moves up to {@code max} events into {@code into} (the consumer's own rows) from index
+     * {@code from}, oldest first. Single consumer only (through {@link EventQueue#drainTo}).
      *
      * <p>The run of published events at the head is taken with one compare-and-set of the head
      * (not one per event), which keeps the head's cache line away from producers that drop.
@@ -157,19 +141,10 @@ public final class Lane extends QueueCounters {
      *
      * @return how many were moved
      */
-    public int drainTo(CapturedEvent[] into, int max) {
-        return drainTo(into, 0, max);
-    }
-
-    /**
-     * Like {@link #drainTo(CapturedEvent[], int)}, filling {@code into} from index {@code from}:
-     * the consumer tops up a batch it is still gathering.
-     */
-    public int drainTo(CapturedEvent[] into, int from, int max) {
+    int drainTo(CapturedEvent[] into, int from, int max) {
         while (true) {
             int count = takeRun(into, from, max);
             if (count >= 0) {
-                inFlight += count; // single consumer: no lost update
                 return count;
             }
             // a producer dropped the oldest under us; look again

@@ -364,9 +364,9 @@ class JournalWriterTest {
             JournalWriter writer = JournalWriter.open(file.toString(), roundQueue, metrics, warnings::add, KEEP_ALL,
                     false, 0, 100, FLUSH);
             writer.start(THREADS);
-            long position = roundQueue.claim();
-            fill(roundQueue.slot(position), "last.words", 1);
-            roundQueue.publish(position);
+            long position = roundQueue.lane(0).claim();
+            fill(roundQueue.lane(0).slot(position), "last.words", 1);
+            roundQueue.lane(0).publish(position);
 
             assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
             assertThat(writer.inserted()).as("round %d", round).isEqualTo(1);
@@ -573,9 +573,9 @@ class JournalWriterTest {
                 new JournalWriter.Retention(Duration.ZERO, 1000), false, 0, 100, FLUSH);
         opened.add(writer);
         for (int i = 0; i < 3000; i++) {
-            long position = deep.claim();
-            fill(deep.slot(position), "event." + i, i);
-            deep.publish(position);
+            long position = deep.lane(0).claim();
+            fill(deep.lane(0).slot(position), "event." + i, i);
+            deep.lane(0).publish(position);
         }
         writer.start(THREADS);
 
@@ -695,10 +695,10 @@ class JournalWriterTest {
     }
 
     private void put(Filler filler) {
-        long position = queue.claim();
+        long position = queue.lane(0).claim();
         assertThat(position).as("queue has room").isNotNegative();
-        filler.fill(queue.slot(position));
-        queue.publish(position);
+        filler.fill(queue.lane(0).slot(position));
+        queue.lane(0).publish(position);
     }
 
     private void enqueue(String eventType, int n) {

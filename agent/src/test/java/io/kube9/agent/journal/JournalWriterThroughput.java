@@ -160,13 +160,13 @@ public final class JournalWriterThroughput {
                 continue;
             }
             for (long n = Math.min(due - count, 10_000); n > 0; n--) {
-                long position = queue.claim();
+                long position = queue.lane(0).claim();
                 if (position >= 0) {
-                    CapturedEvent slot = queue.slot(position);
+                    CapturedEvent slot = queue.lane(0).slot(position);
                     CapturedEvent event = events[(int) (count & 1023)];
                     slot.copyFrom(event);
                     slot.recordedAt = System.currentTimeMillis();
-                    queue.publish(position);
+                    queue.lane(0).publish(position);
                 }
                 count++;
             }

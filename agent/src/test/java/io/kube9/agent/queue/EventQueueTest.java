@@ -134,12 +134,12 @@ class EventQueueTest {
     @Test
     void aDroppedSlotLetsGoOfTheApplicationsObjects() {
         EventQueue queue = new EventQueue(2);
-        long first = queue.claim();
-        CapturedEvent slot = queue.slot(first);
+        long first = queue.lane(0).claim();
+        CapturedEvent slot = queue.lane(0).slot(first);
         slot.eventId = "first";
         slot.payload = new byte[10];
         slot.aggregateId = "order-1";
-        queue.publish(first);
+        queue.lane(0).publish(first);
         offer(queue, 2);
         offer(queue, 3); // drops "first"
 
@@ -180,11 +180,11 @@ class EventQueueTest {
         };
         for (int lap = 0; lap < 6; lap++) {
             String[] values = laps[lap % laps.length];
-            long position = queue.claim();
-            CapturedEvent slot = queue.slot(position);
+            long position = queue.lane(0).claim();
+            CapturedEvent slot = queue.lane(0).slot(position);
             slot.fill(values[0], values[1], values[2], values[3], values[4]);
             slot.payload = lap == 0 ? payload : null;
-            queue.publish(position);
+            queue.lane(0).publish(position);
 
             assertThat(take(queue, rows, 1)).isEqualTo(1);
 
@@ -200,8 +200,8 @@ class EventQueueTest {
     @Test
     void drainedRowsAreCopiesAndTheSlotIsCleared() {
         EventQueue queue = new EventQueue(4);
-        long position = queue.claim();
-        CapturedEvent slot = queue.slot(position);
+        long position = queue.lane(0).claim();
+        CapturedEvent slot = queue.lane(0).slot(position);
         slot.site = "store";
         slot.source = "com.acme.OrderEventStore#append";
         slot.eventType = "order.created";
@@ -213,7 +213,7 @@ class EventQueueTest {
         slot.payloadBytes = 3;
         slot.payload = new byte[] {1, 2, 3};
         slot.thread = "main";
-        queue.publish(position);
+        queue.lane(0).publish(position);
         CapturedEvent[] rows = rows(1);
 
         assertThat(take(queue, rows, 1)).isEqualTo(1);
@@ -239,29 +239,29 @@ class EventQueueTest {
     @Test
     void aClaimedButUnpublishedEventIsNotDrainedAndHoldsBackTheOnesAfterIt() {
         EventQueue queue = new EventQueue(8);
-        long slow = queue.claim();
+        long slow = queue.lane(0).claim();
         offer(queue, 1);
 
         assertThat(take(queue, rows(8), 8)).isZero();
 
-        queue.slot(slow).eventId = 0L;
-        queue.slot(slow).eventType = "type-0";
-        queue.publish(slow);
+        queue.lane(0).slot(slow).eventId = 0L;
+        queue.lane(0).slot(slow).eventType = "type-0";
+        queue.lane(0).publish(slow);
         assertThat(drainAll(queue)).containsExactly(0L, 1L);
     }
 
     @Test
     void whenTheOldestSlotIsStillBeingFilledAProducerDropsItsOwnEventInsteadOfWaiting() {
         EventQueue queue = new EventQueue(2);
-        long slow = queue.claim(); // claimed, not yet published
+        long slow = queue.lane(0).claim(); // claimed, not yet published
         offer(queue, 1);
 
-        assertThat(queue.claim()).isEqualTo(-1);
+        assertThat(queue.lane(0).claim()).isEqualTo(-1);
         assertThat(queue.dropped()).isEqualTo(1);
 
-        queue.slot(slow).eventId = 0L;
-        queue.slot(slow).eventType = "type-0";
-        queue.publish(slow);
+        queue.lane(0).slot(slow).eventId = 0L;
+        queue.lane(0).slot(slow).eventType = "type-0";
+        queue.lane(0).publish(slow);
         assertThat(drainAll(queue)).containsExactly(0L, 1L);
     }
 

@@ -109,11 +109,11 @@ public final class SlotFillCost {
 
     /** One event shaped like the sample's: new id objects, repeated strings. */
     static void offer(EventQueue queue, long i, String thread, boolean skipUnchanged) {
-        long position = queue.claim();
+        long position = queue.lane(0).claim();
         if (position < 0) {
             return;
         }
-        CapturedEvent slot = queue.slot(position);
+        CapturedEvent slot = queue.lane(0).slot(position);
         String type = TYPES[(int) (i >>> 3) & 3];
         if (skipUnchanged) {
             slot.fill("recorder", SOURCE, type, "info", thread);
@@ -131,7 +131,7 @@ public final class SlotFillCost {
         slot.occurredAt = i;
         slot.recordedAt = i;
         slot.payloadBytes = -1;
-        queue.publish(position);
+        queue.lane(0).publish(position);
     }
 
     private static void drainUntilStopped(EventQueue queue) {
