@@ -8,6 +8,8 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,32 @@ class BadInputsIT {
             assertThat(scrape.value("kube9_events_queue_capacity")).as("default kept").isEqualTo(262144);
             assertThat(scrape.series("events_stored_total")).isEqualTo(counts.series("stored_events"));
         }
+    }
+
+    @Test
+    void aQueueTooLargeForASmallHeapIsMadeSmallerAndSaysSo() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("small-heap"));
+        int port = JvmProcess.freePort();
+        Path journal = dir.resolve("j.db");
+        SampleCounts reference = referenceRun("small-heap-reference");
+        // 262,144 slots of 64 bytes are 16 MB: more than an eighth of a 100 MB heap; 131,072 fit.
+        List<String> jvm = List.of("-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path="
+                + journal, "-Xmx100m", "-jar", JvmProcess.SAMPLE_JAR.toString());
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--store", dir.resolve("orders.db").toString()));
+        args.addAll(List.of(withHold(LOAD)));
+        try (JvmProcess service = JvmProcess.start(dir, jvm, args)) {
+            SampleCounts counts = service.awaitSummary(Duration.ofSeconds(60));
+            assertThat(counts.lines).isEqualTo(reference.lines);
+            assertThat(service.stderr())
+                    .contains("kube9.queue.capacity=262144 would take 16 MB, more than 1/8 of this JVM's maximum heap (")
+                    .contains(" MB): the queue holds 131072 events instead");
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.value("kube9_events_queue_capacity")).isEqualTo(131072);
+            assertThat(scrape.value("kube9_events_dropped_total")).isZero();
+            service.terminate(Duration.ofSeconds(30));
+        }
+        assertThat(Long.parseLong(Journal.single(journal, "SELECT count(*) FROM events")))
+                .isEqualTo((long) (reference.sum("stored_events") + reference.sum("recorded_events")));
     }
 
     @Test

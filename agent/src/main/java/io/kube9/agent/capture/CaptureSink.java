@@ -186,17 +186,8 @@ public final class CaptureSink implements EventSink {
         if (position < 0) {
             return; // counted as dropped by the queue
         }
-        CapturedEvent slot = lane.slot(position);
-        slot.fill(site.label(), source, type, severity, Thread.currentThread().getName());
-        slot.eventId = eventId;
-        slot.aggregateId = aggregateId;
-        slot.occurredAt = occurredAt;
-        slot.recordedAt = clock.millisNotBefore(occurredAt);
-        slot.payloadBytes = payloadBytes;
-        if (keepPayload) { // else it stays null: never set, and cleared by the queue as it is taken
-            slot.payload = payload;
-        }
-        lane.publish(position);
+        lane.put(position, site.label(), source, type, severity, Thread.currentThread().getName(), eventId,
+                aggregateId, occurredAt, clock.millisNotBefore(occurredAt), payloadBytes, keepPayload ? payload : null);
     }
 
     /** Each element of a batch as one event; no lambda, so no allocation per batch (issue 5). */

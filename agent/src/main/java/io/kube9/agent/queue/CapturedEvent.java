@@ -1,16 +1,13 @@
 package io.kube9.agent.queue;
 
 /**
- * One captured event on its way to the journal. Instances are the queue's pre-allocated slots
- * (and the writer's batch rows), reused over and over: the application's thread fills one with
- * plain field stores and never allocates one.
- *
- * <p>Not final only so that the queue's slots can be events themselves ({@code EventQueue.Slot}).
+ * One captured event on its way to the journal: the journal writer's batch rows, reused batch
+ * after batch, into which it takes events from the queue's lanes ({@link EventQueue#drainTo}).
  *
  * <p>{@code eventId}, {@code aggregateId} and {@code payload} hold the application's own
  * objects; they are turned into text or bytes on the writer's thread, not on the caller's.
  */
-public class CapturedEvent {
+public final class CapturedEvent {
     public static final long NO_TIME = Long.MIN_VALUE;
 
     public String site;
@@ -31,13 +28,9 @@ public class CapturedEvent {
 
     /**
      * Sets the attributes that repeat from event to event, skipping each store whose field
-     * already holds that very string. Slots and batch rows are reused, so the site, source,
-     * severity, thread and often the type are the ones they held a lap ago. Under G1 (the JVM's
-     * default) every store of a reference into an object of the old generation runs a write
-     * barrier with a full memory fence when it points to another region. Filling a slot took a
-     * median 41.5 ns with every store and 31.9 ns this way (JDK 17; {@code SlotFillCost},
-     * BENCHMARKS.md "The capture path and G1"); the load before each store costs less than
-     * the fence, even when the line comes from the writer's core.
+     * already holds that very string: the rows are reused, and under G1 each store of a reference
+     * into an old object that points elsewhere runs a write barrier with a full fence (see
+     * {@link Lane#put}).
      */
     public void fill(String site, String source, String eventType, String severity, String thread) {
         if (this.site != site) {
@@ -54,18 +47,6 @@ public class CapturedEvent {
         }
         if (this.thread != thread) {
             this.thread = thread;
-        }
-    }
-
-    public void copyFrom(CapturedEvent other) {
-        fill(other.site, other.source, other.eventType, other.severity, other.thread);
-        eventId = other.eventId;
-        aggregateId = other.aggregateId;
-        occurredAt = other.occurredAt;
-        recordedAt = other.recordedAt;
-        payloadBytes = other.payloadBytes;
-        if (payload != other.payload) {
-            payload = other.payload;
         }
     }
 

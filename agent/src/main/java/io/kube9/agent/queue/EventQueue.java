@@ -16,13 +16,16 @@ package io.kube9.agent.queue;
  * Lane lane = queue.lane(thread);
  * long position = lane.claim();
  * if (position >= 0) {
- *     CapturedEvent slot = lane.slot(position);
- *     slot.eventType = "order.created";   // plain stores
- *     lane.publish(position);
+ *     lane.put(position, "recorder", source, "order.created", ...);
  * }
  * }</pre>
  */
 public final class EventQueue {
+    /** Bytes a slot takes with compressed references (the JVM's default on heaps below 32 GB). */
+    public static final int SLOT_BYTES = Lane.REFS * 4 + Lane.LONGS * 8;
+    /** The least {@link #capacityWithin} gives. */
+    static final int MIN_FITTED_CAPACITY = 1024;
+
     private final Lane[] lanes;
     private final int mask;
     /** Where the next drain starts: the consumer goes round the lanes (its own field). */
@@ -52,12 +55,30 @@ public final class EventQueue {
      */
     public static EventQueue laned(int requestedCapacity, int requestedLanes) {
         int laneCount = Math.max(1, Integer.highestOneBit(Math.max(1, requestedLanes) - 1) << 1);
-        int capacity = Integer.highestOneBit(Math.max(2, requestedCapacity) - 1) << 1;
+        int capacity = roundedCapacity(requestedCapacity);
         Lane[] lanes = new Lane[laneCount];
         for (int i = 0; i < laneCount; i++) {
             lanes[i] = new Lane(Math.max(2, capacity / laneCount));
         }
         return new EventQueue(lanes);
+    }
+
+    /** What a queue asked for {@code requestedCapacity} holds: the next power of two, at least 2. */
+    public static int roundedCapacity(int requestedCapacity) {
+        return Integer.highestOneBit(Math.max(2, requestedCapacity) - 1) << 1;
+    }
+
+    /**
+     * The capacity to give a queue asked for {@code requestedCapacity} so that its slots, all
+     * allocated when it is made, take at most {@code maxBytes}: halved until they fit, but not
+     * below {@value #MIN_FITTED_CAPACITY} (64 KB).
+     */
+    public static int capacityWithin(int requestedCapacity, long maxBytes) {
+        int capacity = roundedCapacity(requestedCapacity);
+        while (capacity > MIN_FITTED_CAPACITY && (long) capacity * SLOT_BYTES > maxBytes) {
+            capacity >>= 1;
+        }
+        return capacity;
     }
 
     /**
@@ -101,15 +122,6 @@ public final class EventQueue {
     /** The consumer wrote {@code count} of the events it took; they no longer count as waiting. */
     public void written(int count) {
         inFlight -= count; // single consumer: no lost update
-    }
-
-    /** How many slots exist so far in all lanes (they are made as the first lap's events arrive). */
-    int slotsMade() {
-        int made = 0;
-        for (Lane lane : lanes) {
-            made += lane.slotsMade();
-        }
-        return made;
     }
 
     public int drainTo(CapturedEvent[] into, int max) {

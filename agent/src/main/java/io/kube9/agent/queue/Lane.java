@@ -5,9 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One lane of the {@link EventQueue}: a bounded multi-producer ring of pre-allocated {@link
- * CapturedEvent} slots that drops the oldest event when full. Lock-free: a producer never waits
- * for the consumer.
+ * One lane of the {@link EventQueue}: a bounded multi-producer ring of captured events that drops
+ * the oldest event when full. Lock-free: a producer never waits for the consumer.
  *
  * <p>The slot protocol is Dmitry Vyukov's bounded queue: each slot carries a sequence number
  * that says whether it is free for position {@code p} ({@code seq == p}) or holds the event of
@@ -21,25 +20,50 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>{@code
  * long position = lane.claim();
  * if (position >= 0) {
- *     CapturedEvent slot = lane.slot(position);
- *     slot.eventType = "order.created";   // plain stores
- *     lane.publish(position);
+ *     lane.put(position, "recorder", source, "order.created", ...);   // plain stores, then published
  * }
  * }</pre>
+ *
+ * <p><b>The slots are two arrays, not objects.</b> Slot {@code i} is {@value #REFS} references
+ * from {@code refs[i * REFS]} and {@value #LONGS} longs (its sequence first) from {@code
+ * longs[i * LONGS]}: 64 bytes with compressed references, the event's fields side by side as in an
+ * object. Both arrays are allocated, whole, when the lane is made. At the default 131,072 slots a
+ * lane each is 4 MiB, which G1 places straight into old regions of their own (an object of at
+ * least half a region is "humongous"; regions are up to 8 MB on heaps below 32 GB): no young
+ * collection ever copies them.
+ * As 131,072 objects of 80 bytes, made as the first lap's events arrived, they were copied from
+ * survivor space to survivor space until old: in the sample service under load 2-3 survivor
+ * regions instead of 1 and young pauses ~2 ms longer for the minute the first lap took, which
+ * tipped G1 into growing the heap by 80-120 MB in two of three runs (BENCHMARKS.md, "Memory,
+ * tenth round").
  */
 public final class Lane extends QueueCounters {
-    private static final VarHandle SEQUENCE;
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Slot[].class);
+    private static final VarHandle LONG = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int ATTEMPTS = 4;
     private static final int DROP_RUN_SHARE = 2048;
     private static final int MAX_DROP_RUN = 32;
-    private static final int SLOTS_AT_ONCE = 64;
+
+    /** References a slot holds, and their places in it. */
+    static final int REFS = 8;
+    private static final int SITE = 0;
+    private static final int SOURCE = 1;
+    private static final int TYPE = 2;
+    private static final int SEVERITY = 3;
+    private static final int THREAD = 4;
+    private static final int EVENT_ID = 5;
+    private static final int AGGREGATE_ID = 6;
+    private static final int PAYLOAD = 7;
+    /** Longs a slot holds, and their places in it. */
+    static final int LONGS = 4;
+    private static final int SEQUENCE = 0;
+    private static final int OCCURRED_AT = 1;
+    private static final int RECORDED_AT = 2;
+    private static final int PAYLOAD_BYTES = 3;
 
     static {
         try {
-            SEQUENCE = MethodHandles.lookup().findVarHandle(Slot.class, "sequence", long.class);
             HEAD = MethodHandles.lookup().findVarHandle(QueueHead.class, "head", long.class);
             TAIL = MethodHandles.lookup().findVarHandle(QueueTail.class, "tail", long.class);
         } catch (ReflectiveOperationException e) {
@@ -47,12 +71,15 @@ public final class Lane extends QueueCounters {
         }
     }
 
-    private final Slot[] slots;
+    private final Object[] refs;
+    private final long[] longs;
+    private final int capacity;
     private final int mask;
     /** How many of the oldest events a full queue drops at once (see {@link #dropOldest}). */
     private final int dropRun;
     /** Drops happen on producers' threads, several at once when the writer falls behind. */
     private final LongAdder dropped = new LongAdder();
+
     /** @param requestedCapacity rounded up to a power of two */
     Lane(int requestedCapacity) {
         this(requestedCapacity, 0);
@@ -64,22 +91,26 @@ public final class Lane extends QueueCounters {
      *     1/{@value #DROP_RUN_SHARE} of the capacity, from 1 to {@value #MAX_DROP_RUN}
      */
     Lane(int requestedCapacity, int dropRun) {
-        int capacity = Integer.highestOneBit(Math.max(2, requestedCapacity) - 1) << 1;
-        slots = new Slot[capacity]; // the slots themselves come with the first lap (see slotAt)
+        capacity = Integer.highestOneBit(Math.max(2, requestedCapacity) - 1) << 1;
         mask = capacity - 1;
+        refs = new Object[capacity * REFS];
+        longs = new long[capacity * LONGS];
+        for (int i = 0; i < capacity; i++) {
+            longs[i * LONGS + SEQUENCE] = i; // in the first lap the slot of index i serves position i
+        }
         this.dropRun = dropRun > 0
                 ? Math.min(dropRun, capacity)
                 : Math.max(1, Math.min(MAX_DROP_RUN, capacity / DROP_RUN_SHARE));
     }
 
     public int capacity() {
-        return slots.length;
+        return capacity;
     }
 
     /** Events in the lane now (approximate while producers are busy). */
     public int size() {
         long size = tail - head;
-        return (int) Math.max(0, Math.min(size, slots.length));
+        return (int) Math.max(0, Math.min(size, capacity));
     }
 
     /** Events dropped because the queue was full, oldest first. */
@@ -90,14 +121,13 @@ public final class Lane extends QueueCounters {
     /**
      * Claims the slot for one new event, dropping the oldest events if the queue is full.
      *
-     * @return the position to fill and {@link #publish}, or -1 when this event itself was dropped
+     * @return the position to {@link #put}, or -1 when this event itself was dropped
      */
     public long claim() {
         int fullRounds = 0;
         while (true) {
             long position = tail;
-            Slot slot = slotAt((int) position & mask);
-            long difference = (long) SEQUENCE.getAcquire(slot) - position;
+            long difference = sequence(position) - position;
             if (difference == 0) {
                 if (TAIL.compareAndSet(this, position, position + 1)) {
                     return position;
@@ -112,7 +142,7 @@ public final class Lane extends QueueCounters {
                     dropped.increment();
                     return -1;
                 }
-                if (position - head >= slots.length) {
+                if (position - head >= capacity) {
                     dropOldest(); // truly full: make room at the head
                 }
                 // else the writer has taken that event and is copying it out: look again
@@ -121,13 +151,41 @@ public final class Lane extends QueueCounters {
         }
     }
 
-    public CapturedEvent slot(long position) {
-        return slots[(int) position & mask];
+    /**
+     * Fills the slot of a {@link #claim}ed position and hands it to the consumer. The attributes
+     * that repeat from event to event are stored only when the slot does not hold that very
+     * string already: the slots are reused lap after lap, and (old, in G1) each store of a reference
+     * that points elsewhere runs a write barrier with a full fence. Filling a slot took a median
+     * 41.5 ns with every store and 31.9 ns this way (JDK 17; {@code SlotFillCost}, BENCHMARKS.md
+     * "The capture path and G1").
+     */
+    public void put(long position, String site, String source, String eventType, String severity, String thread,
+            Object eventId, Object aggregateId, long occurredAt, long recordedAt, long payloadBytes, Object payload) {
+        int index = (int) position & mask;
+        Object[] refs = this.refs;
+        int r = index * REFS;
+        storeIfOther(refs, r + SITE, site);
+        storeIfOther(refs, r + SOURCE, source);
+        storeIfOther(refs, r + TYPE, eventType);
+        storeIfOther(refs, r + SEVERITY, severity);
+        storeIfOther(refs, r + THREAD, thread);
+        refs[r + EVENT_ID] = eventId;
+        refs[r + AGGREGATE_ID] = aggregateId;
+        if (payload != null) { // else still null: cleared as the slot was taken
+            refs[r + PAYLOAD] = payload;
+        }
+        long[] longs = this.longs;
+        int l = index * LONGS;
+        longs[l + OCCURRED_AT] = occurredAt;
+        longs[l + RECORDED_AT] = recordedAt;
+        longs[l + PAYLOAD_BYTES] = payloadBytes;
+        LONG.setRelease(longs, l + SEQUENCE, position + 1);
     }
 
-    /** Makes the filled slot of {@code position} visible to the consumer. */
-    public void publish(long position) {
-        SEQUENCE.setRelease(slots[(int) position & mask], position + 1);
+    private static void storeIfOther(Object[] refs, int at, Object value) {
+        if (refs[at] != value) {
+            refs[at] = value;
+        }
     }
 
     /**
@@ -176,7 +234,7 @@ public final class Lane extends QueueCounters {
     private int takeRun(CapturedEvent[] into, int from, int max) {
         long position = head;
         int count = 0;
-        while (count < max && published(position + count)) {
+        while (count < max && sequence(position + count) == position + count + 1) {
             count++;
         }
         if (count == 0) {
@@ -187,83 +245,35 @@ public final class Lane extends QueueCounters {
         }
         // Taken: the slots' sequences still say "full", so no producer claims or drops them
         // until each is handed back here.
+        Object[] refs = this.refs;
+        long[] longs = this.longs;
         for (int i = 0; i < count; i++) {
             long taken = position + i;
-            Slot slot = slots[(int) taken & mask];
+            int index = (int) taken & mask;
+            int r = index * REFS;
+            int l = index * LONGS;
             if (into != null) {
-                into[from + i].copyFrom(slot);
+                CapturedEvent row = into[from + i];
+                row.fill((String) refs[r + SITE], (String) refs[r + SOURCE], (String) refs[r + TYPE],
+                        (String) refs[r + SEVERITY], (String) refs[r + THREAD]);
+                row.eventId = refs[r + EVENT_ID];
+                row.aggregateId = refs[r + AGGREGATE_ID];
+                row.payload = refs[r + PAYLOAD];
+                row.occurredAt = longs[l + OCCURRED_AT];
+                row.recordedAt = longs[l + RECORDED_AT];
+                row.payloadBytes = longs[l + PAYLOAD_BYTES];
             }
-            slot.clear();
-            SEQUENCE.setRelease(slot, taken + slots.length);
+            // Lets go of the application's objects: the repeated strings stay for the next lap.
+            refs[r + EVENT_ID] = null;
+            refs[r + AGGREGATE_ID] = null;
+            refs[r + PAYLOAD] = null;
+            LONG.setRelease(longs, l + SEQUENCE, taken + capacity);
         }
         return count;
     }
 
-    /** How many slots exist so far (they are made as the first lap's events arrive). */
-    int slotsMade() {
-        int made = 0;
-        for (int i = 0; i < slots.length; i++) {
-            if (SLOT.getAcquire(slots, i) != null) {
-                made++;
-            }
-        }
-        return made;
-    }
-
-    private boolean published(long position) {
-        Slot slot = (Slot) SLOT.getAcquire(slots, (int) position & mask);
-        return slot != null && (long) SEQUENCE.getAcquire(slot) == position + 1; // no slot yet: never claimed
-    }
-
-    /**
-     * The slot of {@code index}, made on first use. A queue made its 65,536 slots (8 MB) when the
-     * agent started, in the service's first second, and G1 copied them from collection to
-     * collection until they were old: in the sample service that was the pause time that made G1
-     * grow the heap by 130-180 MB at its fifth collection in 7 of 11 runs (none in 3 runs with
-     * 16,384 slots; BENCHMARKS.md "Memory"). Made as events arrive, the slots of a service that
-     * records a few thousand events a second come over seconds, most of them after its start-up.
-     * The first event of each run of {@value #SLOTS_AT_ONCE} slots makes them all, next to each
-     * other: in the first lap only, that event allocates 5 KB on the application's thread.
-     */
-    private Slot slotAt(int index) {
-        Slot slot = (Slot) SLOT.getAcquire(slots, index);
-        return slot != null ? slot : make(index);
-    }
-
-    private Slot make(int index) {
-        int run = Math.min(SLOTS_AT_ONCE, slots.length);
-        int first = index & -run;
-        Slot wanted = null;
-        for (int i = first; i < first + run; i++) {
-            Slot slot = (Slot) SLOT.getAcquire(slots, i);
-            if (slot == null) {
-                // In the first lap the slot of index i serves position i, and is free for it.
-                Slot made = new Slot(i);
-                Slot witness = (Slot) SLOT.compareAndExchange(slots, i, null, made);
-                slot = witness == null ? made : witness; // another producer may have made it first
-            }
-            if (i == index) {
-                wanted = slot;
-            }
-        }
-        return wanted;
-    }
-
-    /**
-     * A slot is its event: one object, so a producer filling it touches the lines of one object
-     * rather than a holder and the event it points to (at the default 131,072 slots a lane, 10 MB, the
-     * ring does not stay in cache, and each line is a miss). Slots are allocated in runs, one after
-     * another. They are not padded: 48 bytes of padding per slot (128 bytes a slot instead of 80)
-     * showed no difference on this machine's producers that its noise could resolve, and would have
-     * cost 6 MB at the default capacity (BENCHMARKS.md, seventh round).
-     */
-    private static final class Slot extends CapturedEvent {
-        @SuppressWarnings("unused") // accessed through SEQUENCE
-        private long sequence;
-
-        Slot(long sequence) {
-            this.sequence = sequence;
-        }
+    private long sequence(long position) {
+        return (long) LONG.getAcquire(longs, ((int) position & mask) * LONGS + SEQUENCE);
     }
 }
 

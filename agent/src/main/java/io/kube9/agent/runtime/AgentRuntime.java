@@ -55,6 +55,9 @@ public final class AgentRuntime {
     /** When {@code premain} began: the deferred start counts from here. */
     private final long startNanos = System.nanoTime();
     private volatile AgentMetrics metrics;
+    /** The queue's slots take at most this share of the maximum heap (see {@link #queueCapacity}). */
+    private static final int HEAP_SHARE_FOR_QUEUE = 8;
+
     private volatile EventQueue queue;
     private volatile CaptureSink sink;
     private volatile JournalWriter journal;
@@ -166,7 +169,7 @@ public final class AgentRuntime {
         try {
             metrics = new AgentMetrics(config.get(Keys.LABEL_LIMIT));
             queue = config.get(Keys.JOURNAL_ENABLED)
-                    ? EventQueue.laned(config.get(Keys.QUEUE_CAPACITY), config.get(Keys.QUEUE_LANES))
+                    ? EventQueue.laned(queueCapacity(), config.get(Keys.QUEUE_LANES))
                     : null;
             // The journal opens later; the queue holds what is captured until then.
             sink = new CaptureSink(targets, metrics, queue, config.get(Keys.JOURNAL_PAYLOAD));
@@ -181,6 +184,27 @@ public final class AgentRuntime {
             return false;
         }
         return true;
+    }
+
+    /**
+     * The configured capacity, unless its slots (allocated at once, 64 bytes each) would take more
+     * than an eighth of the heap the service may use: then the largest that fits, said once.
+     */
+    private int queueCapacity() {
+        int requested = config.get(Keys.QUEUE_CAPACITY);
+        long heap = Runtime.getRuntime().maxMemory();
+        int capacity = EventQueue.capacityWithin(requested, heap / HEAP_SHARE_FOR_QUEUE);
+        if (capacity < EventQueue.roundedCapacity(requested)) {
+            AgentLog.warn(Keys.QUEUE_CAPACITY.name() + "=" + requested + " would take "
+                    + megabytes((long) EventQueue.roundedCapacity(requested) * EventQueue.SLOT_BYTES)
+                    + ", more than 1/" + HEAP_SHARE_FOR_QUEUE + " of this JVM's maximum heap (" + megabytes(heap)
+                    + "): the queue holds " + capacity + " events instead");
+        }
+        return capacity;
+    }
+
+    private static String megabytes(long bytes) {
+        return (bytes + (1 << 19)) / (1 << 20) + " MB";
     }
 
     /** No capture after all: sites load as they are, and calls waiting for the sink go on. */

@@ -11,6 +11,7 @@ import io.kube9.agent.metrics.Scraped;
 import io.kube9.agent.queue.CapturedEvent;
 import io.kube9.agent.queue.EventQueue;
 import io.kube9.agent.queue.Lane;
+import io.kube9.agent.queue.Slots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -364,9 +365,7 @@ class JournalWriterTest {
             JournalWriter writer = JournalWriter.open(file.toString(), roundQueue, metrics, warnings::add, KEEP_ALL,
                     false, 0, 100, FLUSH);
             writer.start(THREADS);
-            long position = roundQueue.lane(0).claim();
-            fill(roundQueue.lane(0).slot(position), "last.words", 1);
-            roundQueue.lane(0).publish(position);
+            Slots.put(roundQueue.lane(0), roundQueue.lane(0).claim(), event("last.words", 1));
 
             assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
             assertThat(writer.inserted()).as("round %d", round).isEqualTo(1);
@@ -573,9 +572,7 @@ class JournalWriterTest {
                 new JournalWriter.Retention(Duration.ZERO, 1000), false, 0, 100, FLUSH);
         opened.add(writer);
         for (int i = 0; i < 3000; i++) {
-            long position = deep.lane(0).claim();
-            fill(deep.lane(0).slot(position), "event." + i, i);
-            deep.lane(0).publish(position);
+            Slots.put(deep.lane(0), deep.lane(0).claim(), event("event." + i, i));
         }
         writer.start(THREADS);
 
@@ -608,9 +605,7 @@ class JournalWriterTest {
         for (int thread = 0; thread < 2; thread++) {
             for (long time : times[thread]) {
                 Lane lane = laned.lane(thread);
-                long position = lane.claim();
-                fill(lane.slot(position), "thread-" + thread + "." + time, (int) time);
-                lane.publish(position);
+                Slots.put(lane, lane.claim(), event("thread-" + thread + "." + time, (int) time));
             }
         }
         writer.start(THREADS);
@@ -697,12 +692,19 @@ class JournalWriterTest {
     private void put(Filler filler) {
         long position = queue.lane(0).claim();
         assertThat(position).as("queue has room").isNotNegative();
-        filler.fill(queue.lane(0).slot(position));
-        queue.lane(0).publish(position);
+        CapturedEvent event = event("", 0);
+        filler.fill(event);
+        Slots.put(queue.lane(0), position, event);
     }
 
     private void enqueue(String eventType, int n) {
         put(event -> fill(event, eventType, n));
+    }
+
+    private static CapturedEvent event(String eventType, int n) {
+        CapturedEvent event = new CapturedEvent();
+        fill(event, eventType, n);
+        return event;
     }
 
     private static void fill(CapturedEvent event, String eventType, int n) {

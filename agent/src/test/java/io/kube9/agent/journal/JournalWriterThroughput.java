@@ -5,6 +5,7 @@ import io.kube9.agent.config.TestConfigs;
 import io.kube9.agent.metrics.AgentMetrics;
 import io.kube9.agent.queue.CapturedEvent;
 import io.kube9.agent.queue.EventQueue;
+import io.kube9.agent.queue.Slots;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,11 +163,9 @@ public final class JournalWriterThroughput {
             for (long n = Math.min(due - count, 10_000); n > 0; n--) {
                 long position = queue.lane(0).claim();
                 if (position >= 0) {
-                    CapturedEvent slot = queue.lane(0).slot(position);
                     CapturedEvent event = events[(int) (count & 1023)];
-                    slot.copyFrom(event);
-                    slot.recordedAt = System.currentTimeMillis();
-                    queue.lane(0).publish(position);
+                    event.recordedAt = System.currentTimeMillis();
+                    Slots.put(queue.lane(0), position, event);
                 }
                 count++;
             }

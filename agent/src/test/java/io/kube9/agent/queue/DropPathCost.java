@@ -53,7 +53,7 @@ public final class DropPathCost {
                 String thread = Thread.currentThread().getName();
                 long before = THREADS.getCurrentThreadCpuTime();
                 for (long i = 0; i < events; i++) {
-                    SlotFillCost.offer(queue, i, thread, true); // as CaptureSink fills a slot
+                    SlotFillCost.offer(queue, i, thread); // as CaptureSink fills a slot
                 }
                 cpu.addAndGet(THREADS.getCurrentThreadCpuTime() - before);
             }, "producer-" + t);

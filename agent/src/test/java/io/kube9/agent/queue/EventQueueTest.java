@@ -3,6 +3,7 @@ package io.kube9.agent.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kube9.agent.config.Keys;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -25,6 +26,16 @@ class EventQueueTest {
     })
     void capacityIsRoundedUpToAPowerOfTwo(int requested, int expected) {
         assertThat(new EventQueue(requested).capacity()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} in {1} bytes -> {2}")
+    @CsvSource({
+        "262144, 16777216, 262144", "262144, 16777215, 131072", "200000, 16777216, 262144",
+        "262144, 8388608, 131072", "262144, 1, 1024", "100, 1, 128", "4194304, 9223372036854775807, 4194304"
+    })
+    void aQueueFittedIntoAFewBytesIsHalvedUntilItFitsButKeepsAThousandSlots(int requested, long bytes, int expected) {
+        assertThat(EventQueue.SLOT_BYTES).isEqualTo(64);
+        assertThat(EventQueue.capacityWithin(requested, bytes)).isEqualTo(expected);
     }
 
     @Test
@@ -78,27 +89,6 @@ class EventQueueTest {
     }
 
     @Test
-    void slotsAreMadeInRunsOf64AsTheFirstLapsEventsArrive() {
-        EventQueue queue = new EventQueue(65_536);
-
-        assertThat(queue.slotsMade()).isZero();
-        offer(queue, 0);
-        assertThat(queue.slotsMade()).isEqualTo(64);
-        for (int i = 1; i <= 64; i++) {
-            offer(queue, i);
-        }
-        assertThat(queue.slotsMade()).isEqualTo(128);
-        assertThat(drainAll(queue)).hasSize(65).startsWith(0L).endsWith(64L);
-        for (int i = 65; i < 65_536 + 10; i++) {
-            offer(queue, i);
-        }
-        assertThat(queue.slotsMade()).isEqualTo(65_536);
-        assertThat(queue.dropped()).isZero();
-        assertThat(drainAll(queue)).hasSize(65_481).startsWith(65L, 66L).endsWith(65_545L);
-        assertThat(new EventQueue(8).slotsMade()).isZero();
-    }
-
-    @Test
     void aFullQueueDropsItsOldestEventsInARun() {
         EventQueue queue = new EventQueue(8, 3);
         for (int i = 0; i < 9; i++) {
@@ -132,20 +122,45 @@ class EventQueueTest {
     }
 
     @Test
-    void aDroppedSlotLetsGoOfTheApplicationsObjects() {
+    void aDroppedEventLetsGoOfTheApplicationsObjects() {
         EventQueue queue = new EventQueue(2);
-        long first = queue.lane(0).claim();
-        CapturedEvent slot = queue.lane(0).slot(first);
-        slot.eventId = "first";
-        slot.payload = new byte[10];
-        slot.aggregateId = "order-1";
-        queue.lane(0).publish(first);
+        List<WeakReference<Object>> held = offerWithObjects(queue);
         offer(queue, 2);
-        offer(queue, 3); // drops "first"
+        offer(queue, 3); // drops the first
 
-        assertThat(slot.eventId).isNotEqualTo("first");
-        assertThat(slot.payload).isNull();
-        assertThat(slot.aggregateId).isNull();
+        assertThat(queue.dropped()).isEqualTo(1);
+        assertCollected(held);
+    }
+
+    @Test
+    void aTakenEventLetsGoOfTheApplicationsObjects() {
+        EventQueue queue = new EventQueue(4);
+        List<WeakReference<Object>> held = offerWithObjects(queue);
+        CapturedEvent[] rows = rows(1);
+
+        assertThat(take(queue, rows, 1)).isEqualTo(1);
+        rows[0].clear(); // the writer's part, once written
+
+        assertCollected(held);
+    }
+
+    /** Offers an event whose id, aggregate id and payload are objects only the queue holds. */
+    private static List<WeakReference<Object>> offerWithObjects(EventQueue queue) {
+        CapturedEvent event = Slots.event(new StringBuilder("first"), "type-first");
+        event.aggregateId = new StringBuilder("order-1");
+        event.payload = new byte[10];
+        List<WeakReference<Object>> held = List.of(new WeakReference<>(event.eventId),
+                new WeakReference<>(event.aggregateId), new WeakReference<>(event.payload));
+        Lane lane = queue.lane(0);
+        Slots.put(lane, lane.claim(), event);
+        return held;
+    }
+
+    private static void assertCollected(List<WeakReference<Object>> held) {
+        for (int i = 0; i < 20 && held.stream().anyMatch(reference -> reference.get() != null); i++) {
+            System.gc();
+        }
+        assertThat(held).as("the event's own objects, collected").allMatch(reference -> reference.get() == null);
     }
 
     @Test
@@ -180,11 +195,10 @@ class EventQueueTest {
         };
         for (int lap = 0; lap < 6; lap++) {
             String[] values = laps[lap % laps.length];
-            long position = queue.lane(0).claim();
-            CapturedEvent slot = queue.lane(0).slot(position);
-            slot.fill(values[0], values[1], values[2], values[3], values[4]);
-            slot.payload = lap == 0 ? payload : null;
-            queue.lane(0).publish(position);
+            CapturedEvent event = new CapturedEvent();
+            event.fill(values[0], values[1], values[2], values[3], values[4]);
+            event.payload = lap == 0 ? payload : null;
+            Slots.put(queue.lane(0), queue.lane(0).claim(), event);
 
             assertThat(take(queue, rows, 1)).isEqualTo(1);
 
@@ -198,28 +212,26 @@ class EventQueueTest {
     }
 
     @Test
-    void drainedRowsAreCopiesAndTheSlotIsCleared() {
+    void drainedRowsCarryEveryAttribute() {
         EventQueue queue = new EventQueue(4);
-        long position = queue.lane(0).claim();
-        CapturedEvent slot = queue.lane(0).slot(position);
-        slot.site = "store";
-        slot.source = "com.acme.OrderEventStore#append";
-        slot.eventType = "order.created";
-        slot.severity = "info";
-        slot.eventId = 7L;
-        slot.aggregateId = "order-7";
-        slot.occurredAt = 1_700_000_000_000L;
-        slot.recordedAt = 1_700_000_000_500L;
-        slot.payloadBytes = 3;
-        slot.payload = new byte[] {1, 2, 3};
-        slot.thread = "main";
-        queue.lane(0).publish(position);
+        CapturedEvent event = new CapturedEvent();
+        event.site = "store";
+        event.source = "com.acme.OrderEventStore#append";
+        event.eventType = "order.created";
+        event.severity = "info";
+        event.eventId = 7L;
+        event.aggregateId = "order-7";
+        event.occurredAt = 1_700_000_000_000L;
+        event.recordedAt = 1_700_000_000_500L;
+        event.payloadBytes = 3;
+        event.payload = new byte[] {1, 2, 3};
+        event.thread = "main";
+        Slots.put(queue.lane(0), queue.lane(0).claim(), event);
         CapturedEvent[] rows = rows(1);
 
         assertThat(take(queue, rows, 1)).isEqualTo(1);
 
         CapturedEvent row = rows[0];
-        assertThat(row).isNotSameAs(slot);
         assertThat(row.site).isEqualTo("store");
         assertThat(row.source).isEqualTo("com.acme.OrderEventStore#append");
         assertThat(row.eventType).isEqualTo("order.created");
@@ -231,9 +243,22 @@ class EventQueueTest {
         assertThat(row.payloadBytes).isEqualTo(3);
         assertThat((byte[]) row.payload).containsExactly(1, 2, 3);
         assertThat(row.thread).isEqualTo("main");
-        assertThat(slot.eventId).isNull();
-        assertThat(slot.payload).isNull();
-        assertThat(slot.aggregateId).isNull();
+    }
+
+    @Test
+    void aSlotReusedWithoutAPayloadGivesNone() {
+        EventQueue queue = new EventQueue(2);
+        CapturedEvent[] rows = rows(1);
+        for (int lap = 0; lap < 4; lap++) {
+            CapturedEvent event = Slots.event((long) lap, "type-" + lap);
+            event.payload = lap % 2 == 0 ? new byte[] {(byte) lap} : null;
+            Slots.put(queue.lane(0), queue.lane(0).claim(), event);
+
+            assertThat(take(queue, rows, 1)).isEqualTo(1);
+
+            assertThat(rows[0].payload).as("lap %d", lap).isEqualTo(event.payload);
+            rows[0].clear();
+        }
     }
 
     @Test
@@ -244,9 +269,7 @@ class EventQueueTest {
 
         assertThat(take(queue, rows(8), 8)).isZero();
 
-        queue.lane(0).slot(slow).eventId = 0L;
-        queue.lane(0).slot(slow).eventType = "type-0";
-        queue.lane(0).publish(slow);
+        Slots.put(queue.lane(0), slow, Slots.event(0L, "type-0"));
         assertThat(drainAll(queue)).containsExactly(0L, 1L);
     }
 
@@ -259,9 +282,7 @@ class EventQueueTest {
         assertThat(queue.lane(0).claim()).isEqualTo(-1);
         assertThat(queue.dropped()).isEqualTo(1);
 
-        queue.lane(0).slot(slow).eventId = 0L;
-        queue.lane(0).slot(slow).eventType = "type-0";
-        queue.lane(0).publish(slow);
+        Slots.put(queue.lane(0), slow, Slots.event(0L, "type-0"));
         assertThat(drainAll(queue)).containsExactly(0L, 1L);
     }
 
@@ -475,10 +496,7 @@ class EventQueueTest {
         if (position < 0) {
             return false;
         }
-        CapturedEvent slot = lane.slot(position);
-        slot.eventId = id;
-        slot.eventType = "type-" + id;
-        lane.publish(position);
+        Slots.put(lane, position, Slots.event(id, "type-" + id));
         return true;
     }
 
