@@ -30,12 +30,11 @@ import java.util.concurrent.atomic.LongAdder;
  * object. Both arrays are allocated, whole, when the lane is made. At the default 131,072 slots a
  * lane each is 4 MiB, which G1 places straight into old regions of their own (an object of at
  * least half a region is "humongous"; regions are up to 8 MB on heaps below 32 GB): no young
- * collection ever copies them.
- * As 131,072 objects of 80 bytes, made as the first lap's events arrived, they were copied from
- * survivor space to survivor space until old: in the sample service under load 2-4 survivor
- * regions instead of 1 and young pauses 2-3 ms longer for the minute the first lap took, which
- * tipped G1 into growing the heap by 80 MB in four of six runs (BENCHMARKS.md, "The queue's slots
- * as two arrays").
+ * collection ever copies them. As 131,072 objects of 80 bytes, made as the first lap's events
+ * arrived, they were copied from survivor space to survivor space until old: in the sample
+ * service under load 2-4 survivor regions instead of 1 and young pauses 2-3 ms longer for the
+ * minute the first lap took, which tipped G1 into growing the heap by 80 MB in four of six runs
+ * (BENCHMARKS.md, "The queue's slots as two arrays").
  */
 public final class Lane extends QueueCounters {
     private static final VarHandle HEAD;
