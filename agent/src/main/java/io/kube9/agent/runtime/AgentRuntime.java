@@ -44,6 +44,8 @@ public final class AgentRuntime {
      * and queue, normally ready a hundred or two milliseconds after the call wakes the start).
      */
     private static final long SINK_WAIT_MILLIS = 10_000;
+    /** The queue's slots take at most this share of the maximum heap (see {@link #queueCapacity}). */
+    private static final int HEAP_SHARE_FOR_QUEUE = 8;
 
     private final AgentConfig config;
     private final Instrumenter instrumenter;
@@ -55,9 +57,6 @@ public final class AgentRuntime {
     /** When {@code premain} began: the deferred start counts from here. */
     private final long startNanos = System.nanoTime();
     private volatile AgentMetrics metrics;
-    /** The queue's slots take at most this share of the maximum heap (see {@link #queueCapacity}). */
-    private static final int HEAP_SHARE_FOR_QUEUE = 8;
-
     private volatile EventQueue queue;
     private volatile CaptureSink sink;
     private volatile JournalWriter journal;
