@@ -90,7 +90,7 @@ public final class Lane extends QueueCounters {
      *     1/{@value #DROP_RUN_SHARE} of the capacity, from 1 to {@value #MAX_DROP_RUN}
      */
     Lane(int requestedCapacity, int dropRun) {
-        capacity = Integer.highestOneBit(Math.max(2, requestedCapacity) - 1) << 1;
+        capacity = EventQueue.roundedCapacity(requestedCapacity);
         mask = capacity - 1;
         refs = new Object[capacity * REFS];
         longs = new long[capacity * LONGS];
