@@ -157,6 +157,28 @@ public final class Jvm implements AutoCloseable {
         return seconds;
     }
 
+    /**
+     * CPU seconds (user + system) of the process's threads that are alive now, by name with its
+     * trailing digits removed ({@code GC Thread#0} and {@code GC Thread#1} are {@code GC Thread#}).
+     */
+    public java.util.Map<String, Double> threadCpuSecondsByName() throws IOException {
+        java.util.Map<String, Double> seconds = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (var threads = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) threads::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+$", "");
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    seconds.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0, Double::sum);
+                } catch (IOException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return seconds;
+    }
+
     public static String tail(Path file) {
         try {
             List<String> all = Files.readAllLines(file);

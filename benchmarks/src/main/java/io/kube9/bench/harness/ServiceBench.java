@@ -36,15 +36,40 @@ public final class ServiceBench {
             double cpuSecondsPerThousandCalls, double dropped, double windowCpuSecondsPerThousandCalls,
             List<Double> throughputs) {}
 
-    public ServiceBench(Agents agents, Path work, int rounds, int connections, long warmupMillis, long measureMillis) {
+    /**
+     * @param setups which of none, kube9, before (with {@code --before}) and otel to run, in that
+     *     order within the first round; null for all of them. none is always run: it is the baseline.
+     */
+    public ServiceBench(Agents agents, Path work, List<String> setups, int rounds, int connections,
+            long warmupMillis, long measureMillis) {
         this.agents = agents;
         this.work = work;
         this.rounds = rounds;
         this.connections = connections;
         this.warmupMillis = warmupMillis;
         this.measureMillis = measureMillis;
-        this.setups = agents.hasBefore() ? List.of("none", "kube9", Agents.BEFORE, "otel")
+        List<String> all = agents.hasBefore() ? List.of("none", "kube9", Agents.BEFORE, "otel")
                 : List.of("none", "kube9", "otel");
+        List<String> chosen = new ArrayList<>();
+        for (String name : all) {
+            if (name.equals("none") || setups == null || setups.contains(name)) {
+                chosen.add(name);
+            }
+        }
+        if (setups != null && !all.containsAll(setups)) {
+            throw new IllegalArgumentException("--service-setups " + String.join(",", setups) + ": the setups are "
+                    + String.join(",", all) + (agents.hasBefore() ? "" : " (before needs --before)"));
+        }
+        this.setups = chosen;
+    }
+
+    /** Round by round, {@code setup}'s throughput over the baseline's in the same round. */
+    public static List<Double> byRound(List<Double> setup, List<Double> baseline) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(setup.size(), baseline.size()); i++) {
+            ratios.add(setup.get(i) / baseline.get(i));
+        }
+        return ratios;
     }
 
     public Map<String, Result> run() throws IOException, InterruptedException {

@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
 public final class ServiceGcLog {
     private static final Pattern PAUSE = Pattern.compile("Pause Young \\(Normal\\).* ([0-9.]+)ms$");
     private static final Pattern SURVIVORS = Pattern.compile("Survivor regions: \\d+->(\\d+)");
+    /** A phase of a young pause: its time, or the average over G1's workers ({@code gc+phases=debug}). */
+    private static final Pattern PHASE = Pattern.compile(
+            "\\[gc,phases *\\] GC\\(\\d+\\) +([A-Z][A-Za-z ]+?)(?: \\(ms\\))?: +(?:Min: *[0-9.]+, Avg: *([0-9.]+)|([0-9.]+)ms)");
     private static final Pattern EXPANSION = Pattern.compile("^\\[([0-9.]+)s\\].*Expand the heap.* expansion amount: (\\d+)B");
 
     private ServiceGcLog() {}
@@ -48,14 +51,23 @@ public final class ServiceGcLog {
         Agents agents = new Agents(jar, null, null, null, sample, null);
         Agents.Setup setup = jar == null ? Agents.none() : agents.kube9("kube9", dir, extra);
         Path log = dir.resolve("gc.log");
-        List<String> jvm = List.of(ServiceBench.SERVICE_NODELAY, "-Xlog:gc*=info,gc+ergo+heap=debug:file=" + log);
+        List<String> jvm = List.of(ServiceBench.SERVICE_NODELAY, "-Xlog:gc*=info,gc+ergo+heap=debug,gc+phases=debug:file=" + log);
         try (Jvm service = SampleService.start(agents, setup, dir, jvm)) {
             int port = SampleService.awaitListening(service);
-            ServiceLoad.Result load = ServiceLoad.run(port, 4, warmup, measured);
+            List<Map<String, Double>> window = new ArrayList<>(); // the threads' CPU as the measured window opens and closes
+            ServiceLoad.Result load = ServiceLoad.run(port, 4, warmup, measured, () -> {
+                try {
+                    window.add(service.threadCpuSecondsByName());
+                    return service.cpuSeconds();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             double rss = service.rssBytes() / 1048576.0;
             List<Double> pauses = new ArrayList<>();
             Map<Integer, Integer> survivors = new TreeMap<>();
             List<String> expansions = new ArrayList<>();
+            Map<String, List<Double>> phases = new java.util.LinkedHashMap<>();
             for (String line : Files.readAllLines(log)) {
                 Matcher pause = PAUSE.matcher(line);
                 if (pause.find()) {
@@ -64,6 +76,11 @@ public final class ServiceGcLog {
                 Matcher survivor = SURVIVORS.matcher(line);
                 if (survivor.find()) {
                     survivors.merge(Integer.parseInt(survivor.group(1)), 1, Integer::sum);
+                }
+                Matcher phase = PHASE.matcher(line);
+                if (phase.find()) {
+                    String ms = phase.group(2) != null ? phase.group(2) : phase.group(3);
+                    phases.computeIfAbsent(phase.group(1), name -> new ArrayList<>()).add(Double.parseDouble(ms));
                 }
                 Matcher expansion = EXPANSION.matcher(line);
                 if (expansion.find() && Double.parseDouble(expansion.group(1)) > 0.1) { // not the initial heap
@@ -77,6 +94,20 @@ public final class ServiceGcLog {
                     rss, pauses.size(), pauses.isEmpty() ? 0 : Stats.median(pauses),
                     pauses.isEmpty() ? 0 : pauses.get((int) (pauses.size() * 0.9)), survivors,
                     expansions.isEmpty() ? "never" : expansions);
+            StringBuilder threads = new StringBuilder(String.format("  window: %.0f ms CPU per 1,000 calls; by thread:",
+                    load.windowCpuSeconds() / load.calls() * 1e6));
+            if (window.size() == 2) {
+                window.get(1).forEach((name, seconds) -> {
+                    double used = seconds - window.get(0).getOrDefault(name, 0.0);
+                    if (used >= 0.05) {
+                        threads.append(String.format(" %s %.2f s;", name, used));
+                    }
+                });
+            }
+            System.out.println(threads);
+            StringBuilder medians = new StringBuilder("  phases, median ms:");
+            phases.forEach((name, times) -> medians.append(String.format(" %s %.2f;", name, Stats.median(times))));
+            System.out.println(medians);
         } finally {
             Report.deleteTree(dir);
         }

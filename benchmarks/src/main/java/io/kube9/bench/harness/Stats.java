@@ -11,6 +11,14 @@ public final class Stats {
         return percentile(values.stream().mapToDouble(Double::doubleValue).toArray(), 50);
     }
 
+    public static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    public static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
     /** Nearest-rank percentile; NaN for no values. */
     public static double percentile(double[] values, double percent) {
         if (values.length == 0) {
