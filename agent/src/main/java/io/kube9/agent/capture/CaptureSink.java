@@ -26,6 +26,8 @@ public final class CaptureSink implements EventSink {
     private final boolean keepPayload;
     private final Runnable accessorError;
     private final CoarseClock clock;
+    /** What the queue's slots hold for types and severities: see {@link SharedStrings}. */
+    private final SharedStrings strings = new SharedStrings();
 
     /**
      * @param queue the journal's queue, or null when the journal is off
@@ -186,7 +188,8 @@ public final class CaptureSink implements EventSink {
         if (position < 0) {
             return; // counted as dropped by the queue
         }
-        lane.put(position, site.label(), source, type, severity, Thread.currentThread().getName(), eventId,
+        lane.put(position, site.label(), source, strings.of(type), strings.of(severity),
+                Thread.currentThread().getName(), eventId,
                 aggregateId, occurredAt, clock.millisNotBefore(occurredAt), payloadBytes, keepPayload ? payload : null);
     }
 

@@ -80,6 +80,23 @@ class CaptureSinkTest {
     }
 
     @Test
+    void theQueueHoldsOneInstanceOfARepeatedTypeAndSeverityNotTheApplicationsNewOnes() {
+        for (int i = 0; i < 3; i++) {
+            // as a service that reads its events from JSON: new strings every time
+            sink.recorded(RECORDER, RECORDER_SOURCE, Map.of("eventType", new String("order.created".toCharArray()),
+                    "severity", new String("warning".toCharArray())), 0);
+        }
+
+        CapturedEvent[] rows = rows(queue.capacity());
+        assertThat(queue.drainTo(rows, rows.length)).isEqualTo(3);
+        assertThat(rows[0].eventType).isEqualTo("order.created");
+        assertThat(rows[1].eventType).isSameAs(rows[0].eventType);
+        assertThat(rows[2].eventType).isSameAs(rows[0].eventType);
+        assertThat(rows[0].severity).isEqualTo("warning");
+        assertThat(rows[2].severity).isSameAs(rows[0].severity);
+    }
+
+    @Test
     void withPayloadCaptureTheQueueCarriesThePayloadObject() {
         CaptureSink keeping = new CaptureSink(targets, metrics, queue, true);
         OrderEvent event = new OrderEvent("order.created", Severity.INFO);
