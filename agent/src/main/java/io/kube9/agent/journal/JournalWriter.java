@@ -282,7 +282,7 @@ public final class JournalWriter {
             } catch (SQLException e) {
                 rollbackQuietly();
                 checkpointQuietly();
-                if (!isLockConflict(e)) {
+                if (!Sqlite.isLocked(e)) {
                     reopenQuietly();
                 }
                 metrics.journalWriteError();
@@ -624,15 +624,6 @@ public final class JournalWriter {
         } catch (SQLException ignored) {
             // locked by another process, or still no space: the next retry tries again
         }
-    }
-
-    /** Another process holds the journal's lock: waiting is all it takes. */
-    private static boolean isLockConflict(SQLException e) {
-        if (e instanceof org.sqlite.SQLiteException) {
-            int primary = ((org.sqlite.SQLiteException) e).getResultCode().code & 0xff;
-            return primary == 5 || primary == 6; // SQLITE_BUSY, SQLITE_LOCKED
-        }
-        return false;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.kube9.agent.config.Keys;
 import io.kube9.agent.instrument.Instrumenter;
 import io.kube9.agent.instrument.Targets;
 import io.kube9.agent.journal.JournalWriter;
+import io.kube9.agent.journal.Sqlite;
 import io.kube9.agent.metrics.AgentMetrics;
 import io.kube9.agent.metrics.ExporterSecurity;
 import io.kube9.agent.metrics.MetricsExporter;
@@ -16,9 +17,11 @@ import io.kube9.agent.queue.EventQueue;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.lang.instrument.Instrumentation;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +49,13 @@ public final class AgentRuntime {
     private static final long SINK_WAIT_MILLIS = 10_000;
     /** The queue's slots take at most this share of the maximum heap (see {@link #queueCapacity}). */
     private static final int HEAP_SHARE_FOR_QUEUE = 8;
+    /**
+     * A journal locked by another process when the agent starts is tried again after this long,
+     * then twice as long each time, up to {@link #JOURNAL_RETRY_MAX_MILLIS}. Each attempt waits
+     * up to a second for the lock itself (SQLite's busy timeout, {@link Sqlite#openForWriting}).
+     */
+    private static final long JOURNAL_RETRY_MIN_MILLIS = 1000;
+    private static final long JOURNAL_RETRY_MAX_MILLIS = 30_000;
 
     private final AgentConfig config;
     private final Instrumenter instrumenter;
@@ -61,6 +71,11 @@ public final class AgentRuntime {
     private volatile CaptureSink sink;
     private volatile JournalWriter journal;
     private volatile MetricsExporter exporter;
+    /** While a journal that was locked at start is retried ({@link #retryOpening}). */
+    private volatile boolean journalPending;
+    private volatile Thread journalOpener;
+    /** Counted down at JVM exit: a locked journal is no longer waited for. */
+    private final CountDownLatch exiting = new CountDownLatch(1);
 
     private AgentRuntime(AgentConfig config) {
         this.config = config;
@@ -218,24 +233,73 @@ public final class AgentRuntime {
         }
         String path = config.get(Keys.JOURNAL_PATH);
         try {
-            JournalWriter opened = JournalWriter.open(path, queue, metrics, AgentLog::warn,
-                    new JournalWriter.Retention(config.get(Keys.JOURNAL_RETENTION_AGE),
-                            config.get(Keys.JOURNAL_RETENTION_ROWS), config.get(Keys.JOURNAL_RETENTION_BYTES)),
-                    config.get(Keys.JOURNAL_PAYLOAD), config.get(Keys.JOURNAL_PAYLOAD_MAX),
-                    config.get(Keys.JOURNAL_BATCH), config.get(Keys.JOURNAL_FLUSH_INTERVAL));
-            opened.start(new DaemonThreads("kube9-journal"));
-            journal = opened;
-            AgentLog.info("journal " + opened.path());
+            startJournal(openJournalAt(path));
         } catch (Exception | LinkageError e) {
-            sink.withoutJournal();
-            AgentLog.warn("journal disabled, metrics continue: " + describe(e));
+            if (!Sqlite.isLocked(e)) {
+                withoutJournal(e);
+                return;
+            }
+            // Waiting is all it takes: capture goes on into the queue (which drops its oldest when
+            // full, counted) until another thread gets the file.
+            AgentLog.warn("journal " + path + " is locked by another process; capture continues into the queue"
+                    + " and the journal is opened when the lock is released (retried in the background)");
+            journalPending = true;
+            Thread opener = new DaemonThreads("kube9-journal-open").newThread(() -> retryOpening(path));
+            journalOpener = opener;
+            opener.start();
         }
+    }
+
+    /**
+     * Tries the locked journal again, {@link #JOURNAL_RETRY_MIN_MILLIS} after the first attempt
+     * and then twice as long each time up to {@link #JOURNAL_RETRY_MAX_MILLIS}, until it opens,
+     * fails for another reason, or the JVM exits ({@link #stop}).
+     */
+    private void retryOpening(String path) {
+        long backoffMillis = JOURNAL_RETRY_MIN_MILLIS;
+        try {
+            while (!exiting.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+                try {
+                    startJournal(openJournalAt(path));
+                    return;
+                } catch (Exception | LinkageError e) {
+                    if (!Sqlite.isLocked(e)) {
+                        withoutJournal(e);
+                        return;
+                    }
+                }
+                backoffMillis = Math.min(backoffMillis * 2, JOURNAL_RETRY_MAX_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // out of time at exit: the queued events are not written
+        } finally {
+            journalPending = false;
+        }
+    }
+
+    private JournalWriter openJournalAt(String path) throws SQLException, IOException {
+        return JournalWriter.open(path, queue, metrics, AgentLog::warn,
+                new JournalWriter.Retention(config.get(Keys.JOURNAL_RETENTION_AGE),
+                        config.get(Keys.JOURNAL_RETENTION_ROWS), config.get(Keys.JOURNAL_RETENTION_BYTES)),
+                config.get(Keys.JOURNAL_PAYLOAD), config.get(Keys.JOURNAL_PAYLOAD_MAX),
+                config.get(Keys.JOURNAL_BATCH), config.get(Keys.JOURNAL_FLUSH_INTERVAL));
+    }
+
+    private void startJournal(JournalWriter opened) {
+        opened.start(new DaemonThreads("kube9-journal"));
+        journal = opened;
+        AgentLog.info("journal " + opened.path());
+    }
+
+    private void withoutJournal(Throwable failure) {
+        sink.withoutJournal();
+        AgentLog.warn("journal disabled, metrics continue: " + describe(failure));
     }
 
     private void registerMetrics() {
         metrics.info(Version.current());
         metrics.gauge("kube9_events_queue_size", "Events waiting in the agent's queue for the journal",
-                () -> journal != null ? queue.size() : 0);
+                () -> journal != null || journalPending ? queue.size() : 0);
         metrics.gauge("kube9_events_queue_capacity", "Capacity of the agent's queue",
                 () -> queue != null ? queue.capacity() : 0);
         metrics.counter("kube9_events_dropped_total", "Events dropped because the agent's queue was full (oldest first)",
@@ -284,13 +348,23 @@ public final class AgentRuntime {
         }
     }
 
-    /** At JVM exit: let a start-up still under way finish, drain the queue into the journal, close. */
+    /**
+     * At JVM exit: let a start-up still under way finish, give up on a journal still locked
+     * (an attempt under way may still open it), drain the queue into the journal, close.
+     */
     private void stop() {
         hurry.countDown();
         Duration timeout = config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT);
         try {
             if (!started.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 AgentLog.warn("exiting while the agent still starts; the journal may miss the last events");
+            }
+            exiting.countDown();
+            Thread opener = journalOpener;
+            if (opener != null) {
+                // At most one attempt under way: about a second's wait for the lock, then the open.
+                opener.join(timeout.toMillis());
+                opener.interrupt(); // nothing if it is done; else the queued events are not written
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
