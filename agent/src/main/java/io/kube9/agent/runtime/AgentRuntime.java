@@ -71,6 +71,10 @@ public final class AgentRuntime {
     private volatile CaptureSink sink;
     private volatile JournalWriter journal;
     private volatile MetricsExporter exporter;
+    /** A site was called while the start was deferred: it waits for the sink, which must start. */
+    private volatile boolean siteCalled;
+    /** The JVM began to exit: a start still deferred does not happen unless a site was called. */
+    private volatile boolean exitBegun;
     /** While a journal that was locked at start is retried ({@link #retryOpening}). */
     private volatile boolean journalPending;
     private volatile Thread journalOpener;
@@ -104,7 +108,7 @@ public final class AgentRuntime {
         // A call of a site that comes before the sink exists waits for it (and wakes a deferred
         // start). Refused when an agent already runs or is still starting in this JVM (attached
         // twice, or attached while the -javaagent's start is deferred).
-        if (!Kube9Bridge.starting(SINK_WAIT_MILLIS, hurry::countDown)) {
+        if (!Kube9Bridge.starting(SINK_WAIT_MILLIS, this::siteCalled)) {
             AgentLog.warn("already running in this JVM; this " + (attached ? "attach" : "start") + " is ignored");
             return;
         }
@@ -131,16 +135,27 @@ public final class AgentRuntime {
         try {
             // Here rather than in premain: nothing is captured before the sink below exists.
             Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
-        } catch (RuntimeException shuttingDownOrRefused) {
-            // IllegalStateException: the JVM is exiting; SecurityException: hooks not permitted.
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM exits before the agent could start (java -version): there is nothing to report.
             abandon();
-            AgentLog.warn("not started, the application runs without it: " + shuttingDownOrRefused);
+            started.countDown();
+            return;
+        } catch (RuntimeException refused) {
+            // SecurityException: hooks not permitted.
+            abandon();
+            AgentLog.warn("not started, the application runs without it: " + refused);
             started.countDown();
             return;
         }
         try {
             if (!attached) {
                 awaitDeferredStart();
+                if (exitBegun && !siteCalled) {
+                    // Nothing was captured and nothing will be (java -version, a short job started
+                    // with JAVA_TOOL_OPTIONS): no journal to create, no port to bind on the way out.
+                    abandon();
+                    return;
+                }
             }
             if (!startCapture()) {
                 return;
@@ -176,6 +191,12 @@ public final class AgentRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A call of a site waits for the sink: the deferred start goes ahead at once. */
+    private void siteCalled() {
+        siteCalled = true;
+        hurry.countDown();
     }
 
     /** Metrics, the queue and the sink behind the bridge; from then on calls count. */
@@ -353,6 +374,7 @@ public final class AgentRuntime {
      * (an attempt under way may still open it), drain the queue into the journal, close.
      */
     private void stop() {
+        exitBegun = true;
         hurry.countDown();
         Duration timeout = config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT);
         try {
