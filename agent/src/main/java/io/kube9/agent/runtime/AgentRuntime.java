@@ -25,6 +25,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -312,9 +313,13 @@ public final class AgentRuntime {
         AgentLog.info("journal " + opened.path());
     }
 
+    /** {@code journal /tmp is a directory, not a file (kube9.journal.path): journal disabled, metrics continue}. */
     private void withoutJournal(Throwable failure) {
         sink.withoutJournal();
-        AgentLog.warn("journal disabled, metrics continue: " + describe(failure));
+        String problem = failure instanceof LinkageError
+                ? "SQLite's native library did not load (" + describe(failure) + ")"
+                : describe(failure) + " (" + Keys.JOURNAL_PATH.name() + ")";
+        AgentLog.warn(problem + ": journal disabled, metrics continue");
     }
 
     private void registerMetrics() {
@@ -340,9 +345,10 @@ public final class AgentRuntime {
                 instrumenter::instrumentedMethods);
         String store = config.get(Keys.STORE_PATH);
         if (store != null) {
-            Path storePath = Paths.get(store);
+            Path storePath = Paths.get(store).toAbsolutePath();
+            AtomicBoolean missingSaid = new AtomicBoolean();
             metrics.gauge("event_store_size_bytes", "Size on disk of the service's own event store",
-                    () -> sizeOf(storePath));
+                    () -> storeSize(storePath, missingSaid));
         }
         if (config.get(Keys.JVM_METRICS)) {
             JvmMetrics.builder(metrics.properties()).register(metrics.registry());
@@ -399,6 +405,24 @@ public final class AgentRuntime {
         if (openExporter != null) {
             openExporter.close();
         }
+    }
+
+    /**
+     * The store's size, and once, at the first scrape that finds no file there, a line that says
+     * so: a typo in the path would otherwise only show as a gauge at 0. Said at a scrape rather
+     * than when the agent starts, because a service creates its store as it starts, often after
+     * the agent (and on every fresh volume): a warning then would be a false alarm. The path
+     * is read again at every scrape, so the gauge follows a store created later.
+     */
+    private static long storeSize(Path path, AtomicBoolean missingSaid) {
+        if (!Files.exists(path)) {
+            if (missingSaid.compareAndSet(false, true)) {
+                AgentLog.warn(Keys.STORE_PATH.name() + ": " + path + " does not exist; event_store_size_bytes reads 0"
+                        + " until it does");
+            }
+            return 0;
+        }
+        return sizeOf(path);
     }
 
     private static long sizeOf(Path path) {

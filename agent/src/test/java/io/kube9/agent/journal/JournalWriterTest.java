@@ -112,6 +112,48 @@ class JournalWriterTest {
     }
 
     @Test
+    void aDirectoryIsRefusedAsADirectory() throws Exception {
+        Path directory = Files.createDirectory(dir.resolve("journal.db"));
+
+        assertThatThrownBy(() -> open(directory, KEEP_ALL, false, 0))
+                .isInstanceOf(IOException.class)
+                .hasMessage("journal " + directory.toAbsolutePath() + " is a directory, not a file");
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileThatIsNotASqliteDatabaseIsRefusedAsSuchAndLeftUntouched() throws Exception {
+        Path file = dir.resolve("notes.db");
+        byte[] text = "These are notes, not a database. ".repeat(40).getBytes(StandardCharsets.UTF_8);
+        Files.write(file, text);
+
+        assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0))
+                .isInstanceOf(SQLException.class)
+                .hasMessage("journal " + file.toAbsolutePath() + " is not a SQLite database");
+        assertThat(Files.readAllBytes(file)).isEqualTo(text);
+    }
+
+    @Test
+    void aJournalLockedByAnotherConnectionIsAFailureRecognisedAsALockAndNamingThePath() throws Exception {
+        Path file = dir.resolve("journal.db");
+        open(file, KEEP_ALL, false, 0).close(CLOSE_TIMEOUT);
+        try (Connection other = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
+                Statement statement = other.createStatement()) {
+            statement.execute("PRAGMA locking_mode = EXCLUSIVE");
+            statement.execute("BEGIN EXCLUSIVE");
+            statement.executeQuery("SELECT count(*) FROM events").close();
+
+            assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("journal " + file.toAbsolutePath())
+                    .satisfies(failure -> assertThat(Sqlite.isLocked(failure)).isTrue());
+        }
+        assertThat(Sqlite.isLocked(new SQLException("journal x.db is not a SQLite database"))).isFalse();
+    }
+
+    @Test
     void anotherApplicationsDatabaseIsRefusedAndLeftUntouched() throws Exception {
         Path file = dir.resolve("orders.db");
         try (Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
