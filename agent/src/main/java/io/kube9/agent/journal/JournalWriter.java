@@ -109,6 +109,8 @@ public final class JournalWriter {
 
     private final AtomicLong inserted = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
+    /** Queries the agent runs on its journal: the row count at open, the size check of byte retention. */
+    private final AtomicLong selects = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean healthy = true;
@@ -160,6 +162,7 @@ public final class JournalWriter {
                 ResultSet count = statement.executeQuery("SELECT count(*) FROM events")) {
             rows.set(count.next() ? count.getLong(1) : 0);
         }
+        selects.incrementAndGet();
         connection.commit();
     }
 
@@ -272,6 +275,15 @@ public final class JournalWriter {
 
     public long deleted() {
         return deleted.get();
+    }
+
+    /**
+     * SELECT statements the agent ran on the journal: the row count when it opened, and the size
+     * check of byte retention after each batch and once a second while idle. The agent serves no
+     * queries (the command line reads the file from its own process), so these are all there are.
+     */
+    public long selects() {
+        return selects.get();
     }
 
     public long rows() {
@@ -617,6 +629,7 @@ public final class JournalWriter {
         try (Statement statement = connection.createStatement();
                 ResultSet pages = statement.executeQuery("SELECT (SELECT page_count FROM pragma_page_count())"
                         + " - (SELECT freelist_count FROM pragma_freelist_count())")) {
+            selects.incrementAndGet();
             return pages.next() ? pages.getLong(1) * pageSize : 0;
         }
     }

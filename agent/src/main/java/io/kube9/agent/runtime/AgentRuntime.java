@@ -332,7 +332,8 @@ public final class AgentRuntime {
                 () -> queue != null ? queue.dropped() : 0);
         metrics.gauge("kube9_events_storage_size_bytes", "Size on disk of the journal (database and WAL)",
                 () -> journal != null ? journal.sizeOnDisk() : 0);
-        metrics.databaseOperations(() -> journal != null ? journal.inserted() : 0, () -> 0,
+        metrics.databaseOperations(() -> journal != null ? journal.inserted() : 0,
+                () -> journal != null ? journal.selects() : 0,
                 () -> journal != null ? journal.deleted() : 0);
         metrics.gauge("kube9_journal_up", "1 while the journal is open and its last write succeeded",
                 () -> journal != null && journal.healthy() ? 1 : 0);

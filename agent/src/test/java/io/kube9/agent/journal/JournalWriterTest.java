@@ -661,6 +661,36 @@ class JournalWriterTest {
     }
 
     @Test
+    void selectsCountTheQueriesTheWriterRunsOnTheJournal() throws Exception {
+        // Without a size limit: the row count at open, and nothing more however many batches follow.
+        JournalWriter plain = open(dir.resolve("plain.db"), new JournalWriter.Retention(Duration.ZERO, 100), false, 0);
+        metrics.databaseOperations(plain::inserted, plain::selects, plain::deleted);
+        for (int i = 0; i < 300; i++) {
+            enqueue("event." + i, i);
+        }
+        plain.start(THREADS);
+        assertThat(plain.close(CLOSE_TIMEOUT)).isTrue();
+        assertThat(Scraped.count(metrics, "kube9_database_operations_total", "operation", "insert")).isEqualTo(300);
+        assertThat(Scraped.count(metrics, "kube9_database_operations_total", "operation", "delete")).isEqualTo(200);
+        assertThat(Scraped.count(metrics, "kube9_database_operations_total", "operation", "select")).isEqualTo(1);
+
+        // With a size limit: its check after every batch as well.
+        AgentMetrics sizedMetrics = new AgentMetrics(200);
+        JournalWriter sized = JournalWriter.open(dir.resolve("sized.db").toString(), queue, sizedMetrics, warnings::add,
+                new JournalWriter.Retention(Duration.ZERO, 0, 1L << 30), false, 0, 100, FLUSH);
+        sizedMetrics.databaseOperations(sized::inserted, sized::selects, sized::deleted);
+        for (int i = 0; i < 300; i++) {
+            enqueue("event." + i, i);
+        }
+        sized.start(THREADS);
+        assertThat(sized.close(CLOSE_TIMEOUT)).isTrue();
+        double batches = Scraped.value(sizedMetrics, "kube9_journal_batch_duration_seconds");
+        assertThat(batches).isGreaterThanOrEqualTo(3);
+        assertThat(Scraped.count(sizedMetrics, "kube9_database_operations_total", "operation", "select"))
+                .isGreaterThanOrEqualTo(1 + batches);
+    }
+
+    @Test
     void sizeLimitHoldsAfterCloseForBatchesWrittenWhileClosing() throws Exception {
         Path file = dir.resolve("journal.db");
         long limit = 256 * 1024;
