@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kube9.it.apps.TrickyApp;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -83,25 +86,68 @@ class BadInputsIT {
     }
 
     @Test
-    void anUnwritableJournalLeavesMetricsWorking() throws Exception {
+    void aJournalThatCannotBeOpenedIsNamedWithItsKeyAndMetricsKeepWorking() throws Exception {
         Path dir = JvmProcess.freshDir(WORK.resolve("unwritable"));
         int port = JvmProcess.freePort();
         SampleCounts reference = referenceRun("unwritable-reference");
-        String[] journals = {"/proc/kube9-cannot-write-here.db", dir.resolve("no/such/dir/j.db").toString()};
-        for (String journal : journals) {
-            try (JvmProcess service = JvmProcess.sample(dir, "exporter.port=" + port + ",journal.path=" + journal,
+        Path directory = Files.createDirectory(dir.resolve("a-directory.db"));
+        Path text = Files.writeString(dir.resolve("notes.db"), "These are notes, not a database. ".repeat(40));
+        Map<String, String> problems = new LinkedHashMap<>();
+        problems.put("/proc/kube9-cannot-write-here.db", "journal /proc/kube9-cannot-write-here.db cannot be created: "); // the reason depends on the user
+        problems.put(dir.resolve("no/such/dir/j.db").toString(), "journal " + dir.resolve("no/such/dir/j.db")
+                + " cannot be created: directory " + dir.resolve("no/such/dir") + " does not exist");
+        problems.put(directory.toString(), "journal " + directory + " is a directory, not a file");
+        problems.put(text.toString(), "journal " + text + " is not a SQLite database");
+        for (Map.Entry<String, String> problem : problems.entrySet()) {
+            try (JvmProcess service = JvmProcess.sample(dir, "exporter.port=" + port + ",journal.path=" + problem.getKey(),
                     withHold(LOAD))) {
                 SampleCounts counts = service.awaitSummary(Duration.ofSeconds(60));
                 assertThat(counts.lines).isEqualTo(reference.lines);
                 // the journal opens on the agent's start-up thread
                 Awaitility.await().atMost(Duration.ofSeconds(30))
                         .until(() -> service.stderr().contains("journal disabled, metrics continue"));
+                String said = service.stderr().lines().filter(line -> line.contains("journal disabled"))
+                        .findFirst().orElseThrow();
+                assertThat(said).as(problem.getKey()).contains(problem.getValue())
+                        .endsWith(" (kube9.journal.path): journal disabled, metrics continue")
+                        .doesNotContain("SQLITE_");
                 Scrape scrape = Scrape.of(port);
                 assertThat(scrape.value("kube9_journal_up")).isZero();
                 assertThat(scrape.series("events_stored_total")).isEqualTo(counts.series("stored_events"));
                 assertThat(scrape.value("kube9_events_dropped_total")).isZero();
                 service.terminate(Duration.ofSeconds(30));
             }
+        }
+        assertThat(Files.readString(text)).startsWith("These are notes");
+    }
+
+    @Test
+    void aMissingStoreIsSaidOnceByKeyAndPathAndItsSizeReadOnceItExists() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("store-path"));
+        int port = JvmProcess.freePort();
+        // The sample creates its own store as it starts: no false alarm for a store that exists by the first scrape.
+        try (JvmProcess service = JvmProcess.sample(dir, "exporter.port=" + port + ",journal.path=" + dir.resolve("j.db")
+                + ",store.path=" + dir.resolve("orders.db"), withHold(LOAD))) {
+            service.awaitSummary(Duration.ofSeconds(60));
+            assertThat(Scrape.of(port).value("event_store_size_bytes")).isPositive();
+            assertThat(service.stderr()).doesNotContain("kube9.store.path");
+            service.terminate(Duration.ofSeconds(30));
+        }
+
+        Path later = dir.resolve("later/orders.db");
+        try (JvmProcess service = JvmProcess.sample(dir, "exporter.port=" + port + ",journal.path=" + dir.resolve("j.db")
+                + ",store.path=" + later, withHold(LOAD))) {
+            service.awaitSummary(Duration.ofSeconds(60));
+            assertThat(Scrape.of(port).value("event_store_size_bytes")).isZero();
+            String missing = "kube9.store.path: " + later + " does not exist; event_store_size_bytes reads 0 until it does";
+            assertThat(service.stderr()).contains(missing);
+            assertThat(Scrape.of(port).value("event_store_size_bytes")).isZero();
+            assertThat(service.stderr().split(java.util.regex.Pattern.quote(missing), -1)).as("said once").hasSize(2);
+
+            Files.createDirectories(later.getParent());
+            Files.write(later, new byte[12345]);
+            assertThat(Scrape.of(port).value("event_store_size_bytes")).isEqualTo(12345);
+            service.terminate(Duration.ofSeconds(30));
         }
     }
 

@@ -2,17 +2,24 @@ package io.kube9.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kube9.it.apps.ReturnsAtOnceApp;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
  * The metrics, the journal and the exporter start late ({@code kube9.start.defer}), so that their
  * start-up does not compete with the service's: but never later than the first call of a site
- * (which waits for them and is counted), and a JVM that exits first still stops cleanly.
+ * (which waits for them and is counted); a JVM that exits first without calling a site never
+ * starts them: no journal, no port, nothing said.
  */
 class DeferredStartIT {
     private static final Path WORK = Paths.get(System.getProperty("it.work.dir"), "deferred-start");
@@ -71,7 +78,7 @@ class DeferredStartIT {
     }
 
     @Test
-    void withoutEventsTheyOpenAfterTheDelayAndAJvmThatExitsEarlierStopsAtOnce() throws Exception {
+    void withoutEventsTheyOpenAfterTheDelayAndAJvmThatExitsEarlierNeverOpensThem() throws Exception {
         Path dir = JvmProcess.freshDir(WORK.resolve("no-events"));
         try (JvmProcess service = JvmProcess.sample(dir,
                 "start.defer=1s,exporter.port=0,journal.path=" + dir.resolve("journal.db"))) {
@@ -91,9 +98,45 @@ class DeferredStartIT {
             service.terminate(Duration.ofSeconds(30));
             Duration stopping = Duration.ofNanos(System.nanoTime() - before);
             System.out.println("deferred start: a JVM exiting before it stopped in " + stopping.toMillis() + " ms");
-            assertThat(service.stderr()).doesNotContain("[kube9-agent] WARNING");
+            assertThat(service.stderr()).as("nothing started, nothing to say").doesNotContain("[kube9-agent]");
         }
-        assertThat(Files.exists(journal)).as("opened at exit, to drain the queue").isTrue();
-        assertThat(Journal.single(journal, "PRAGMA integrity_check")).isEqualTo("ok");
+        assertThat(Files.exists(journal)).as("no site was called: nothing to journal").isFalse();
+    }
+
+    @Test
+    void aJvmWhoseMainReturnsAtOnceNeverStartsTheAgent() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("returns-at-once"));
+        int port = JvmProcess.freePort();
+        try (JvmProcess app = JvmProcess.app(dir, "exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
+                ReturnsAtOnceApp.class)) {
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(app.stdout()).isEqualTo("done" + System.lineSeparator());
+            assertThat(app.stderr()).isEmpty();
+        }
+        assertThat(filesIn(dir)).containsOnly("stdout.txt", "stderr.txt");
+    }
+
+    @Test
+    void javaVersionWithTheAgentInJavaToolOptionsCreatesNoJournalAndSaysNothingOfIt() throws Exception {
+        // A few times over: the JVM's exit races the agent's start-up thread.
+        for (int run = 1; run <= 3; run++) {
+            Path dir = JvmProcess.freshDir(WORK.resolve("java-version-" + run));
+            int port = JvmProcess.freePort();
+            ProcessBuilder builder = new ProcessBuilder(JvmProcess.JAVA, "-version").directory(dir.toFile())
+                    .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+            builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port);
+            Process process = builder.start();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String err = Files.readString(dir.resolve("err.txt"));
+            assertThat(process.exitValue()).as(err).isZero();
+            assertThat(err).contains("Picked up JAVA_TOOL_OPTIONS").contains("version").doesNotContain("[kube9-agent]");
+            assertThat(filesIn(dir)).as("no kube9-events.db in the working directory").containsOnly("out.txt", "err.txt");
+        }
+    }
+
+    private static List<String> filesIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(path -> path.getFileName().toString()).collect(Collectors.toList());
+        }
     }
 }

@@ -35,6 +35,8 @@ class RetentionIT {
             assertThat(inserted).isEqualTo(captured);
             assertThat(inserted - deleted).isEqualTo(1000);
             assertThat(scrape.value("kube9_journal_retention_max_rows")).isEqualTo(1000);
+            assertThat(scrape.value("kube9_database_operations_total{operation=\"select\"}"))
+                    .as("the row count when the journal opened; the row limit needs no query").isEqualTo(1);
             service.terminate(Duration.ofSeconds(30));
         }
         assertThat(Journal.single(journal, "SELECT count(*) FROM events")).isEqualTo("1000");
@@ -52,6 +54,10 @@ class RetentionIT {
                     Scrape.of(port).value("kube9_database_operations_total{operation=\"delete\"}") > 0
                             && Scrape.of(port).value("kube9_events_queue_size") == 0);
             Thread.sleep(1500); // one more retention pass after the last batch
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.value("kube9_database_operations_total{operation=\"select\"}"))
+                    .as("the row count at open and a size check after each batch")
+                    .isGreaterThanOrEqualTo(1 + scrape.value("kube9_journal_batch_duration_seconds_count"));
             service.terminate(Duration.ofSeconds(30));
         }
         // Pruned pages are reused, not given back: the file keeps its peak (how far writes outran

@@ -109,6 +109,7 @@ public final class JournalSchema {
     /**
      * Creates or upgrades the schema.
      *
+     * @param path the file as the messages of the exceptions name it
      * @throws SQLException also when the file is another application's database or was written
      *     by a newer agent: such a file is left untouched
      */

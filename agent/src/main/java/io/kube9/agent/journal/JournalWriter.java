@@ -7,7 +7,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -25,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The one thread that writes the journal: it drains the {@link EventQueue} in batches, one
@@ -104,6 +109,8 @@ public final class JournalWriter {
 
     private final AtomicLong inserted = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
+    /** Queries the agent runs on its journal: the row count at open, the size check of byte retention. */
+    private final AtomicLong selects = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean healthy = true;
@@ -155,6 +162,7 @@ public final class JournalWriter {
                 ResultSet count = statement.executeQuery("SELECT count(*) FROM events")) {
             rows.set(count.next() ? count.getLong(1) : 0);
         }
+        selects.incrementAndGet();
         connection.commit();
     }
 
@@ -168,28 +176,59 @@ public final class JournalWriter {
             throws SQLException, IOException {
         Path path = Paths.get(file).toAbsolutePath();
         createOwnerOnly(path);
-        Connection connection = Sqlite.openForWriting(path.toString());
+        Connection connection;
+        try {
+            connection = Sqlite.openForWriting(path.toString());
+        } catch (SQLException e) {
+            throw openFailure(path, e);
+        }
         Connection checkpointing = null;
         try {
-            JournalSchema.migrate(connection, path.toString());
+            JournalSchema.migrate(connection, "journal " + path);
             Sqlite.useWriteAheadLog(connection); // only now that the file is known to be ours
             checkpointing = Sqlite.openForWriting(path.toString());
             int pageSize = JournalSchema.pragma(connection, "page_size");
             return new JournalWriter(path, connection, new JournalCheckpointer(checkpointing, pageSize), pageSize, queue,
                     metrics, warn, retention, storePayload, payloadLimit, batchSize, flushInterval);
-        } catch (SQLException | RuntimeException e) {
-            if (checkpointing != null) {
-                checkpointing.close();
-            }
-            connection.close();
+        } catch (SQLException e) {
+            closeAll(checkpointing, connection);
+            throw openFailure(path, e);
+        } catch (RuntimeException e) {
+            closeAll(checkpointing, connection);
             throw e;
         }
+    }
+
+    private static void closeAll(Connection checkpointing, Connection connection) throws SQLException {
+        if (checkpointing != null) {
+            checkpointing.close();
+        }
+        connection.close();
+    }
+
+    /**
+     * SQLite's own message names neither the file nor what is wrong with it in the user's terms
+     * ({@code [SQLITE_NOTADB] File opened that is not a database file}); the schema's messages
+     * already do. The original stays the cause, so that a lock is still recognised ({@link Sqlite#isLocked}).
+     */
+    private static SQLException openFailure(Path path, SQLException e) {
+        if (!(e instanceof SQLiteException)) {
+            return e;
+        }
+        int primary = ((SQLiteException) e).getResultCode().code & 0xff;
+        if (primary == SQLiteErrorCode.SQLITE_NOTADB.code) {
+            return new SQLException("journal " + path + " is not a SQLite database", e);
+        }
+        return new SQLException("journal " + path + " cannot be opened: " + e.getMessage(), e);
     }
 
     private static void createOwnerOnly(Path path) throws IOException {
         Path parent = path.getParent();
         if (parent != null && !Files.isDirectory(parent)) {
-            throw new IOException("cannot create " + path + ": directory " + parent + " does not exist");
+            throw new IOException("journal " + path + " cannot be created: directory " + parent + " does not exist");
+        }
+        if (Files.isDirectory(path)) {
+            throw new IOException("journal " + path + " is a directory, not a file");
         }
         try {
             if (parent != null && parent.getFileSystem().supportedFileAttributeViews().contains("posix")) {
@@ -199,11 +238,25 @@ public final class JournalWriter {
             }
         } catch (FileAlreadyExistsException existing) {
             if (!Files.isWritable(path)) {
-                throw new IOException("cannot write " + path + ": permission denied");
+                throw new IOException("journal " + path + " cannot be written: permission denied");
             }
         } catch (IOException e) {
-            throw new IOException("cannot create " + path + ": " + e.getMessage(), e);
+            throw new IOException("journal " + path + " cannot be created: " + reason(e), e);
         }
+    }
+
+    /** What the system said, without the path a {@link FileSystemException}'s message repeats. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+            return ((FileSystemException) e).getReason();
+        }
+        return e instanceof FileSystemException ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     public void start(ThreadFactory threads) {
@@ -222,6 +275,15 @@ public final class JournalWriter {
 
     public long deleted() {
         return deleted.get();
+    }
+
+    /**
+     * SELECT statements the agent ran on the journal: the row count when it opened, and the size
+     * check of byte retention after each batch and once a second while idle. The agent serves no
+     * queries (the command line reads the file from its own process), so these are all there are.
+     */
+    public long selects() {
+        return selects.get();
     }
 
     public long rows() {
@@ -282,7 +344,7 @@ public final class JournalWriter {
             } catch (SQLException e) {
                 rollbackQuietly();
                 checkpointQuietly();
-                if (!isLockConflict(e)) {
+                if (!Sqlite.isLocked(e)) {
                     reopenQuietly();
                 }
                 metrics.journalWriteError();
@@ -567,6 +629,7 @@ public final class JournalWriter {
         try (Statement statement = connection.createStatement();
                 ResultSet pages = statement.executeQuery("SELECT (SELECT page_count FROM pragma_page_count())"
                         + " - (SELECT freelist_count FROM pragma_freelist_count())")) {
+            selects.incrementAndGet();
             return pages.next() ? pages.getLong(1) * pageSize : 0;
         }
     }
@@ -624,15 +687,6 @@ public final class JournalWriter {
         } catch (SQLException ignored) {
             // locked by another process, or still no space: the next retry tries again
         }
-    }
-
-    /** Another process holds the journal's lock: waiting is all it takes. */
-    private static boolean isLockConflict(SQLException e) {
-        if (e instanceof org.sqlite.SQLiteException) {
-            int primary = ((org.sqlite.SQLiteException) e).getResultCode().code & 0xff;
-            return primary == 5 || primary == 6; // SQLITE_BUSY, SQLITE_LOCKED
-        }
-        return false;
     }
 
     /**

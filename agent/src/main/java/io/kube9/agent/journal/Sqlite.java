@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteOpenMode;
 import org.sqlite.jdbc4.JDBC4Connection;
 
@@ -51,6 +53,20 @@ public final class Sqlite {
         config.setOpenMode(SQLiteOpenMode.READONLY);
         config.setBusyTimeout(5000);
         return open(path, config);
+    }
+
+    /**
+     * Whether {@code failure}, or what caused it, is another connection holding the file's lock
+     * ({@code SQLITE_BUSY}, {@code SQLITE_LOCKED}, any of their extended codes): waiting is all it takes.
+     */
+    public static boolean isLocked(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLiteException) {
+                int primary = ((SQLiteException) cause).getResultCode().code & 0xff;
+                return primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code;
+            }
+        }
+        return false;
     }
 
     private static Connection open(String path, SQLiteConfig config) throws SQLException {

@@ -218,7 +218,7 @@ public final class AgentMetrics {
     /** {@code kube9_database_operations_total}, read at scrape time from the journal's counters. */
     public void databaseOperations(LongSupplier inserts, LongSupplier selects, LongSupplier deletes) {
         CounterWithCallback.builder(properties).name("kube9_database_operations_total")
-                .help("Journal rows inserted, queries served and rows deleted by retention")
+                .help("Journal rows inserted, queries the agent ran on the journal, rows deleted by retention")
                 .labelNames("operation")
                 .callback(callback -> {
                     callback.call(inserts.getAsLong(), "insert");

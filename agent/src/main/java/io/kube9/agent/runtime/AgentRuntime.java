@@ -9,6 +9,7 @@ import io.kube9.agent.config.Keys;
 import io.kube9.agent.instrument.Instrumenter;
 import io.kube9.agent.instrument.Targets;
 import io.kube9.agent.journal.JournalWriter;
+import io.kube9.agent.journal.Sqlite;
 import io.kube9.agent.metrics.AgentMetrics;
 import io.kube9.agent.metrics.ExporterSecurity;
 import io.kube9.agent.metrics.MetricsExporter;
@@ -16,12 +17,15 @@ import io.kube9.agent.queue.EventQueue;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.lang.instrument.Instrumentation;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -46,6 +50,13 @@ public final class AgentRuntime {
     private static final long SINK_WAIT_MILLIS = 10_000;
     /** The queue's slots take at most this share of the maximum heap (see {@link #queueCapacity}). */
     private static final int HEAP_SHARE_FOR_QUEUE = 8;
+    /**
+     * A journal locked by another process when the agent starts is tried again after this long,
+     * then twice as long each time, up to {@link #JOURNAL_RETRY_MAX_MILLIS}. Each attempt waits
+     * up to a second for the lock itself (SQLite's busy timeout, {@link Sqlite#openForWriting}).
+     */
+    private static final long JOURNAL_RETRY_MIN_MILLIS = 1000;
+    private static final long JOURNAL_RETRY_MAX_MILLIS = 30_000;
 
     private final AgentConfig config;
     private final Instrumenter instrumenter;
@@ -61,6 +72,15 @@ public final class AgentRuntime {
     private volatile CaptureSink sink;
     private volatile JournalWriter journal;
     private volatile MetricsExporter exporter;
+    /** A site was called while the start was deferred: it waits for the sink, which must start. */
+    private volatile boolean siteCalled;
+    /** The JVM began to exit: a start still deferred does not happen unless a site was called. */
+    private volatile boolean exitBegun;
+    /** While a journal that was locked at start is retried ({@link #retryOpening}). */
+    private volatile boolean journalPending;
+    private volatile Thread journalOpener;
+    /** Counted down at JVM exit: a locked journal is no longer waited for. */
+    private final CountDownLatch exiting = new CountDownLatch(1);
 
     private AgentRuntime(AgentConfig config) {
         this.config = config;
@@ -89,7 +109,7 @@ public final class AgentRuntime {
         // A call of a site that comes before the sink exists waits for it (and wakes a deferred
         // start). Refused when an agent already runs or is still starting in this JVM (attached
         // twice, or attached while the -javaagent's start is deferred).
-        if (!Kube9Bridge.starting(SINK_WAIT_MILLIS, hurry::countDown)) {
+        if (!Kube9Bridge.starting(SINK_WAIT_MILLIS, this::siteCalled)) {
             AgentLog.warn("already running in this JVM; this " + (attached ? "attach" : "start") + " is ignored");
             return;
         }
@@ -116,16 +136,27 @@ public final class AgentRuntime {
         try {
             // Here rather than in premain: nothing is captured before the sink below exists.
             Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
-        } catch (RuntimeException shuttingDownOrRefused) {
-            // IllegalStateException: the JVM is exiting; SecurityException: hooks not permitted.
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM exits before the agent could start (java -version): there is nothing to report.
             abandon();
-            AgentLog.warn("not started, the application runs without it: " + shuttingDownOrRefused);
+            started.countDown();
+            return;
+        } catch (RuntimeException refused) {
+            // SecurityException: hooks not permitted.
+            abandon();
+            AgentLog.warn("not started, the application runs without it: " + refused);
             started.countDown();
             return;
         }
         try {
             if (!attached) {
                 awaitDeferredStart();
+                if (exitBegun && !siteCalled) {
+                    // Nothing was captured and nothing will be (java -version, a short job started
+                    // with JAVA_TOOL_OPTIONS): no journal to create, no port to bind on the way out.
+                    abandon();
+                    return;
+                }
             }
             if (!startCapture()) {
                 return;
@@ -161,6 +192,12 @@ public final class AgentRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A call of a site waits for the sink: the deferred start goes ahead at once. */
+    private void siteCalled() {
+        siteCalled = true;
+        hurry.countDown();
     }
 
     /** Metrics, the queue and the sink behind the bridge; from then on calls count. */
@@ -218,31 +255,85 @@ public final class AgentRuntime {
         }
         String path = config.get(Keys.JOURNAL_PATH);
         try {
-            JournalWriter opened = JournalWriter.open(path, queue, metrics, AgentLog::warn,
-                    new JournalWriter.Retention(config.get(Keys.JOURNAL_RETENTION_AGE),
-                            config.get(Keys.JOURNAL_RETENTION_ROWS), config.get(Keys.JOURNAL_RETENTION_BYTES)),
-                    config.get(Keys.JOURNAL_PAYLOAD), config.get(Keys.JOURNAL_PAYLOAD_MAX),
-                    config.get(Keys.JOURNAL_BATCH), config.get(Keys.JOURNAL_FLUSH_INTERVAL));
-            opened.start(new DaemonThreads("kube9-journal"));
-            journal = opened;
-            AgentLog.info("journal " + opened.path());
+            startJournal(openJournalAt(path));
         } catch (Exception | LinkageError e) {
-            sink.withoutJournal();
-            AgentLog.warn("journal disabled, metrics continue: " + describe(e));
+            if (!Sqlite.isLocked(e)) {
+                withoutJournal(e);
+                return;
+            }
+            // Waiting is all it takes: capture goes on into the queue (which drops its oldest when
+            // full, counted) until another thread gets the file.
+            AgentLog.warn("journal " + path + " is locked by another process; capture continues into the queue"
+                    + " and the journal is opened when the lock is released (retried in the background)");
+            journalPending = true;
+            Thread opener = new DaemonThreads("kube9-journal-open").newThread(() -> retryOpening(path));
+            journalOpener = opener;
+            opener.start();
         }
+    }
+
+    /**
+     * Tries the locked journal again, {@link #JOURNAL_RETRY_MIN_MILLIS} after the first attempt
+     * and then twice as long each time up to {@link #JOURNAL_RETRY_MAX_MILLIS}, until it opens,
+     * fails for another reason, or the JVM exits ({@link #stop}).
+     */
+    private void retryOpening(String path) {
+        long backoffMillis = JOURNAL_RETRY_MIN_MILLIS;
+        try {
+            while (!exiting.await(backoffMillis, TimeUnit.MILLISECONDS)) {
+                try {
+                    startJournal(openJournalAt(path));
+                    return;
+                } catch (Exception | LinkageError e) {
+                    if (!Sqlite.isLocked(e)) {
+                        withoutJournal(e);
+                        return;
+                    }
+                }
+                backoffMillis = Math.min(backoffMillis * 2, JOURNAL_RETRY_MAX_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // out of time at exit: the queued events are not written
+        } finally {
+            journalPending = false;
+        }
+    }
+
+    private JournalWriter openJournalAt(String path) throws SQLException, IOException {
+        return JournalWriter.open(path, queue, metrics, AgentLog::warn,
+                new JournalWriter.Retention(config.get(Keys.JOURNAL_RETENTION_AGE),
+                        config.get(Keys.JOURNAL_RETENTION_ROWS), config.get(Keys.JOURNAL_RETENTION_BYTES)),
+                config.get(Keys.JOURNAL_PAYLOAD), config.get(Keys.JOURNAL_PAYLOAD_MAX),
+                config.get(Keys.JOURNAL_BATCH), config.get(Keys.JOURNAL_FLUSH_INTERVAL));
+    }
+
+    private void startJournal(JournalWriter opened) {
+        opened.start(new DaemonThreads("kube9-journal"));
+        journal = opened;
+        AgentLog.info("journal " + opened.path());
+    }
+
+    /** {@code journal /tmp is a directory, not a file (kube9.journal.path): journal disabled, metrics continue}. */
+    private void withoutJournal(Throwable failure) {
+        sink.withoutJournal();
+        String problem = failure instanceof LinkageError
+                ? "SQLite's native library did not load (" + describe(failure) + ")"
+                : describe(failure) + " (" + Keys.JOURNAL_PATH.name() + ")";
+        AgentLog.warn(problem + ": journal disabled, metrics continue");
     }
 
     private void registerMetrics() {
         metrics.info(Version.current());
         metrics.gauge("kube9_events_queue_size", "Events waiting in the agent's queue for the journal",
-                () -> journal != null ? queue.size() : 0);
+                () -> journal != null || journalPending ? queue.size() : 0);
         metrics.gauge("kube9_events_queue_capacity", "Capacity of the agent's queue",
                 () -> queue != null ? queue.capacity() : 0);
         metrics.counter("kube9_events_dropped_total", "Events dropped because the agent's queue was full (oldest first)",
                 () -> queue != null ? queue.dropped() : 0);
         metrics.gauge("kube9_events_storage_size_bytes", "Size on disk of the journal (database and WAL)",
                 () -> journal != null ? journal.sizeOnDisk() : 0);
-        metrics.databaseOperations(() -> journal != null ? journal.inserted() : 0, () -> 0,
+        metrics.databaseOperations(() -> journal != null ? journal.inserted() : 0,
+                () -> journal != null ? journal.selects() : 0,
                 () -> journal != null ? journal.deleted() : 0);
         metrics.gauge("kube9_journal_up", "1 while the journal is open and its last write succeeded",
                 () -> journal != null && journal.healthy() ? 1 : 0);
@@ -255,9 +346,10 @@ public final class AgentRuntime {
                 instrumenter::instrumentedMethods);
         String store = config.get(Keys.STORE_PATH);
         if (store != null) {
-            Path storePath = Paths.get(store);
+            Path storePath = Paths.get(store).toAbsolutePath();
+            AtomicBoolean missingSaid = new AtomicBoolean();
             metrics.gauge("event_store_size_bytes", "Size on disk of the service's own event store",
-                    () -> sizeOf(storePath));
+                    () -> storeSize(storePath, missingSaid));
         }
         if (config.get(Keys.JVM_METRICS)) {
             JvmMetrics.builder(metrics.properties()).register(metrics.registry());
@@ -284,13 +376,24 @@ public final class AgentRuntime {
         }
     }
 
-    /** At JVM exit: let a start-up still under way finish, drain the queue into the journal, close. */
+    /**
+     * At JVM exit: let a start-up still under way finish, give up on a journal still locked
+     * (an attempt under way may still open it), drain the queue into the journal, close.
+     */
     private void stop() {
+        exitBegun = true;
         hurry.countDown();
         Duration timeout = config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT);
         try {
             if (!started.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 AgentLog.warn("exiting while the agent still starts; the journal may miss the last events");
+            }
+            exiting.countDown();
+            Thread opener = journalOpener;
+            if (opener != null) {
+                // At most one attempt under way: about a second's wait for the lock, then the open.
+                opener.join(timeout.toMillis());
+                opener.interrupt(); // nothing if it is done; else the queued events are not written
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -303,6 +406,24 @@ public final class AgentRuntime {
         if (openExporter != null) {
             openExporter.close();
         }
+    }
+
+    /**
+     * The store's size, and once, at the first scrape that finds no file there, a line that says
+     * so: a typo in the path would otherwise only show as a gauge at 0. Said at a scrape rather
+     * than when the agent starts, because a service creates its store as it starts, often after
+     * the agent (and on every fresh volume): a warning then would be a false alarm. The path
+     * is read again at every scrape, so the gauge follows a store created later.
+     */
+    private static long storeSize(Path path, AtomicBoolean missingSaid) {
+        if (!Files.exists(path)) {
+            if (missingSaid.compareAndSet(false, true)) {
+                AgentLog.warn(Keys.STORE_PATH.name() + ": " + path + " does not exist; event_store_size_bytes reads 0"
+                        + " until it does");
+            }
+            return 0;
+        }
+        return sizeOf(path);
     }
 
     private static long sizeOf(Path path) {

@@ -112,6 +112,48 @@ class JournalWriterTest {
     }
 
     @Test
+    void aDirectoryIsRefusedAsADirectory() throws Exception {
+        Path directory = Files.createDirectory(dir.resolve("journal.db"));
+
+        assertThatThrownBy(() -> open(directory, KEEP_ALL, false, 0))
+                .isInstanceOf(IOException.class)
+                .hasMessage("journal " + directory.toAbsolutePath() + " is a directory, not a file");
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileThatIsNotASqliteDatabaseIsRefusedAsSuchAndLeftUntouched() throws Exception {
+        Path file = dir.resolve("notes.db");
+        byte[] text = "These are notes, not a database. ".repeat(40).getBytes(StandardCharsets.UTF_8);
+        Files.write(file, text);
+
+        assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0))
+                .isInstanceOf(SQLException.class)
+                .hasMessage("journal " + file.toAbsolutePath() + " is not a SQLite database");
+        assertThat(Files.readAllBytes(file)).isEqualTo(text);
+    }
+
+    @Test
+    void aJournalLockedByAnotherConnectionIsAFailureRecognisedAsALockAndNamingThePath() throws Exception {
+        Path file = dir.resolve("journal.db");
+        open(file, KEEP_ALL, false, 0).close(CLOSE_TIMEOUT);
+        try (Connection other = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
+                Statement statement = other.createStatement()) {
+            statement.execute("PRAGMA locking_mode = EXCLUSIVE");
+            statement.execute("BEGIN EXCLUSIVE");
+            statement.executeQuery("SELECT count(*) FROM events").close();
+
+            assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("journal " + file.toAbsolutePath())
+                    .satisfies(failure -> assertThat(Sqlite.isLocked(failure)).isTrue());
+        }
+        assertThat(Sqlite.isLocked(new SQLException("journal x.db is not a SQLite database"))).isFalse();
+    }
+
+    @Test
     void anotherApplicationsDatabaseIsRefusedAndLeftUntouched() throws Exception {
         Path file = dir.resolve("orders.db");
         try (Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
@@ -616,6 +658,36 @@ class JournalWriterTest {
                     List.of("thread-0.1"), List.of("thread-1.2"), List.of("thread-0.3"), List.of("thread-1.4"),
                     List.of("thread-0.5"), List.of("thread-1.7"), List.of("thread-0.9"), List.of("thread-0.6"));
         }
+    }
+
+    @Test
+    void selectsCountTheQueriesTheWriterRunsOnTheJournal() throws Exception {
+        // Without a size limit: the row count at open, and nothing more however many batches follow.
+        JournalWriter plain = open(dir.resolve("plain.db"), new JournalWriter.Retention(Duration.ZERO, 100), false, 0);
+        metrics.databaseOperations(plain::inserted, plain::selects, plain::deleted);
+        for (int i = 0; i < 300; i++) {
+            enqueue("event." + i, i);
+        }
+        plain.start(THREADS);
+        assertThat(plain.close(CLOSE_TIMEOUT)).isTrue();
+        assertThat(Scraped.count(metrics, "kube9_database_operations_total", "operation", "insert")).isEqualTo(300);
+        assertThat(Scraped.count(metrics, "kube9_database_operations_total", "operation", "delete")).isEqualTo(200);
+        assertThat(Scraped.count(metrics, "kube9_database_operations_total", "operation", "select")).isEqualTo(1);
+
+        // With a size limit: its check after every batch as well.
+        AgentMetrics sizedMetrics = new AgentMetrics(200);
+        JournalWriter sized = JournalWriter.open(dir.resolve("sized.db").toString(), queue, sizedMetrics, warnings::add,
+                new JournalWriter.Retention(Duration.ZERO, 0, 1L << 30), false, 0, 100, FLUSH);
+        sizedMetrics.databaseOperations(sized::inserted, sized::selects, sized::deleted);
+        for (int i = 0; i < 300; i++) {
+            enqueue("event." + i, i);
+        }
+        sized.start(THREADS);
+        assertThat(sized.close(CLOSE_TIMEOUT)).isTrue();
+        double batches = Scraped.value(sizedMetrics, "kube9_journal_batch_duration_seconds");
+        assertThat(batches).isGreaterThanOrEqualTo(3);
+        assertThat(Scraped.count(sizedMetrics, "kube9_database_operations_total", "operation", "select"))
+                .isGreaterThanOrEqualTo(1 + batches);
     }
 
     @Test

@@ -1,0 +1,107 @@
+package io.kube9.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kube9.it.apps.BurstApp;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A journal that another process holds locked while the agent starts (a backup, an operator's
+ * {@code sqlite3} session) is waited for: capture goes on into the queue and the journal opens
+ * once the lock is released. Here the other process is this test's JVM, with a connection of its
+ * own that holds SQLite's exclusive lock.
+ */
+class LockedJournalIT {
+    private static final Path WORK = Paths.get(System.getProperty("it.work.dir"), "locked-journal");
+    private static final String LOCKED = "is locked by another process; capture continues into the queue";
+    private static final int EVENTS = 2000;
+
+    @Test
+    void eventsRecordedWhileTheJournalIsLockedReachItOnceTheLockIsReleased() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("released"));
+        Path journal = dir.resolve("journal.db");
+        int port = JvmProcess.freePort();
+        Connection lock = lockExclusively(journal);
+        try (JvmProcess app = JvmProcess.app(dir, "exporter.port=" + port + ",journal.path=" + journal,
+                BurstApp.class, String.valueOf(EVENTS))) {
+            try {
+                Awaitility.await("the burst recorded").atMost(Duration.ofSeconds(60))
+                        .until(() -> app.stdout().contains("DONE"));
+                Awaitility.await("the lock reported").atMost(Duration.ofSeconds(30))
+                        .until(() -> app.stderr().contains(LOCKED));
+                assertThat(app.stderr()).contains("journal " + journal + " " + LOCKED)
+                        .doesNotContain("journal disabled");
+                // Held past several retries (1 s, then 2 s, 4 s), each waiting a second for the lock itself.
+                Thread.sleep(5000);
+                Scrape waiting = Scrape.of(port);
+                assertThat(waiting.value("kube9_journal_up")).isZero();
+                assertThat(waiting.value("kube9_events_queue_size")).as("held in the queue").isEqualTo(EVENTS);
+                assertThat(waiting.value("kube9_database_operations_total{operation=\"insert\"}")).isZero();
+            } finally {
+                lock.close(); // rolls the open transaction back and releases the lock
+            }
+            Awaitility.await("journal opened and queue drained").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> Scrape.of(port).value("kube9_journal_up") == 1.0
+                            && Scrape.of(port).value("kube9_events_queue_size") == 0);
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.value("kube9_database_operations_total{operation=\"insert\"}")).isEqualTo(EVENTS);
+            assertThat(scrape.value("kube9_events_dropped_total")).isZero();
+            assertThat(app.stderr().split(LOCKED, -1)).as("said once").hasSize(2);
+            assertThat(app.stderr()).contains("[kube9-agent] journal " + journal);
+            app.closeStdin();
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).isZero();
+        }
+        assertThat(Journal.single(journal, "SELECT count(*) FROM events")).isEqualTo(String.valueOf(EVENTS));
+    }
+
+    @Test
+    void aJvmThatExitsWhileTheJournalIsStillLockedStopsWithinTheDeadline() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("still-locked"));
+        Path journal = dir.resolve("journal.db");
+        try (Connection lock = lockExclusively(journal);
+                JvmProcess app = JvmProcess.app(dir, "exporter.port=0,journal.path=" + journal
+                        + ",journal.shutdown-timeout=5s", BurstApp.class, String.valueOf(EVENTS))) {
+            Awaitility.await("the lock reported").atMost(Duration.ofSeconds(60))
+                    .until(() -> app.stdout().contains("DONE") && app.stderr().contains(LOCKED));
+            long before = System.nanoTime();
+            app.closeStdin();
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).isZero();
+            Duration stopping = Duration.ofNanos(System.nanoTime() - before);
+            System.out.println("locked journal: the JVM exited in " + stopping.toMillis() + " ms");
+            assertThat(stopping).isLessThan(Duration.ofSeconds(5));
+            assertThat(app.stderr().split("WARNING", -1)).as("only the lock is reported:\n%s", app.stderr())
+                    .hasSize(2);
+        }
+        assertThat(Journal.single(journal, "SELECT count(*) FROM sqlite_master")).isEqualTo("0");
+    }
+
+    /**
+     * An empty database in WAL mode (as a journal is) whose exclusive lock the returned connection
+     * holds until it is closed, as {@code PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE} does in
+     * the {@code sqlite3} shell.
+     */
+    private static Connection lockExclusively(Path file) throws SQLException {
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA journal_mode = WAL");
+            statement.execute("PRAGMA locking_mode = EXCLUSIVE");
+            statement.execute("BEGIN EXCLUSIVE");
+            try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                rows.next();
+            }
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+}
