@@ -43,6 +43,39 @@ class BadInputsIT {
     }
 
     @Test
+    void aMisspeltEnvironmentVariableIsReportedWithTheNameItMeantAndTheRestWorks() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("env-typo"));
+        int port = JvmProcess.freePort();
+        Path journal = dir.resolve("j.db");
+        SampleCounts reference = referenceRun("env-typo-reference");
+        Map<String, String> environment = Map.of(
+                "KUBE9_JOURNAL_ENABLE", "false",
+                "KUBE9_EXPORTER_PROT", "19810",
+                "KUBE9_JOURNAL_PATH", journal.toString(),
+                // Kubernetes' link to a service named kube9: not the agent's, not reported
+                "KUBE9_SERVICE_HOST", "10.0.0.11",
+                "KUBE9_PORT", "tcp://10.0.0.11:9469");
+        try (JvmProcess service = JvmProcess.sample(dir, "exporter.port=" + port, environment, withHold(LOAD))) {
+            SampleCounts counts = service.awaitSummary(Duration.ofSeconds(60));
+            assertThat(counts.lines).isEqualTo(reference.lines);
+            assertThat(service.stderr())
+                    .contains("KUBE9_EXPORTER_PROT: unknown key (from environment, value \"19810\"); ignored"
+                            + " (did you mean KUBE9_EXPORTER_PORT?)")
+                    .contains("KUBE9_JOURNAL_ENABLE: unknown key (from environment, value \"false\"); ignored"
+                            + " (did you mean KUBE9_JOURNAL_ENABLED?)")
+                    .doesNotContain("KUBE9_SERVICE_HOST")
+                    .doesNotContain("KUBE9_PORT:");
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.value("kube9_agent_config_problems")).isEqualTo(2);
+            assertThat(scrape.value("kube9_journal_up")).as("the journal stays on").isEqualTo(1);
+            service.terminate(Duration.ofSeconds(30));
+        }
+        assertThat(Long.parseLong(Journal.single(journal, "SELECT count(*) FROM events")))
+                .as("KUBE9_JOURNAL_PATH read, the journal written")
+                .isEqualTo((long) (reference.sum("stored_events") + reference.sum("recorded_events")));
+    }
+
+    @Test
     void aQueueTooLargeForASmallHeapIsMadeSmallerAndSaysSo() throws Exception {
         Path dir = JvmProcess.freshDir(WORK.resolve("small-heap"));
         int port = JvmProcess.freePort();

@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -49,6 +50,12 @@ final class JvmProcess implements AutoCloseable {
 
     /** Starts {@code java [jvmArgs] <mainArgs>} in {@code dir}. */
     static JvmProcess start(Path dir, List<String> jvmArgs, List<String> mainArgs) throws IOException {
+        return start(dir, jvmArgs, mainArgs, Map.of());
+    }
+
+    /** As above, with {@code environment} added to this JVM's environment. */
+    static JvmProcess start(Path dir, List<String> jvmArgs, List<String> mainArgs, Map<String, String> environment)
+            throws IOException {
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>();
         command.add(JAVA);
@@ -59,11 +66,18 @@ final class JvmProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().putAll(environment);
         return new JvmProcess(builder.start(), dir, out, err);
     }
 
     /** The sample service with the agent ({@code agentArgs} null = without the agent). */
     static JvmProcess sample(Path dir, String agentArgs, String... sampleArgs) throws IOException {
+        return sample(dir, agentArgs, Map.of(), sampleArgs);
+    }
+
+    /** As above, with {@code environment} added to this JVM's environment. */
+    static JvmProcess sample(Path dir, String agentArgs, Map<String, String> environment, String... sampleArgs)
+            throws IOException {
         List<String> jvm = new ArrayList<>();
         if (agentArgs != null) {
             jvm.add("-javaagent:" + AGENT_JAR + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
@@ -73,7 +87,7 @@ final class JvmProcess implements AutoCloseable {
         jvm.add(SAMPLE_JAR.toString());
         List<String> args = new ArrayList<>(List.of("--port", "0", "--store", dir.resolve("orders.db").toString()));
         args.addAll(List.of(sampleArgs));
-        return start(dir, jvm, args);
+        return start(dir, jvm, args, environment);
     }
 
     /** One of the small applications in {@code io.kube9.it.apps}, run from the test classes. */

@@ -7,11 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Builds the {@link AgentConfig} from its sources, highest precedence first: agent arguments
@@ -21,6 +25,17 @@ import java.util.Properties;
  */
 public final class ConfigLoader {
     private static final String PREFIX = "kube9.";
+    private static final String ENV_PREFIX = "KUBE9_";
+    /** Most edits (a transposition is one) that make a name a misspelling of a key's wherever it is. */
+    private static final int MAX_TYPO_EDITS = 2;
+    /**
+     * Kubernetes' environment variables for a service named {@code kube9} or {@code kube9-*}:
+     * {@code _SERVICE_HOST}, {@code _SERVICE_PORT[_NAME]}, {@code _PORT_<n>_<PROTO>[_PROTO|_PORT|_ADDR]}.
+     * Its {@code _PORT} variable is told by its value, {@code tcp://10.0.0.11:9469}.
+     */
+    private static final Pattern SERVICE_LINK =
+            Pattern.compile(".*_SERVICE_HOST|.*_SERVICE_PORT(_[A-Z0-9_]+)?|.*_PORT_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?");
+    private static final Pattern SERVICE_LINK_PORT_VALUE = Pattern.compile("(tcp|udp|sctp)://.*");
 
     private ConfigLoader() {}
 
@@ -34,7 +49,7 @@ public final class ConfigLoader {
         List<Source> sources = new ArrayList<>();
         Source args = fromAgentArgs(agentArgs, problems);
         Source props = fromSystemProperties(systemProperties);
-        Source env = fromEnvironment(environment);
+        Source env = fromEnvironment(environment, problems);
 
         String file = firstNonNull(args.values.get(Keys.CONFIG.name()),
                 props.values.get(Keys.CONFIG.name()), env.values.get(Keys.CONFIG.name()));
@@ -70,10 +85,13 @@ public final class ConfigLoader {
             }
             values.put(key, key.defaultText() == null ? null : key.parse(key.defaultText()));
         }
+        List<String> keyNames = new ArrayList<>();
+        for (Key<?> key : Keys.all()) {
+            keyNames.add(key.name());
+        }
         for (String name : texts.keySet()) {
             if (Keys.byName(name) == null) {
-                problems.add(name + ": unknown key (from " + textOrigins.get(name) + ", value \""
-                        + texts.get(name) + "\"); ignored");
+                problems.add(unknown(name, textOrigins.get(name), texts.get(name), meant(name, keyNames)));
             }
         }
         return new AgentConfig(values, origins, problems);
@@ -108,21 +126,109 @@ public final class ConfigLoader {
         return source;
     }
 
-    private static Source fromEnvironment(Map<String, String> environment) {
+    private static Source fromEnvironment(Map<String, String> environment, List<String> problems) {
         Source source = new Source("environment");
-        Map<String, Key<?>> byEnvName = new HashMap<>();
+        Map<String, Key<?>> byEnvName = new LinkedHashMap<>();
         for (Key<?> key : Keys.all()) {
             byEnvName.put(key.envName(), key);
         }
-        for (Map.Entry<String, String> entry : environment.entrySet()) {
-            Key<?> key = byEnvName.get(entry.getKey());
-            // Other KUBE9_* variables may well belong to the service (kube9 itself uses some),
-            // so only the agent's own names are read from the environment.
+        for (Map.Entry<String, String> entry : new TreeMap<>(environment).entrySet()) {
+            String name = entry.getKey();
+            Key<?> key = byEnvName.get(name);
             if (key != null) {
                 source.values.put(key.name(), entry.getValue());
+                continue;
+            }
+            // Other KUBE9_* variables may well belong to the service (kube9 itself uses some), or be
+            // Kubernetes' links to a service named kube9 or kube9-*: only one that looks like a
+            // misspelling of the agent's own names is reported.
+            if (!name.regionMatches(true, 0, ENV_PREFIX, 0, ENV_PREFIX.length())
+                    || isServiceLink(name.toUpperCase(Locale.ROOT), entry.getValue())) {
+                continue;
+            }
+            String meant = meant(name.toUpperCase(Locale.ROOT), byEnvName.keySet());
+            if (meant != null) {
+                problems.add(unknown(name, source.name, entry.getValue(), meant));
             }
         }
         return source;
+    }
+
+    private static boolean isServiceLink(String name, String value) {
+        return SERVICE_LINK.matcher(name).matches()
+                || (name.endsWith("_PORT") && SERVICE_LINK_PORT_VALUE.matcher(value).matches());
+    }
+
+    /** The same wording for every source; a value that may be a secret is not repeated. */
+    private static String unknown(String name, String origin, String value, String meant) {
+        boolean secret = mayBeSecret(name) || (meant != null && mayBeSecret(meant));
+        return name + ": unknown key (from " + origin + ", " + (secret ? "value hidden" : "value \"" + value + "\"")
+                + "); ignored" + (meant == null ? "" : " (did you mean " + meant + "?)");
+    }
+
+    private static boolean mayBeSecret(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.contains("password") || lower.contains("secret") || lower.contains("token");
+    }
+
+    /**
+     * The known name that {@code name} is most likely a misspelling of: the nearest within
+     * {@value #MAX_TYPO_EDITS} edits, else the nearest of those that share its first part after
+     * the prefix ({@code KUBE9_JOURNAL_ENABLE}: the {@code KUBE9_JOURNAL_*} names); null when
+     * there is neither. Both are spelt alike: {@code kube9.a.b} or {@code KUBE9_A_B}.
+     */
+    static String meant(String name, Collection<String> known) {
+        String nearest = null;
+        int nearestEdits = Integer.MAX_VALUE;
+        String nearestInGroup = null;
+        int nearestInGroupEdits = Integer.MAX_VALUE;
+        String group = group(name);
+        for (String candidate : known) {
+            int edits = edits(name, candidate);
+            if (edits < nearestEdits) {
+                nearest = candidate;
+                nearestEdits = edits;
+            }
+            if (edits < nearestInGroupEdits && group.equals(group(candidate))) {
+                nearestInGroup = candidate;
+                nearestInGroupEdits = edits;
+            }
+        }
+        return nearestEdits <= MAX_TYPO_EDITS ? nearest : nearestInGroup;
+    }
+
+    /** {@code journal} of {@code kube9.journal.path}, {@code JOURNAL} of {@code KUBE9_JOURNAL_PATH}. */
+    private static String group(String name) {
+        int start = PREFIX.length(); // as long as ENV_PREFIX
+        if (name.length() <= start) {
+            return "";
+        }
+        int end = start;
+        while (end < name.length() && name.charAt(end) != '.' && name.charAt(end) != '_') {
+            end++;
+        }
+        return name.substring(start, end);
+    }
+
+    /** Insertions, deletions, substitutions and swaps of neighbours that turn one into the other. */
+    private static int edits(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private static Source fromFile(String file, List<String> problems) {

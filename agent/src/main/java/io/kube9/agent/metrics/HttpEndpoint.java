@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +25,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
@@ -40,13 +42,21 @@ import javax.net.ssl.SSLContext;
  * worker: two wake-ups per scrape where one does.
  *
  * <p>One thread accepts; each connection is served by one thread of a bounded pool for as long
- * as it stays open (Prometheus keeps one connection per target), and a connection idle for
- * {@value #IDLE_MILLIS} ms is closed. Requests are read with size limits; anything malformed is a
- * 400 and the connection closes.
+ * as it stays open (Prometheus keeps one connection per target). At most
+ * {@value #MAX_CONNECTIONS} connections are open at once. A connection has
+ * {@value #REQUEST_MILLIS} ms from being accepted to deliver its first whole request (TLS
+ * handshake included), and every later request has as long from its first byte to its last; a
+ * connection waiting for its next request is closed after {@value #IDLE_MILLIS} ms, or sooner when
+ * a new connection needs its place: at the limit, the connection that has waited longest between
+ * requests is closed, so that idle or kept-alive connections (a status page left open, a client
+ * that never sends) cannot keep a scrape out. A connection in the middle of a request is never
+ * closed to make room; when every connection is, the new one is closed at once. Requests are read
+ * with size limits; anything malformed is a 400 and the connection closes.
  */
 final class HttpEndpoint implements AutoCloseable {
     static final int IDLE_MILLIS = 60_000;
-    private static final int MAX_CONNECTIONS = 16;
+    static final int REQUEST_MILLIS = 5_000;
+    static final int MAX_CONNECTIONS = 16;
     private static final int MAX_LINE = 8192;
     private static final int MAX_HEADERS = 100;
     private static final int MAX_REQUEST_BODY = 65_536;
@@ -125,16 +135,24 @@ final class HttpEndpoint implements AutoCloseable {
     private final ServerSocket server;
     private final Function<Request, Response> handler;
     private final ThreadPoolExecutor connections;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Accepted and not yet closed; added by the acceptor only, so its size can only fall between a check and an add. */
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private final long requestNanos;
+    private final long idleNanos;
     private volatile boolean closed;
 
-    private HttpEndpoint(ServerSocket server, Function<Request, Response> handler, ThreadFactory threads) {
+    private HttpEndpoint(ServerSocket server, Function<Request, Response> handler, ThreadFactory threads,
+            int requestMillis, int idleMillis) {
         this.server = server;
         this.handler = handler;
-        this.connections = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                threads);
+        // Twice the limit: a thread whose connection was just closed to make room is still
+        // unwinding (and not yet back in the pool) when the new connection needs a thread.
+        this.connections = new ThreadPoolExecutor(0, 2 * MAX_CONNECTIONS, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), threads);
         this.acceptor = threads.newThread(this::accept);
+        this.requestNanos = TimeUnit.MILLISECONDS.toNanos(requestMillis);
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
     }
 
     /**
@@ -145,6 +163,16 @@ final class HttpEndpoint implements AutoCloseable {
      */
     static HttpEndpoint start(String host, int port, SSLContext tls, Function<Request, Response> handler,
             ThreadFactory threads) throws IOException {
+        return start(host, port, tls, handler, threads, REQUEST_MILLIS, IDLE_MILLIS);
+    }
+
+    /** As above, with other time limits for a request and for the wait between requests. */
+    static HttpEndpoint start(String host, int port, SSLContext tls, Function<Request, Response> handler,
+            ThreadFactory threads, int requestMillis, int idleMillis) throws IOException {
+        if (requestMillis <= 0 || idleMillis <= 0) {
+            throw new IllegalArgumentException("time limits must be > 0 ms, found request " + requestMillis
+                    + " ms, idle " + idleMillis + " ms");
+        }
         ServerSocket server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
         try {
             server.setReuseAddress(true);
@@ -154,7 +182,7 @@ final class HttpEndpoint implements AutoCloseable {
             server.close();
             throw e;
         }
-        HttpEndpoint endpoint = new HttpEndpoint(server, handler, threads);
+        HttpEndpoint endpoint = new HttpEndpoint(server, handler, threads, requestMillis, idleMillis);
         endpoint.acceptor.start();
         return endpoint;
     }
@@ -175,22 +203,62 @@ final class HttpEndpoint implements AutoCloseable {
                 pause(); // out of file descriptors, say: try again shortly rather than spin
                 continue;
             }
+            if (open.size() >= MAX_CONNECTIONS && !closeLongestIdle()) {
+                closeQuietly(socket); // every connection is in the middle of a request: the client retries
+                continue;
+            }
+            Connection connection = new Connection(socket, requestNanos);
+            open.add(connection);
             try {
-                connections.execute(() -> serve(socket));
+                connections.execute(() -> serve(connection));
             } catch (RejectedExecutionException busy) {
-                closeQuietly(socket); // every connection thread is taken: the client retries
+                open.remove(connection);
+                closeQuietly(socket);
             }
         }
     }
 
-    private void serve(Socket socket) {
-        open.add(socket);
+    /**
+     * Closes the connection that has waited longest for its next request, to make room for a new
+     * one; false when every open connection is in the middle of a request.
+     */
+    private boolean closeLongestIdle() {
+        while (true) {
+            Connection longest = null;
+            for (Connection connection : open) {
+                if (connection.isIdle() && (longest == null || connection.idleSince - longest.idleSince < 0)) {
+                    longest = connection;
+                }
+            }
+            if (longest == null) {
+                return false;
+            }
+            if (longest.evict()) { // else its next request began meanwhile: look again
+                open.remove(longest);
+                closeQuietly(longest.socket); // its thread, blocked reading, gets a SocketException
+                return true;
+            }
+        }
+    }
+
+    private void serve(Connection connection) {
+        Socket socket = connection.socket;
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(IDLE_MILLIS);
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
+            RequestInput in = new RequestInput(connection);
             OutputStream out = socket.getOutputStream();
+            boolean first = true;
             while (!closed) {
+                if (!in.awaitRequest(connection, idleNanos)) {
+                    return; // the client closed the connection
+                }
+                if (!connection.beginRequest()) {
+                    return; // closed to make room just as this request began; the client retries
+                }
+                if (!first) {
+                    connection.deadline = System.nanoTime() + requestNanos; // the first one's counts from accept
+                }
+                first = false;
                 Request request;
                 try {
                     request = read(in);
@@ -214,9 +282,9 @@ final class HttpEndpoint implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            // idle timeout, or the client went away mid-request: nothing to answer
+            // idle timeout, closed to make room, or the client went away mid-request: nothing to answer
         } finally {
-            open.remove(socket);
+            open.remove(connection);
             closeQuietly(socket);
         }
     }
@@ -353,6 +421,7 @@ final class HttpEndpoint implements AutoCloseable {
             case 404: return "Not Found";
             case 405: return "Method Not Allowed";
             case 406: return "Not Acceptable";
+            case 408: return "Request Timeout";
             case 411: return "Length Required";
             case 413: return "Payload Too Large";
             case 431: return "Request Header Fields Too Large";
@@ -386,14 +455,134 @@ final class HttpEndpoint implements AutoCloseable {
         } catch (IOException ignored) {
             // closing
         }
-        for (Socket socket : open) {
-            closeQuietly(socket); // wakes threads blocked reading a kept-alive connection
+        for (Connection connection : open) {
+            closeQuietly(connection.socket); // wakes threads blocked reading a kept-alive connection
         }
         connections.shutdownNow();
         try {
             acceptor.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * One accepted connection: whether it may be closed to make room (only while it waits for a
+     * request to begin), and the deadline of its reads. The acceptor closes a connection only
+     * after winning {@link #evict()}; the serving thread handles a request only after winning
+     * {@link #beginRequest()}: the two compare-and-set the same state, so a request is never cut off.
+     */
+    private static final class Connection extends InputStream {
+        private static final int WAITING = 0;
+        private static final int IN_REQUEST = 1;
+        private static final int EVICTED = 2;
+
+        final Socket socket;
+        private final long requestNanos;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+        /** {@code System.nanoTime()} when it began to wait; read by the acceptor while WAITING. */
+        volatile long idleSince;
+        /** {@code System.nanoTime()} by which the current read must be done; the serving thread's own. */
+        long deadline;
+        private InputStream in;
+
+        /** Accepted just now: its first request is due within {@code requestNanos}. */
+        Connection(Socket socket, long requestNanos) {
+            this.socket = socket;
+            this.requestNanos = requestNanos;
+            this.idleSince = System.nanoTime();
+            this.deadline = idleSince + requestNanos;
+        }
+
+        boolean isIdle() {
+            return state.get() == WAITING;
+        }
+
+        boolean evict() {
+            return state.compareAndSet(WAITING, EVICTED);
+        }
+
+        /** True when this thread may read and answer the request whose first byte has arrived. */
+        boolean beginRequest() {
+            return state.get() == IN_REQUEST || state.compareAndSet(WAITING, IN_REQUEST);
+        }
+
+        /** About to wait for the next request: from now on it may be closed to make room. */
+        void awaitRequest(long idleNanos) {
+            if (state.get() == WAITING) {
+                return; // still waiting for the first request (its deadline stands), or after stray line ends
+            }
+            long now = System.nanoTime();
+            deadline = now + idleNanos;
+            idleSince = now; // before the state: the acceptor reads it after seeing WAITING
+            state.set(WAITING);
+        }
+
+        /**
+         * Reads with the socket's timeout set to what is left until the deadline: a request that
+         * trickles in a byte at a time ends at its deadline all the same (over TLS each read of a
+         * record's parts gets that much again).
+         */
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw timedOut();
+            }
+            if (in == null) {
+                in = socket.getInputStream();
+            }
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+            try {
+                return in.read(buffer, offset, length);
+            } catch (SocketTimeoutException e) {
+                throw timedOut();
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        /** In the middle of a request a 408 says why; between requests the close is silent. */
+        private IOException timedOut() {
+            if (state.get() == IN_REQUEST) {
+                return new BadRequest(408, "Request not complete within "
+                        + TimeUnit.NANOSECONDS.toMillis(requestNanos) + " ms");
+            }
+            return new SocketTimeoutException("no request in time");
+        }
+    }
+
+    /** A buffered reader of a connection that can wait for a request to begin without consuming it. */
+    private static final class RequestInput extends BufferedInputStream {
+        RequestInput(InputStream in) {
+            super(in, 8192);
+        }
+
+        /**
+         * Waits for the first byte of the next request and leaves it to be read; stray line ends
+         * before it are skipped. False at the end of the stream. The connection may be closed to
+         * make room only while this waits on the socket: a pipelined request already buffered is
+         * in the middle of being served.
+         */
+        boolean awaitRequest(Connection connection, long idleNanos) throws IOException {
+            while (true) {
+                if (pos >= count) {
+                    connection.awaitRequest(idleNanos);
+                }
+                int b = read();
+                if (b < 0) {
+                    return false;
+                }
+                if (b != '\r' && b != '\n') {
+                    pos--; // read() returned buf[pos - 1]
+                    return true;
+                }
+            }
         }
     }
 

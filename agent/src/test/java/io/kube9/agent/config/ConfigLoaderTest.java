@@ -347,17 +347,74 @@ class ConfigLoaderTest {
 
     @Test
     void otherKube9EnvironmentVariablesAreNeitherReadNorReported() {
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "KUBE9_HOME", "/opt/kube9",
                 "KUBE9_API_TOKEN", "secret",
-                "KUBE9_exporter_port", "1",
+                "KUBE9_DEBUG", "1", // the CLI's
+                "KUBE9_SAMPLE_METRICS_PORT", "9469", // run-sample.sh's
                 "kube9.exporter.port", "2",
-                "PATH", "/usr/bin");
+                "PATH", "/usr/bin"));
+        // Kubernetes' links to a service named kube9, and to one named kube9-journal
+        for (String service : new String[] {"KUBE9", "KUBE9_JOURNAL"}) {
+            env.put(service + "_SERVICE_HOST", "10.0.0.11");
+            env.put(service + "_SERVICE_PORT", "9469");
+            env.put(service + "_SERVICE_PORT_METRICS", "9469");
+            env.put(service + "_PORT", "tcp://10.0.0.11:9469");
+            env.put(service + "_PORT_9469_TCP", "tcp://10.0.0.11:9469");
+            env.put(service + "_PORT_9469_TCP_PROTO", "tcp");
+            env.put(service + "_PORT_9469_TCP_PORT", "9469");
+            env.put(service + "_PORT_9469_TCP_ADDR", "10.0.0.11");
+            env.put(service + "_PORT_53_UDP_ADDR", "10.0.0.11");
+        }
 
         AgentConfig config = load("", new Properties(), env);
 
         assertThat(config.problems()).isEmpty();
         assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(9469);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "KUBE9_EXPORTER_PROT|19810|value \"19810\"|KUBE9_EXPORTER_PORT",
+        "KUBE9_JOURNAL_ENABLE|false|value \"false\"|KUBE9_JOURNAL_ENABLED",
+        "KUBE9_QUEUE_CAPACTY|1024|value \"1024\"|KUBE9_QUEUE_CAPACITY",
+        "KUBE9_exporter_port|1|value \"1\"|KUBE9_EXPORTER_PORT",
+        // ends in _PORT, but its value is no Kubernetes service link
+        "KUBE9_EXPORTR_PORT|19810|value \"19810\"|KUBE9_EXPORTER_PORT",
+        // further off, but in the KUBE9_JOURNAL_* group: the nearest of those
+        "KUBE9_JOURNAL_RETENTION_DAYS|7|value \"7\"|KUBE9_JOURNAL_RETENTION_AGE",
+        "KUBE9_JOURNAL_WAL|on|value \"on\"|KUBE9_JOURNAL_PATH",
+        "KUBE9_EXPORTER_BASIC_AUTH_PASWORD|hunter2|value hidden|KUBE9_EXPORTER_BASIC_AUTH_PASSWORD",
+    })
+    void aMisspeltEnvironmentVariableIsReportedWithTheNameItMostLikelyMeant(String name, String value, String shown,
+            String meant) {
+        AgentConfig config = load("", new Properties(), Map.of(name, value));
+
+        assertThat(config.problems()).containsExactly(
+                name + ": unknown key (from environment, " + shown + "); ignored (did you mean " + meant + "?)");
+        for (Key<?> key : Keys.all()) {
+            assertThat(config.origin(key)).as(key.name()).isEqualTo("default");
+        }
+    }
+
+    @Test
+    void misspeltEnvironmentVariablesAreReportedOnceEachInNameOrder() {
+        Map<String, String> env = Map.of(
+                "KUBE9_JOURNAL_ENABLE", "false",
+                "KUBE9_EXPORTER_PROT", "19810",
+                "KUBE9_JOURNAL_PATH", "/data/e.db",
+                "KUBE9_SERVICE_HOST", "10.0.0.11");
+
+        AgentConfig config = load("", new Properties(), env);
+
+        assertThat(config.problems()).containsExactly(
+                "KUBE9_EXPORTER_PROT: unknown key (from environment, value \"19810\"); ignored"
+                        + " (did you mean KUBE9_EXPORTER_PORT?)",
+                "KUBE9_JOURNAL_ENABLE: unknown key (from environment, value \"false\"); ignored"
+                        + " (did you mean KUBE9_JOURNAL_ENABLED?)");
+        assertThat(config.get(Keys.JOURNAL_ENABLED)).isTrue();
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(9469);
+        assertThat(config.get(Keys.JOURNAL_PATH)).isEqualTo("/data/e.db");
     }
 
     // ---- problems -----------------------------------------------------------------------------
@@ -372,9 +429,24 @@ class ConfigLoaderTest {
         AgentConfig config = load("exporter.prot=1,exporter.port=1234", props, Map.of());
 
         assertThat(config.problems()).containsExactlyInAnyOrder(
-                "kube9.exporter.prot: unknown key (from agent argument, value \"1\"); ignored",
+                "kube9.exporter.prot: unknown key (from agent argument, value \"1\"); ignored"
+                        + " (did you mean kube9.exporter.port?)",
                 "kube9.bogus: unknown key (from system property, value \"2\"); ignored");
         assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1234);
+    }
+
+    @Test
+    void theValueOfAnUnknownKeyThatMayBeASecretIsNotRepeated() {
+        Properties props = new Properties();
+        props.setProperty("kube9.exporter.basic-auth.pasword", "hunter2");
+
+        AgentConfig config = load("", props, Map.of("KUBE9_EXPORTER_TOKEN", "hunter3"));
+
+        assertThat(config.problems()).containsExactly(
+                "KUBE9_EXPORTER_TOKEN: unknown key (from environment, value hidden); ignored"
+                        + " (did you mean KUBE9_EXPORTER_PORT?)",
+                "kube9.exporter.basic-auth.pasword: unknown key (from system property, value hidden); ignored"
+                        + " (did you mean kube9.exporter.basic-auth.password?)");
     }
 
     @Test
@@ -384,7 +456,8 @@ class ConfigLoaderTest {
         AgentConfig config = load("config=" + file, new Properties(), Map.of());
 
         assertThat(config.problems()).containsExactly(
-                "kube9.journal.pth: unknown key (from file " + file + ", value \"/x.db\"); ignored");
+                "kube9.journal.pth: unknown key (from file " + file + ", value \"/x.db\"); ignored"
+                        + " (did you mean kube9.journal.path?)");
     }
 
     @ParameterizedTest

@@ -7,6 +7,7 @@ import io.kube9.agent.config.ConfigException;
 import io.kube9.agent.config.ConfigLoader;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +18,10 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.SSLSocket;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,6 +192,41 @@ class ExporterSecurityTest {
                     .isInstanceOf(IOException.class);
             assertThat(send(https, metrics, "prometheus:" + password).statusCode()).as("still serving").isEqualTo(200);
         } finally {
+            exporter.close();
+        }
+    }
+
+    @Test
+    void idleTlsConnectionsMidHandshakeOrBetweenRequestsDoNotKeepAScrapeOut() throws Exception {
+        ExporterSecurity security = ExporterSecurity.from(ConfigLoader.load(paths("exporter.tls.cert=EC_CERT,exporter.tls.key=EC_KEY")));
+        MetricsExporter exporter = MetricsExporter.start(new AgentMetrics(10), "127.0.0.1", 0, security, task -> {
+            Thread thread = new Thread(task, "exporter-test");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < HttpEndpoint.MAX_CONNECTIONS / 2; i++) {
+                idle.add(new Socket("127.0.0.1", exporter.port())); // no ClientHello: the handshake waits
+            }
+            for (int i = 0; i < HttpEndpoint.MAX_CONNECTIONS / 2; i++) {
+                SSLSocket tls = (SSLSocket) ec.trustingClient().getSocketFactory().createSocket("127.0.0.1", exporter.port());
+                idle.add(tls);
+                tls.setSoTimeout(10_000);
+                tls.getOutputStream().write("GET /-/healthy HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                tls.getOutputStream().flush();
+                byte[] reply = new byte[12];
+                assertThat(tls.getInputStream().readNBytes(reply, 0, 12)).isEqualTo(12);
+                assertThat(new String(reply, StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 200");
+            }
+
+            HttpClient https = HttpClient.newBuilder().sslContext(ec.trustingClient())
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            assertThat(send(https, "https://127.0.0.1:" + exporter.port() + "/metrics", null).statusCode()).isEqualTo(200);
+        } finally {
+            for (Socket socket : idle) {
+                socket.close();
+            }
             exporter.close();
         }
     }

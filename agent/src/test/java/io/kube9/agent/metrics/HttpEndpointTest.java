@@ -1,13 +1,22 @@
 package io.kube9.agent.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,17 +26,21 @@ class HttpEndpointTest {
     private final AtomicInteger served = new AtomicInteger();
     private HttpEndpoint endpoint;
 
+    private static final ThreadFactory THREADS = task -> {
+        Thread thread = new Thread(task, "endpoint-test");
+        thread.setDaemon(true);
+        return thread;
+    };
+
     @BeforeEach
     void start() throws IOException {
-        endpoint = HttpEndpoint.start("127.0.0.1", 0, null, request -> {
-            served.incrementAndGet();
-            String text = request.method + " " + request.path + " " + request.query + " accept=" + request.header("Accept");
-            return HttpEndpoint.Response.text(200, text, request.isHead());
-        }, task -> {
-            Thread thread = new Thread(task, "endpoint-test");
-            thread.setDaemon(true);
-            return thread;
-        });
+        endpoint = HttpEndpoint.start("127.0.0.1", 0, null, this::echo, THREADS);
+    }
+
+    private HttpEndpoint.Response echo(HttpEndpoint.Request request) {
+        served.incrementAndGet();
+        String text = request.method + " " + request.path + " " + request.query + " accept=" + request.header("Accept");
+        return HttpEndpoint.Response.text(200, text, request.isHead());
     }
 
     @AfterEach
@@ -126,8 +139,198 @@ class HttpEndpointTest {
         }
     }
 
+    // ---- the connection limit and the time limits ------------------------------------------------
+
+    @Test
+    void aScrapeIsServedWhileIdleConnectionsTakeEveryPlace() throws IOException {
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < HttpEndpoint.MAX_CONNECTIONS; i++) {
+                idle.add(connect()); // accepted in this order, so the first has waited longest
+            }
+
+            try (Socket scrape = connect()) {
+                send(scrape, "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(Reply.read(scrape.getInputStream()).status).isEqualTo("HTTP/1.1 200 OK");
+            }
+
+            assertThat(idle.get(0).getInputStream().read()).as("the longest idle, closed to make room").isEqualTo(-1);
+            for (Socket other : idle.subList(1, idle.size())) {
+                send(other, "GET /still-open HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(Reply.read(other.getInputStream()).body).startsWith("GET /still-open ");
+            }
+        } finally {
+            for (Socket socket : idle) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aKeptAliveScraperKeepsItsConnectionWhenANewcomerNeedsAPlace() throws IOException {
+        List<Socket> idle = new ArrayList<>();
+        try (Socket scraper = connect()) {
+            scrape(scraper);
+            for (int i = 1; i < HttpEndpoint.MAX_CONNECTIONS; i++) {
+                idle.add(connect());
+            }
+            scrape(scraper); // now the idle ones have waited longer than the scraper
+
+            try (Socket newcomer = connect()) {
+                scrape(newcomer);
+            }
+
+            scrape(scraper);
+            assertThat(idle.get(0).getInputStream().read()).as("the longest idle, closed to make room").isEqualTo(-1);
+        } finally {
+            for (Socket socket : idle) {
+                socket.close();
+            }
+        }
+        assertThat(served).hasValue(4);
+    }
+
+    @Test
+    void aConnectionInTheMiddleOfARequestIsNeverClosedToMakeRoom() throws Exception {
+        CountDownLatch handling = new CountDownLatch(HttpEndpoint.MAX_CONNECTIONS);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpEndpoint slow = HttpEndpoint.start("127.0.0.1", 0, null, request -> {
+            if (request.path.equals("/slow")) {
+                handling.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return HttpEndpoint.Response.text(200, "done " + request.path, false);
+        }, THREADS);
+        List<Socket> busy = new ArrayList<>();
+        try {
+            for (int i = 0; i < HttpEndpoint.MAX_CONNECTIONS; i++) {
+                Socket socket = connect(slow);
+                busy.add(socket);
+                send(socket, "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+            }
+            assertThat(handling.await(10, TimeUnit.SECONDS)).as("every connection's request being handled").isTrue();
+
+            try (Socket refused = connect(slow)) {
+                assertThat(refused.getInputStream().read()).as("closed at once, no place free").isEqualTo(-1);
+            }
+
+            release.countDown();
+            for (Socket socket : busy) {
+                assertThat(Reply.read(socket.getInputStream()).body).isEqualTo("done /slow");
+            }
+            try (Socket later = connect(slow)) {
+                send(later, "GET /later HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(Reply.read(later.getInputStream()).body).isEqualTo("done /later");
+            }
+        } finally {
+            release.countDown();
+            for (Socket socket : busy) {
+                socket.close();
+            }
+            slow.close();
+        }
+    }
+
+    @Test
+    void aKeptAliveConnectionMayWaitLongerThanARequestMayTake() throws Exception {
+        try (HttpEndpoint quick = startWithLimits(300, 60_000); Socket socket = connect(quick)) {
+            scrape(socket); // the first request is due within the request time limit of the connection's opening
+            for (int i = 0; i < 2; i++) {
+                Thread.sleep(700);
+                scrape(socket);
+            }
+        }
+        assertThat(served).hasValue(3);
+    }
+
+    @Test
+    void aRequestThatStallsIsAnswered408AtItsDeadline() throws IOException {
+        try (HttpEndpoint quick = startWithLimits(300, 60_000)) {
+            for (boolean firstRequest : new boolean[] {true, false}) {
+                try (Socket socket = connect(quick)) {
+                    if (!firstRequest) {
+                        scrape(socket);
+                    }
+                    long start = System.nanoTime();
+                    send(socket, "GET /metrics HTTP/1.1\r\nHost: a\r\n"); // no blank line: never complete
+                    InputStream in = socket.getInputStream();
+                    Reply reply = Reply.read(in);
+                    assertThat(reply.status).isEqualTo("HTTP/1.1 408 Request Timeout");
+                    assertThat(reply.body).isEqualTo("Request not complete within 300 ms\n");
+                    assertThat(in.read()).isEqualTo(-1);
+                    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+                }
+            }
+        }
+        assertThat(served).as("only the scrape before the second stall").hasValue(1);
+    }
+
+    @Test
+    void aRequestThatTricklesInEndsAtItsDeadlineAllTheSame() throws Exception {
+        try (HttpEndpoint quick = startWithLimits(300, 60_000); Socket socket = connect(quick)) {
+            socket.setSoTimeout(5_000); // a byte every 50 ms for 10 s: reading per byte would never time out
+            send(socket, "GET /metrics HTTP/1.1\r\nX-Slow: ");
+            Thread trickle = new Thread(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    for (int i = 0; i < 200; i++) {
+                        out.write('a');
+                        out.flush();
+                        Thread.sleep(50);
+                    }
+                } catch (IOException | InterruptedException closed) {
+                    // the endpoint closed the connection, as it should
+                }
+            }, "trickle");
+            trickle.setDaemon(true);
+            trickle.start();
+
+            Reply reply = Reply.read(socket.getInputStream());
+
+            assertThat(reply.status).isEqualTo("HTTP/1.1 408 Request Timeout");
+            trickle.interrupt();
+        }
+        assertThat(served).hasValue(0);
+    }
+
+    @Test
+    void aConnectionThatNeverSendsIsClosedAfterTheRequestTimeLimit() throws IOException {
+        try (HttpEndpoint quick = startWithLimits(300, 60_000); Socket socket = connect(quick)) {
+            long start = System.nanoTime();
+            socket.setSoTimeout(5_000);
+
+            assertThat(socket.getInputStream().read()).as("closed without a word").isEqualTo(-1);
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+        }
+    }
+
+    @Test
+    void timeLimitsMustBePositive() {
+        Function<HttpEndpoint.Request, HttpEndpoint.Response> handler = this::echo;
+        assertThatThrownBy(() -> HttpEndpoint.start("127.0.0.1", 0, null, handler, THREADS, 0, 1000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("time limits must be > 0 ms, found request 0 ms, idle 1000 ms");
+    }
+
+    private HttpEndpoint startWithLimits(int requestMillis, int idleMillis) throws IOException {
+        return HttpEndpoint.start("127.0.0.1", 0, null, this::echo, THREADS, requestMillis, idleMillis);
+    }
+
+    private static void scrape(Socket socket) throws IOException {
+        send(socket, "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(Reply.read(socket.getInputStream()).status).isEqualTo("HTTP/1.1 200 OK");
+    }
+
     private Socket connect() throws IOException {
-        Socket socket = new Socket("127.0.0.1", endpoint.port());
+        return connect(endpoint);
+    }
+
+    private static Socket connect(HttpEndpoint to) throws IOException {
+        Socket socket = new Socket("127.0.0.1", to.port());
         socket.setSoTimeout(10_000);
         return socket;
     }
