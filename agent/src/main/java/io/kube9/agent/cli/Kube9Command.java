@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
                 + " agent to a running one.",
                 "As an agent: java -javaagent:kube9-agent.jar[=key=value,...] -jar service.jar"},
         subcommands = {QueryCommand.class, JvmsCommand.class, AttachCommand.class, HelpCommand.class},
-        footer = {"", "Exit status: 0 success, 1 failure, 2 bad command line."})
+        footer = {"", "Exit status: 0 success, 1 failure, 2 bad command line, 141 output closed by its reader"
+                + " (| head)."})
 final class Kube9Command implements Callable<Integer> {
     @Spec
     CommandSpec spec;
