@@ -70,7 +70,7 @@ final class JournalReader implements AutoCloseable {
     }
 
     /**
-     * Refuses, from the file header alone, what is plainly not a journal. Opening a WAL-mode
+     * Refuses, from the file header (or its size) alone, what is plainly not a journal. Opening a WAL-mode
      * database, even read-only, makes SQLite create its -wal and -shm files next to it, and
      * another application's files are not ours to add to. Only a header whose word is final
      * counts: with a -wal file present, the real header may still be in the log.
@@ -83,8 +83,14 @@ final class JournalReader implements AutoCloseable {
         } catch (IOException e) {
             throw new CliException("cannot read " + path + ": " + e.getMessage(), e);
         }
+        if (read == 0) {
+            return; // empty: SQLite reads it as an empty database, which checkReadable refuses
+        }
         if (read < header.length) {
-            return; // new or empty: SQLite itself decides
+            // Never a database (its first page alone is 512 bytes or more), and SQLite would add
+            // -wal and -shm files beside the start of a WAL-mode header.
+            throw new CliException(path + " is not a kube9 journal (" + read + " bytes, shorter than an SQLite"
+                    + " header)");
         }
         if (!Arrays.equals(Arrays.copyOf(header, SQLITE_MAGIC.length), SQLITE_MAGIC)) {
             throw new CliException(path + " is not a kube9 journal (not an SQLite database)");
