@@ -22,13 +22,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
  * Read-only queries on a journal, safe while an agent is writing it: the connection is opened
  * read-only (it never creates or changes the file), and each query is its own read transaction
- * in WAL mode, so it sees every batch committed before it started and never blocks the writer.
+ * in WAL mode (or several share one, {@link #inOneReadTransaction}), so it sees every batch
+ * committed before it started and never blocks the writer.
  * A journal in a read-only directory with no write-ahead log beside it is read as immutable.
  * Every failure becomes a {@link CliException} that names the file.
  */
@@ -197,6 +199,27 @@ final class JournalReader implements AutoCloseable {
                     return null;
                 });
         return counts;
+    }
+
+    /**
+     * Runs {@code reads} in one read transaction, so that all its queries see the same committed
+     * rows: a batch the writer commits between two of them is seen by neither.
+     */
+    <T> T inOneReadTransaction(Supplier<T> reads) {
+        try {
+            connection.setAutoCommit(false); // BEGIN (deferred): the snapshot is taken at the first read
+        } catch (SQLException e) {
+            throw failure(path, e);
+        }
+        try {
+            return reads.get();
+        } finally {
+            try {
+                connection.setAutoCommit(true); // COMMIT: ends the read, so the writer may checkpoint past it
+            } catch (SQLException e) {
+                // nothing was written; closing the connection ends the transaction anyway
+            }
+        }
     }
 
     Path path() {
