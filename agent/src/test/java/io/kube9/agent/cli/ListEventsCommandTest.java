@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ListEventsCommandTest {
     @TempDir
@@ -193,6 +195,21 @@ class ListEventsCommandTest {
         CliRun reversed = CliRun.run("query", "events", "list", "--db", db, "--since", "1h", "--until", "2h");
         assertThat(reversed.exitCode).isEqualTo(2);
         assertThat(reversed.err).startsWith("kube9: --since (").contains(") is after --until (").hasLineCount(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "--since, -999999999-01-01T00:00:00Z, expected a time from -292275055-05-16T16:47:04.192Z to",
+        "--until, +999999999-01-01T00:00:00Z, expected a time from -292275055-05-16T16:47:04.192Z to",
+        "--since, 999999999999d, '\"999999999999d\" reaches too far into the past (the earliest time'",
+    })
+    void aTimeBeyondWhatTheJournalCanHoldIsAUsageError(String option, String value, String message) {
+        CliRun run = CliRun.run("query", "events", "list", "--db", db, option, value);
+
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+        assertThat(run.out).isEmpty();
+        assertThat(run.err).startsWith("kube9: Invalid value for option '" + option + "': " + message)
+                .contains("-292275055-05-16T16:47:04.192Z").hasLineCount(1);
     }
 
     @Test
