@@ -162,6 +162,25 @@ class JournalErrorsTest {
                 + System.lineSeparator());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"list", "stats", "tail", "get 1"})
+    void anEmptyPathIsAUsageError(String command) throws Exception {
+        for (String empty : new String[] {"", " "}) {
+            String[] words = ("query events " + command).split(" ");
+            String[] args = Arrays.copyOf(words, words.length + 2);
+            args[words.length] = "--db";
+            args[words.length + 1] = empty;
+
+            CliRun run = CliRun.run(args);
+
+            assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+            assertThat(run.out).isEmpty();
+            assertThat(run.err).isEqualTo("kube9: --db needs a path to a journal file (from --db or KUBE9_JOURNAL_PATH),"
+                    + " found \"" + empty + "\" (see 'java -jar kube9-agent.jar query events " + words[2] + " --help')"
+                    + System.lineSeparator());
+        }
+    }
+
     private static CliRun run(String command, Path db) {
         String[] words = command.split(" ");
         String[] args = new String[words.length + 4];
