@@ -82,6 +82,46 @@ class ListEventsCommandTest {
     }
 
     @Test
+    void severityMatchesInAnyCaseAndTypeOnlyExactly() throws Exception {
+        long shouted;
+        try (TestJournal journal = TestJournal.create(directory)) {
+            shouted = journal.insert(row().type("PaymentFailed").severity("ERROR") // a service's own text
+                    .recordedAt(T0.plus(Duration.ofMinutes(10))));
+        }
+
+        assertThat(ids("--severity", "ERROR")).containsExactly(shouted, 7L, 3L);
+        assertThat(ids("--severity", "error")).containsExactly(shouted, 7L, 3L);
+        assertThat(ids("--severity", "Info,eRRor")).hasSize(11);
+        assertThat(ids("--site", "Recorder", "--severity", "INFO")).containsExactly(9L, 5L, 1L);
+        assertThat(ids("--type", "PaymentFailed")).containsExactly(shouted, 7L, 3L);
+        assertThat(ids("--type", "paymentfailed")).isEmpty();
+        assertThat(ids("--type", "PAYMENTFAILED,OrderShipped")).containsExactly(9L, 5L, 1L);
+        assertThat(CliRun.run("query", "events", "list", "--help").out)
+                .contains("Exact, case", "included").contains("severities, in any case");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--type     | ','",
+        "--type     | ''",
+        "--type     | 'OrderPlaced,'",
+        "--type     | 'OrderPlaced,,OrderShipped'",
+        "--severity | ',error'",
+        "--site     | 'store,'",
+    })
+    void anEmptyValueInAListIsAUsageError(String option, String value) {
+        for (String command : new String[] {"list", "stats", "tail"}) {
+            CliRun run = CliRun.run("query", "events", command, "--db", db, option, value);
+
+            assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+            assertThat(run.out).isEmpty();
+            assertThat(run.err).isEqualTo("kube9: Invalid value for option '" + option + "': an empty value in \""
+                    + value + "\" (give one or more values, separated by commas) (see 'java -jar kube9-agent.jar"
+                    + " query events " + command + " --help')" + System.lineSeparator());
+        }
+    }
+
+    @Test
     void relativeTimesCountBackFromNow() throws Exception {
         try (TestJournal journal = TestJournal.create(directory)) {
             long recent = journal.insert(row().type("Recent").recordedAt(Instant.now().minusSeconds(30)));
@@ -217,7 +257,9 @@ class ListEventsCommandTest {
         CliRun run = CliRun.run("query", "events", "list", "--db", db, "--site", "projection");
 
         assertThat(run.exitCode).isEqualTo(2);
-        assertThat(run.err).startsWith("kube9: ").contains("recorder, store").hasLineCount(1);
+        assertThat(run.err).isEqualTo("kube9: Invalid value for option '--site': expected one of recorder, store"
+                + " (in any case), found \"projection\" (see 'java -jar kube9-agent.jar query events list --help')"
+                + System.lineSeparator());
     }
 
     @Test
