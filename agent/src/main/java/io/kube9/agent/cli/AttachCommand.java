@@ -2,6 +2,7 @@ package io.kube9.agent.cli;
 
 import io.kube9.agent.Kube9Agent;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,15 @@ final class AttachCommand implements Callable<Integer> {
 
     private static Path checkedJar(Path given) {
         Path absolute = given.toAbsolutePath();
+        if (!Files.exists(absolute)) {
+            throw new CliException("no such file: " + absolute + " (given with --jar)");
+        }
+        if (Files.isDirectory(absolute)) {
+            throw new CliException(absolute + " is a directory, not a kube9 agent jar");
+        }
+        if (!Files.isReadable(absolute)) {
+            throw new CliException("cannot read " + absolute + ": permission denied");
+        }
         if (!AgentJar.isAgentJar(absolute)) {
             throw new CliException(absolute + " is not a kube9 agent jar (no Agent-Class "
                     + Kube9Agent.class.getName() + " in its manifest)");

@@ -22,12 +22,19 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *
  * <p>Every failure is one line on stderr starting with {@code kube9: }: exit 2 for a mistake in
  * the command line, 1 for anything else (a missing journal, an unknown id, a refused attach).
+ * When the reader of stdout goes away ({@code | head}), the command stops quietly with 141.
  */
 public final class Cli {
     static final String NAME = "java -jar kube9-agent.jar";
     static final String PREFIX = "kube9: ";
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
+    /**
+     * stdout was closed by its reader. A shell reports 128 + SIGPIPE (13) for a tool that the
+     * signal killed, as in {@code seq 1000000 | head -1}; the JVM ignores SIGPIPE and sees a failed
+     * write instead, so the CLI answers with the same status and says nothing.
+     */
+    static final int EXIT_OUTPUT_CLOSED = 141;
     /** Set to show stack traces of unexpected errors. */
     static final String DEBUG_ENV = "KUBE9_DEBUG";
 
@@ -48,7 +55,9 @@ public final class Cli {
                 .setParameterExceptionHandler(Cli::usageError)
                 .setExecutionExceptionHandler(Cli::failure);
         try {
-            return commandLine.execute(args);
+            int exitCode = commandLine.execute(args);
+            // PrintWriter and PrintStream swallow write errors; checkError flushes and reports them.
+            return exitCode == 0 && outWriter.checkError() ? EXIT_OUTPUT_CLOSED : exitCode;
         } finally {
             outWriter.flush();
             errWriter.flush();

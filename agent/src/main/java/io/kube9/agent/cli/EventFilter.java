@@ -33,7 +33,9 @@ final class EventFilter {
     SqlWhere where() {
         SqlWhere where = new SqlWhere()
                 .andIn("event_type", types)
-                .andIn("severity", severities)
+                // Severities are lower-case names of enum constants, or whatever text a service
+                // gives: "ERROR" finds "error" and "Error" alike. Event types stay exact.
+                .andInIgnoringCase("severity", severities)
                 .andIn("site", sites);
         if (source != null) {
             // A glob only when asked for one: an exact match keeps "#" and "$" in names literal.

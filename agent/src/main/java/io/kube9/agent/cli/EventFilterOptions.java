@@ -2,21 +2,32 @@ package io.kube9.agent.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** The filters every events command shares; the time window is each command's own. */
+/**
+ * The filters every events command shares; the time window is each command's own. Lists are
+ * split here rather than by picocli, which drops empty items: {@code --type ,} would otherwise
+ * mean no filter at all, and {@code --type ''} a filter that matches nothing.
+ */
 final class EventFilterOptions {
-    @Option(names = "--type", paramLabel = "TYPE", split = ",",
-            description = "Only these event types (repeat the option or separate with commas).")
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(names = "--type", paramLabel = "TYPE[,TYPE...]",
+            description = "Only these event types (repeat the option or separate with commas). Exact, case"
+                    + " included: types are the service's own names.")
     List<String> types = new ArrayList<>();
 
-    @Option(names = "--severity", paramLabel = "SEVERITY", split = ",",
-            description = "Only these severities, e.g. error,warning.")
+    @Option(names = "--severity", paramLabel = "SEVERITY[,SEVERITY...]",
+            description = "Only these severities, in any case, e.g. error,warning.")
     List<String> severities = new ArrayList<>();
 
-    @Option(names = "--site", paramLabel = "SITE", split = ",",
-            description = "Only rows from this site: ${COMPLETION-CANDIDATES}.")
-    List<JournalSite> sites = new ArrayList<>();
+    @Option(names = "--site", paramLabel = "SITE[,SITE...]",
+            description = "Only rows from these sites: recorder, store (in any case).")
+    List<String> sites = new ArrayList<>();
 
     @Option(names = "--source", paramLabel = "CLASS#METHOD",
             description = "Only rows from this intercepted method; * and ? make it a glob, e.g. '*OrderStore#*'.")
@@ -31,9 +42,36 @@ final class EventFilterOptions {
 
     EventFilter toFilter(TimeWindow window) {
         List<String> siteNames = new ArrayList<>();
-        for (JournalSite site : sites) {
-            siteNames.add(site.name());
+        for (String site : split("--site", sites)) {
+            siteNames.add(site(site).name());
         }
-        return new EventFilter(types, severities, siteNames, source, aggregateId, window.since, window.until);
+        return new EventFilter(split("--type", types), split("--severity", severities), siteNames, source,
+                aggregateId, window.since, window.until);
+    }
+
+    /** Every comma-separated item of every occurrence; an empty item is a usage error. */
+    private List<String> split(String option, List<String> occurrences) {
+        List<String> values = new ArrayList<>();
+        for (String occurrence : occurrences) {
+            for (String value : occurrence.split(",", -1)) {
+                if (value.isEmpty()) {
+                    throw new ParameterException(command.commandLine(), "Invalid value for option '" + option
+                            + "': an empty value in \"" + occurrence + "\" (give one or more values, separated by"
+                            + " commas)");
+                }
+                values.add(value);
+            }
+        }
+        return values;
+    }
+
+    private JournalSite site(String value) {
+        for (JournalSite site : JournalSite.values()) {
+            if (site.name().equalsIgnoreCase(value)) {
+                return site;
+            }
+        }
+        throw new ParameterException(command.commandLine(), "Invalid value for option '--site': expected one of "
+                + "recorder, store (in any case), found \"" + value + "\"");
     }
 }

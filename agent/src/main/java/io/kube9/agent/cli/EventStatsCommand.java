@@ -55,10 +55,15 @@ final class EventStatsCommand implements Callable<Integer> {
         long total;
         Map<String, Map<String, Long>> groups = new LinkedHashMap<>();
         try (JournalReader reader = journal.open()) {
-            total = reader.count(filter);
-            for (String column : List.of("event_type", "severity", "site")) {
-                groups.put(column, reader.countBy(column, filter));
-            }
+            // One snapshot for all four counts: on a live journal, separate reads would each see
+            // a different number of batches, and the groups would not add up to the total.
+            total = reader.inOneReadTransaction(() -> {
+                long all = reader.count(filter);
+                for (String column : List.of("event_type", "severity", "site")) {
+                    groups.put(column, reader.countBy(column, filter));
+                }
+                return all;
+            });
         }
         Duration length = Duration.between(window.since, window.until);
         PrintWriter out = spec.commandLine().getOut();

@@ -21,13 +21,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
  * Read-only queries on a journal, safe while an agent is writing it: the connection is opened
  * read-only (it never creates or changes the file), and each query is its own read transaction
- * in WAL mode, so it sees every batch committed before it started and never blocks the writer.
+ * in WAL mode (or several share one, {@link #inOneReadTransaction}), so it sees every batch
+ * committed before it started and never blocks the writer.
+ * A journal in a read-only directory with no write-ahead log beside it is read as immutable.
  * Every failure becomes a {@link CliException} that names the file.
  */
 final class JournalReader implements AutoCloseable {
@@ -46,6 +50,11 @@ final class JournalReader implements AutoCloseable {
     }
 
     static JournalReader open(Path path) {
+        return open(path, Files::isWritable);
+    }
+
+    /** {@code writableDirectory} is a seam for tests, which may run as root (who can write anywhere). */
+    static JournalReader open(Path path, Predicate<Path> writableDirectory) {
         // Checked first because SQLite would create a missing file, and a read-only open of a
         // directory fails with a message that does not say so.
         if (Files.isDirectory(path)) {
@@ -58,19 +67,50 @@ final class JournalReader implements AutoCloseable {
             throw new CliException("cannot read " + path + ": permission denied");
         }
         refuseForeignDatabase(path);
+        Path directory = path.toAbsolutePath().getParent();
+        boolean readOnlyDirectory = directory != null && !writableDirectory.test(directory);
+        Path log = Paths.get(path + "-wal");
         Connection connection = null;
         try {
-            connection = Sqlite.openReadOnly(path.toString());
+            // Even a read-only open of a WAL-mode file needs its -wal and -shm files, which SQLite
+            // cannot create in a read-only directory (a read-only mount, a backup). Without a log
+            // beside it, no writer has the journal open and the file alone holds every row: read
+            // it as immutable, which needs neither. An empty log, as a read-only open leaves
+            // behind, holds nothing either.
+            connection = readOnlyDirectory && isEmptyOrMissing(log)
+                    ? Sqlite.openImmutable(path) : Sqlite.openReadOnly(path.toString());
             JournalSchema.checkReadable(connection, path.toString());
             return new JournalReader(path, connection);
         } catch (SQLException e) {
             closeQuietly(connection);
+            if (readOnlyDirectory && cannotOpenBesideIt(e)) {
+                throw new CliException("cannot read journal " + path + ": its directory is read-only, and SQLite"
+                        + " cannot read its write-ahead log " + log + " there; copy the journal and its -wal file"
+                        + " to a writable directory", e);
+            }
             throw failure(path, e);
         }
     }
 
+    private static boolean isEmptyOrMissing(Path file) {
+        try {
+            return !Files.exists(file) || Files.size(file) == 0;
+        } catch (IOException e) {
+            return false; // there but unreadable: SQLite's own open says what is wrong
+        }
+    }
+
+    /** SQLite could not open or create the -wal or -shm file. */
+    private static boolean cannotOpenBesideIt(SQLException e) {
+        if (!(e instanceof SQLiteException)) {
+            return false;
+        }
+        SQLiteErrorCode code = ((SQLiteException) e).getResultCode();
+        return code.name().startsWith("SQLITE_CANTOPEN") || code.name().startsWith("SQLITE_READONLY");
+    }
+
     /**
-     * Refuses, from the file header alone, what is plainly not a journal. Opening a WAL-mode
+     * Refuses, from the file header (or its size) alone, what is plainly not a journal. Opening a WAL-mode
      * database, even read-only, makes SQLite create its -wal and -shm files next to it, and
      * another application's files are not ours to add to. Only a header whose word is final
      * counts: with a -wal file present, the real header may still be in the log.
@@ -83,8 +123,14 @@ final class JournalReader implements AutoCloseable {
         } catch (IOException e) {
             throw new CliException("cannot read " + path + ": " + e.getMessage(), e);
         }
+        if (read == 0) {
+            return; // empty: SQLite reads it as an empty database, which checkReadable refuses
+        }
         if (read < header.length) {
-            return; // new or empty: SQLite itself decides
+            // Never a database (its first page alone is 512 bytes or more), and SQLite would add
+            // -wal and -shm files beside the start of a WAL-mode header.
+            throw new CliException(path + " is not a kube9 journal (" + read + " bytes, shorter than an SQLite"
+                    + " header)");
         }
         if (!Arrays.equals(Arrays.copyOf(header, SQLITE_MAGIC.length), SQLITE_MAGIC)) {
             throw new CliException(path + " is not a kube9 journal (not an SQLite database)");
@@ -153,6 +199,27 @@ final class JournalReader implements AutoCloseable {
                     return null;
                 });
         return counts;
+    }
+
+    /**
+     * Runs {@code reads} in one read transaction, so that all its queries see the same committed
+     * rows: a batch the writer commits between two of them is seen by neither.
+     */
+    <T> T inOneReadTransaction(Supplier<T> reads) {
+        try {
+            connection.setAutoCommit(false); // BEGIN (deferred): the snapshot is taken at the first read
+        } catch (SQLException e) {
+            throw failure(path, e);
+        }
+        try {
+            return reads.get();
+        } finally {
+            try {
+                connection.setAutoCommit(true); // COMMIT: ends the read, so the writer may checkpoint past it
+            } catch (SQLException e) {
+                // nothing was written; closing the connection ends the transaction anyway
+            }
+        }
     }
 
     Path path() {

@@ -1,5 +1,6 @@
 package io.kube9.agent.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -11,15 +12,22 @@ import picocli.CommandLine.Spec;
                 + " agent to a running one.",
                 "As an agent: java -javaagent:kube9-agent.jar[=key=value,...] -jar service.jar"},
         subcommands = {QueryCommand.class, JvmsCommand.class, AttachCommand.class, HelpCommand.class},
-        footer = {"", "Exit status: 0 success, 1 failure, 2 bad command line."})
+        footer = {"", "Exit status: 0 success, 1 failure, 2 bad command line, 141 output closed by its reader"
+                + " (| head)."})
 final class Kube9Command implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Without a command: the overview, which is what someone typing just the jar wants. */
+    /**
+     * Without a command: the overview, which is what someone typing just the jar wants, on stderr
+     * and with exit 2, as for a group without its command ({@code query}), so that a script that
+     * lost its arguments fails.
+     */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
+        PrintWriter err = spec.commandLine().getErr();
+        spec.commandLine().usage(err);
+        err.println(Cli.PREFIX + "missing a command: one of " + String.join(", ", spec.subcommands().keySet()));
+        return Cli.EXIT_USAGE;
     }
 }

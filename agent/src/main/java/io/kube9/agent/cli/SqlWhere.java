@@ -26,6 +26,18 @@ final class SqlWhere {
         return this;
     }
 
+    /**
+     * {@code lower(column) IN (lower(?), …)}: both sides fold ASCII letters alike, whatever
+     * the JVM's idea of case. Only for a column no index serves.
+     */
+    SqlWhere andInIgnoringCase(String column, List<String> values) {
+        if (!values.isEmpty()) {
+            and("lower(" + column + ") IN (" + String.join(", ", Collections.nCopies(values.size(), "lower(?)")) + ")",
+                    values.toArray());
+        }
+        return this;
+    }
+
     /** Empty, or {@code " WHERE …"}. */
     String sql() {
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);

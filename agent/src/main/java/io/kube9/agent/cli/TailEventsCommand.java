@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "tail", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         sortOptions = false,
         description = {"Print the last events, oldest first; with --follow, keep printing new ones as the agent"
-                + " writes them, until interrupted (Ctrl-C).",
+                + " writes them, until interrupted (Ctrl-C) or until its reader goes away (| head: exit 141).",
                 "Columns: recorded_at, id, site, event_type, severity, aggregate_id, payload size, source."})
 final class TailEventsCommand implements Callable<Integer> {
     /** Rows fetched per query while following, so that a burst is printed in bounded steps. */
@@ -66,41 +66,54 @@ final class TailEventsCommand implements Callable<Integer> {
             long lastSeenId = reader.maxId();
             List<JournalRow> recent = reader.latest(filter, Math.max(lines, LAYOUT_SAMPLE), lastSeenId);
             layout.fit(recent);
-            print(out, recent.subList(Math.max(0, recent.size() - lines), recent.size()));
+            if (!print(out, recent.subList(Math.max(0, recent.size() - lines), recent.size()))) {
+                return Cli.EXIT_OUTPUT_CLOSED;
+            }
             while (follow && !Thread.currentThread().isInterrupted()) {
                 if (!sleep(interval)) {
                     break;
                 }
-                lastSeenId = printNewRows(out, reader, filter, lastSeenId);
+                long newest = reader.maxId();
+                if (!printNewRows(out, reader, filter, lastSeenId, newest)) {
+                    return Cli.EXIT_OUTPUT_CLOSED;
+                }
+                lastSeenId = Math.max(newest, lastSeenId);
             }
         }
         return 0;
     }
 
     /**
-     * Prints matching rows written since {@code lastSeenId}. The id moves to the newest row in
-     * the journal even when nothing matched, so a narrow filter never rescans the same rows.
+     * Prints matching rows with {@code lastSeenId < id <= newest}; false when stdout is gone. The
+     * caller moves on to {@code newest} even when nothing matched, so a narrow filter never rescans
+     * the same rows.
      */
-    private long printNewRows(PrintWriter out, JournalReader reader, EventFilter filter, long lastSeenId) {
-        long newest = reader.maxId();
+    private boolean printNewRows(PrintWriter out, JournalReader reader, EventFilter filter, long lastSeenId,
+            long newest) {
         long after = lastSeenId;
         while (after < newest) {
             List<JournalRow> rows = reader.between(filter, after, newest, FOLLOW_BATCH);
-            print(out, rows);
+            if (!print(out, rows)) {
+                return false;
+            }
             if (rows.size() < FOLLOW_BATCH) {
                 break;
             }
             after = rows.get(rows.size() - 1).id;
         }
-        return Math.max(newest, lastSeenId);
+        return true;
     }
 
-    private void print(PrintWriter out, List<JournalRow> rows) {
+    /**
+     * False once a write has failed: PrintWriter swallows the broken pipe of a reader that went
+     * away ({@code | head}), and following on would print into nothing for ever.
+     */
+    private boolean print(PrintWriter out, List<JournalRow> rows) {
         layout.fit(rows);
         for (JournalRow row : rows) {
             out.println(format == Format.json ? Json.compact(EventViews.json(row)) : layout.line(row));
         }
-        out.flush();
+        return !out.checkError(); // flushes first
     }
 
     /** False when interrupted: that is how a caller (or a test) stops following. */

@@ -24,6 +24,9 @@ final class TimeExpression {
     static final String EXPECTED = "expected an ISO-8601 time such as 2026-11-22T03:12:00Z, a date such as"
             + " 2026-11-22, or a time before now such as 90s, 15m, 2h or 7d";
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    /** The journal compares epoch milliseconds: a time must fit in a long of them. */
+    static final Instant EARLIEST = Instant.ofEpochMilli(Long.MIN_VALUE);
+    static final Instant LATEST = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     private final String text;
     private final Instant absolute;
@@ -51,7 +54,12 @@ final class TimeExpression {
                 return new TimeExpression(trimmed, midnight, null);
             }
             if (trimmed.indexOf('T') > 0) {
-                return new TimeExpression(trimmed, parseDateTime(trimmed), null);
+                Instant time = parseDateTime(trimmed);
+                if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+                    throw new IllegalArgumentException("expected a time from " + EARLIEST + " to " + LATEST
+                            + " (what the journal's epoch milliseconds can hold); found \"" + text + "\"");
+                }
+                return new TimeExpression(trimmed, time, null);
             }
         } catch (DateTimeParseException e) {
             // an impossible date such as 2026-02-30 falls through to the same message
@@ -77,10 +85,11 @@ final class TimeExpression {
         }
         try {
             Instant resolved = now.minus(beforeNow);
-            resolved.toEpochMilli(); // the journal compares epoch millis: the time must fit in one
+            resolved.toEpochMilli(); // throws before EARLIEST
             return resolved;
         } catch (DateTimeException | ArithmeticException e) {
-            throw new IllegalArgumentException("\"" + text + "\" reaches too far into the past");
+            throw new IllegalArgumentException("\"" + text + "\" reaches too far into the past (the earliest time"
+                    + " the journal's epoch milliseconds can hold is " + EARLIEST + ")");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kube9.agent.journal;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -67,6 +68,21 @@ public final class Sqlite {
             }
         }
         return false;
+    }
+
+    /**
+     * Opens {@code path} read-only as an immutable file (https://www.sqlite.org/uri.html#uriimmutable):
+     * no locks, and no -wal or -shm files created or read. Only for a journal that nothing can be
+     * writing, such as one in a directory where no -wal file can be created beside it.
+     */
+    public static Connection openImmutable(Path path) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setOpenMode(SQLiteOpenMode.READONLY);
+        config.setOpenMode(SQLiteOpenMode.OPEN_URI);
+        // toUri escapes what a URI path cannot hold as is (%, ?, #, spaces); SQLite decodes it.
+        String uri = "file:" + path.toAbsolutePath().toUri().getRawPath() + "?immutable=1";
+        return new JDBC4Connection("jdbc:sqlite:" + uri, uri, config.toProperties());
     }
 
     private static Connection open(String path, SQLiteConfig config) throws SQLException {

@@ -18,12 +18,15 @@ class CliTest {
     }
 
     @Test
-    void withoutACommandTheOverviewIsPrinted() {
+    void withoutACommandTheOverviewIsAUsageError() {
         CliRun run = CliRun.run();
 
-        assertThat(run.exitCode).isZero();
-        assertThat(run.out).startsWith("Usage: java -jar kube9-agent.jar [-hV] [COMMAND]")
-                .contains("query", "jvms", "attach");
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.out).isEmpty();
+        assertThat(run.err).startsWith("Usage: java -jar kube9-agent.jar [-hV] [COMMAND]")
+                .contains("query", "jvms", "attach")
+                .endsWith(System.lineSeparator() + "kube9: missing a command: one of query, jvms, attach, help"
+                        + System.lineSeparator());
     }
 
     @ParameterizedTest

@@ -6,10 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class EventStatsCommandTest {
@@ -99,6 +109,91 @@ class EventStatsCommandTest {
 
         assertThat(run.exitCode).isZero();
         assertThat(run.out).contains("(1d)").contains("events   0 (0/s)");
+    }
+
+    @Test
+    void queriesInOneReadTransactionIgnoreWhatIsCommittedBetweenThem() throws Exception {
+        try (TestJournal writer = TestJournal.create(directory);
+                JournalReader reader = JournalReader.open(writer.path)) {
+            long[] counts = reader.inOneReadTransaction(() -> {
+                long before = reader.count(EventFilter.ALL);
+                insert(writer, row().type("CommittedBetween"));
+                return new long[] {before, reader.count(EventFilter.ALL),
+                    reader.countBy("event_type", EventFilter.ALL).getOrDefault("CommittedBetween", 0L)};
+            });
+
+            assertThat(counts).containsExactly(11, 11, 0);
+            assertThat(reader.count(EventFilter.ALL)).as("the next read sees the row").isEqualTo(12);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void countsAddUpWhileTheJournalIsWritten() throws Exception {
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicReference<Throwable> writeFailure = new AtomicReference<>();
+        AtomicLong batches = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            try (TestJournal journal = TestJournal.create(directory)) {
+                String[] severities = {"info", "warning", "error"};
+                for (int n = 0; writing.get(); n++) {
+                    List<TestJournal.Row> batch = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        batch.add(row().type("Type" + (n + i) % 7).severity(severities[(n + i) % 3])
+                                .site(i % 2 == 0 ? "store" : "recorder").recordedAt(T0.plusSeconds(i)));
+                    }
+                    journal.insertBatch(batch);
+                    batches.incrementAndGet();
+                    Thread.sleep(2); // a steady stream of commits, not a table that outgrows the test
+                }
+            } catch (Throwable t) {
+                writeFailure.set(t);
+            }
+        }, "journal-writer");
+        writer.start();
+        try {
+            long batchesBefore = batches.get();
+            for (int run = 0; run < 30; run++) {
+                CliRun stats = CliRun.run(args("--db", db, "--format", "json"));
+                assertThat(stats.exitCode).as(stats.toString()).isZero();
+                String json = stats.out.replaceAll("\\s+", "");
+                long total = firstNumber(json, "\"total\":(\\d+)");
+                for (String group : List.of("by_event_type", "by_severity", "by_site")) {
+                    assertThat(sumOfCounts(json, group)).as("run %d: %s against total %d", run, group, total)
+                            .isEqualTo(total);
+                }
+            }
+            assertThat(batches.get() - batchesBefore).as("batches committed while stats ran").isGreaterThan(10);
+        } finally {
+            writing.set(false);
+            writer.join(10_000);
+        }
+        assertThat(writeFailure.get()).isNull();
+    }
+
+    private static void insert(TestJournal journal, TestJournal.Row row) {
+        try {
+            journal.insert(row);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static long firstNumber(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        assertThat(matcher.find()).as(text).isTrue();
+        return Long.parseLong(matcher.group(1));
+    }
+
+    private static long sumOfCounts(String json, String group) {
+        Matcher section = Pattern.compile("\"" + group + "\":\\[(.*?)]").matcher(json);
+        assertThat(section.find()).as(json).isTrue();
+        Matcher count = Pattern.compile("\"count\":(\\d+)").matcher(section.group(1));
+        long sum = 0;
+        while (count.find()) {
+            sum += Long.parseLong(count.group(1));
+        }
+        return sum;
     }
 
     @Test

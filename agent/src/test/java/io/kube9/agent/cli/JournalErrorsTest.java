@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,6 +116,29 @@ class JournalErrorsTest {
                 + System.lineSeparator());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 16, 40, 99})
+    void aFileShorterThanAHeaderIsRefusedWithoutOpeningIt(int length) throws Exception {
+        // The start of a real journal's header: SQLite itself would open that much as WAL mode.
+        Path journal;
+        try (TestJournal full = TestJournal.create(Files.createDirectory(directory.resolve("full")))) {
+            journal = full.path;
+        }
+        byte[] start = Arrays.copyOf(Files.readAllBytes(journal), length);
+        Path shortFile = Files.write(directory.resolve("short.db"), start);
+
+        CliRun run = run("list", shortFile);
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.err).isEqualTo("kube9: " + shortFile + " is not a kube9 journal (" + length
+                + " bytes, shorter than an SQLite header)" + System.lineSeparator());
+        assertThat(Files.readAllBytes(shortFile)).isEqualTo(start);
+        try (var files = Files.list(directory)) {
+            assertThat(files).as("no -wal or -shm beside it").containsExactlyInAnyOrder(shortFile,
+                    directory.resolve("full"));
+        }
+    }
+
     @Test
     void anEmptyFileIsNotAJournal() throws Exception {
         Path empty = Files.createFile(directory.resolve("empty.db"));
@@ -124,6 +148,9 @@ class JournalErrorsTest {
         assertThat(run.exitCode).isEqualTo(1);
         assertThat(run.err).isEqualTo("kube9: " + empty + " is not a kube9 journal" + System.lineSeparator());
         assertThat(Files.size(empty)).isZero();
+        try (var files = Files.list(directory)) {
+            assertThat(files).containsExactly(empty);
+        }
     }
 
     @Test
@@ -133,6 +160,25 @@ class JournalErrorsTest {
         assertThat(run.exitCode).isEqualTo(1);
         assertThat(run.err).isEqualTo("kube9: " + directory + " is a directory, not a journal file"
                 + System.lineSeparator());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"list", "stats", "tail", "get 1"})
+    void anEmptyPathIsAUsageError(String command) throws Exception {
+        for (String empty : new String[] {"", " "}) {
+            String[] words = ("query events " + command).split(" ");
+            String[] args = Arrays.copyOf(words, words.length + 2);
+            args[words.length] = "--db";
+            args[words.length + 1] = empty;
+
+            CliRun run = CliRun.run(args);
+
+            assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+            assertThat(run.out).isEmpty();
+            assertThat(run.err).isEqualTo("kube9: --db needs a path to a journal file (from --db or KUBE9_JOURNAL_PATH),"
+                    + " found \"" + empty + "\" (see 'java -jar kube9-agent.jar query events " + words[2] + " --help')"
+                    + System.lineSeparator());
+        }
     }
 
     private static CliRun run(String command, Path db) {

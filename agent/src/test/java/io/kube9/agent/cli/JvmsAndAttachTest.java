@@ -95,6 +95,26 @@ class JvmsAndAttachTest {
     }
 
     @Test
+    void attachWithAJarThatIsNotThereSaysSo(@TempDir Path directory) throws Exception {
+        Path missing = directory.resolve("kube9-agent.jar");
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try {
+            CliRun run = CliRun.run("attach", "--force", "--jar", missing.toString(), Long.toString(sleep.pid()));
+            CliRun folder = CliRun.run("attach", "--force", "--jar", directory.toString(), Long.toString(sleep.pid()));
+
+            assertThat(run.exitCode).isEqualTo(1);
+            assertThat(run.err).isEqualTo("kube9: no such file: " + missing + " (given with --jar)"
+                    + System.lineSeparator());
+            assertThat(folder.exitCode).isEqualTo(1);
+            assertThat(folder.err).isEqualTo("kube9: " + directory + " is a directory, not a kube9 agent jar"
+                    + System.lineSeparator());
+            assertThat(sleep.isAlive()).isTrue();
+        } finally {
+            sleep.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void attachNeedsANumericPid() {
         CliRun run = CliRun.run("attach", "my-service");
 

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ListEventsCommandTest {
     @TempDir
@@ -77,6 +79,46 @@ class ListEventsCommandTest {
                 .containsExactly(4L, 3L);
         assertThat(ids("--until", "2026-11-22")).isEmpty();
         assertThat(ids("--since", "2026-11-22")).hasSize(10);
+    }
+
+    @Test
+    void severityMatchesInAnyCaseAndTypeOnlyExactly() throws Exception {
+        long shouted;
+        try (TestJournal journal = TestJournal.create(directory)) {
+            shouted = journal.insert(row().type("PaymentFailed").severity("ERROR") // a service's own text
+                    .recordedAt(T0.plus(Duration.ofMinutes(10))));
+        }
+
+        assertThat(ids("--severity", "ERROR")).containsExactly(shouted, 7L, 3L);
+        assertThat(ids("--severity", "error")).containsExactly(shouted, 7L, 3L);
+        assertThat(ids("--severity", "Info,eRRor")).hasSize(11);
+        assertThat(ids("--site", "Recorder", "--severity", "INFO")).containsExactly(9L, 5L, 1L);
+        assertThat(ids("--type", "PaymentFailed")).containsExactly(shouted, 7L, 3L);
+        assertThat(ids("--type", "paymentfailed")).isEmpty();
+        assertThat(ids("--type", "PAYMENTFAILED,OrderShipped")).containsExactly(9L, 5L, 1L);
+        assertThat(CliRun.run("query", "events", "list", "--help").out)
+                .contains("Exact, case", "included").contains("severities, in any case");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--type     | ','",
+        "--type     | ''",
+        "--type     | 'OrderPlaced,'",
+        "--type     | 'OrderPlaced,,OrderShipped'",
+        "--severity | ',error'",
+        "--site     | 'store,'",
+    })
+    void anEmptyValueInAListIsAUsageError(String option, String value) {
+        for (String command : new String[] {"list", "stats", "tail"}) {
+            CliRun run = CliRun.run("query", "events", command, "--db", db, option, value);
+
+            assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+            assertThat(run.out).isEmpty();
+            assertThat(run.err).isEqualTo("kube9: Invalid value for option '" + option + "': an empty value in \""
+                    + value + "\" (give one or more values, separated by commas) (see 'java -jar kube9-agent.jar"
+                    + " query events " + command + " --help')" + System.lineSeparator());
+        }
     }
 
     @Test
@@ -195,12 +237,29 @@ class ListEventsCommandTest {
         assertThat(reversed.err).startsWith("kube9: --since (").contains(") is after --until (").hasLineCount(1);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "--since, -999999999-01-01T00:00:00Z, expected a time from -292275055-05-16T16:47:04.192Z to",
+        "--until, +999999999-01-01T00:00:00Z, expected a time from -292275055-05-16T16:47:04.192Z to",
+        "--since, 999999999999d, '\"999999999999d\" reaches too far into the past (the earliest time'",
+    })
+    void aTimeBeyondWhatTheJournalCanHoldIsAUsageError(String option, String value, String message) {
+        CliRun run = CliRun.run("query", "events", "list", "--db", db, option, value);
+
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+        assertThat(run.out).isEmpty();
+        assertThat(run.err).startsWith("kube9: Invalid value for option '" + option + "': " + message)
+                .contains("-292275055-05-16T16:47:04.192Z").hasLineCount(1);
+    }
+
     @Test
     void unknownSiteNamesTheChoices() {
         CliRun run = CliRun.run("query", "events", "list", "--db", db, "--site", "projection");
 
         assertThat(run.exitCode).isEqualTo(2);
-        assertThat(run.err).startsWith("kube9: ").contains("recorder, store").hasLineCount(1);
+        assertThat(run.err).isEqualTo("kube9: Invalid value for option '--site': expected one of recorder, store"
+                + " (in any case), found \"projection\" (see 'java -jar kube9-agent.jar query events list --help')"
+                + System.lineSeparator());
     }
 
     @Test

@@ -4,14 +4,20 @@ import static io.kube9.agent.cli.TestJournal.T0;
 import static io.kube9.agent.cli.TestJournal.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,6 +117,63 @@ class TailEventsCommandTest {
     }
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void followStopsQuietlyOnceItsOutputIsClosed() throws Exception {
+        // Room for the first line and one or two more: then every write fails, as a pipe does
+        // once "| head -3" has exited.
+        ClosingOutput closing = new ClosingOutput(250);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger exitCode = new AtomicInteger(-1);
+        Thread follower = new Thread(() -> exitCode.set(Cli.run(new String[] {"query", "events", "tail", "--db", db,
+            "--follow", "--interval", "20ms", "--lines", "1"}, new PrintStream(closing, true),
+                new PrintStream(err, true))), "tail-follow");
+        follower.start();
+
+        try (TestJournal journal = TestJournal.create(directory)) {
+            for (int i = 0; i < 500 && follower.isAlive(); i++) {
+                journal.insert(row().type("Arriving").aggregate("row-" + i));
+                Thread.sleep(10);
+            }
+        }
+        follower.join(5000);
+
+        assertThat(follower.isAlive()).as("still following after its output was closed").isFalse();
+        assertThat(closing.refused).isTrue();
+        assertThat(exitCode.get()).isEqualTo(141);
+        assertThat(err.toString(Charset.defaultCharset())).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void followInItsOwnProcessExitsWhenThePipeIsClosed() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path stderr = directory.resolve("stderr.txt");
+        Process tail = new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), Cli.class.getName(),
+                "query", "events", "tail", "--db", db, "--follow", "--interval", "50ms", "--lines", "1")
+                .redirectError(stderr.toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(tail.getInputStream(),
+                    Charset.defaultCharset()));
+            assertThat(out.readLine()).contains(" 12  recorder  Even");
+            out.close(); // as head does once it has its lines
+
+            try (TestJournal journal = TestJournal.create(directory)) {
+                for (int i = 0; i < 2000 && tail.isAlive(); i++) {
+                    journal.insert(row().type("Arriving"));
+                    Thread.sleep(10);
+                }
+            }
+
+            assertThat(tail.waitFor(10, TimeUnit.SECONDS)).as("tail still running after its reader left").isTrue();
+            assertThat(tail.exitValue()).isEqualTo(141);
+            assertThat(Files.readString(stderr, Charset.defaultCharset())).isEmpty();
+        } finally {
+            tail.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void theFirstLinesAreMeasuredAgainstRecentRows() throws Exception {
         try (TestJournal journal = TestJournal.create(directory)) {
             journal.insert(row().type("AVeryLongEventTypeName"));
@@ -130,6 +193,31 @@ class TailEventsCommandTest {
         assertThat(run.exitCode).isEqualTo(2);
         assertThat(run.err).startsWith("kube9: Invalid value for option '--interval': expected a duration above zero")
                 .hasLineCount(1);
+    }
+
+    /** A pipe whose reader has gone: writes succeed up to a number of bytes, then fail. */
+    private static final class ClosingOutput extends OutputStream {
+        private final int capacity;
+        private int written;
+        volatile boolean refused;
+
+        ClosingOutput(int capacity) {
+            this.capacity = capacity;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+            if (written + length > capacity) {
+                refused = true;
+                throw new IOException("Broken pipe");
+            }
+            written += length;
+        }
     }
 
     private static void awaitLines(ByteArrayOutputStream out, Predicate<String[]> condition)

@@ -45,6 +45,22 @@ class TimeExpressionTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"-999999999-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z", "+292278994-08-17T07:12:55.808Z",
+        "-292275055-05-16T16:47:04.191Z", "+300000000-01-01T00:00"})
+    void anAbsoluteTimeBeyondTheJournalsTimesIsRejected(String text) {
+        assertThatThrownBy(() -> TimeExpression.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("expected a time from -292275055-05-16T16:47:04.192Z to +292278994-08-17T07:12:55.807Z"
+                        + " (what the journal's epoch milliseconds can hold); found \"" + text + "\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-292275055-05-16T16:47:04.192Z", "+292278994-08-17T07:12:55.807Z"})
+    void theFirstAndLastMillisecondAreAccepted(String text) {
+        assertThat(TimeExpression.parse(text).resolve(NOW)).isEqualTo(Instant.parse(text));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"15", "900"})
     void aBareNumberIsToldItNeedsAUnit(String text) {
         assertThatThrownBy(() -> TimeExpression.parse(text)).hasMessageEndingWith("(a number needs a unit)");
