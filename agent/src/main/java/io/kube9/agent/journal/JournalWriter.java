@@ -90,6 +90,14 @@ public final class JournalWriter {
      */
     private final int columns;
     private final int payloadLimit;
+    /**
+     * The batch's rows, made as the queue's drains first reach them ({@link EventQueue#drainTo}):
+     * only as many as the largest batch so far, a few hundred in a service that records a few
+     * hundred events a second. Made all at once, the 5,000 of the default were 360 KB that every
+     * young collection of the service's first seconds copied from survivor space to survivor space
+     * until they were old, when G1 decides whether its pauses call for a larger heap
+     * (BENCHMARKS.md, "The journal and G1's young pauses").
+     */
     private final CapturedEvent[] batch;
     /** The batch in time order, while it is merged (see {@link #inRecordedOrder}). */
     private final CapturedEvent[] merged;
@@ -152,9 +160,6 @@ public final class JournalWriter {
         this.merged = new CapturedEvent[queue.lanes() > 1 ? batchSize : 0];
         this.nextOfLane = new int[queue.lanes()];
         this.lingerNanos = flushInterval.toNanos();
-        for (int i = 0; i < batchSize; i++) {
-            batch[i] = new CapturedEvent();
-        }
         withoutAutomaticCheckpoints(connection);
         connection.setAutoCommit(false);
         prepareInserts();

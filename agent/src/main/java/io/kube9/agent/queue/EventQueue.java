@@ -131,7 +131,7 @@ public final class EventQueue {
     /**
      * Moves up to {@code max} events into {@code into} from index {@code from}: each lane's oldest
      * in turn, starting one lane further at every call, each row marked with its {@link
-     * CapturedEvent#lane}. Single consumer only.
+     * CapturedEvent#lane}; a null element of {@code into} gets a new row. Single consumer only.
      *
      * @return how many were moved
      */

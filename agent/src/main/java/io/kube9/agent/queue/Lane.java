@@ -253,6 +253,10 @@ public final class Lane extends QueueCounters {
             int l = index * LONGS;
             if (into != null) {
                 CapturedEvent row = into[from + i];
+                if (row == null) { // the consumer's rows are made as its batches first need them
+                    row = new CapturedEvent();
+                    into[from + i] = row;
+                }
                 row.fill((String) refs[r + SITE], (String) refs[r + SOURCE], (String) refs[r + TYPE],
                         (String) refs[r + SEVERITY], (String) refs[r + THREAD]);
                 row.eventId = refs[r + EVENT_ID];

@@ -48,6 +48,30 @@ class EventQueueTest {
     }
 
     @Test
+    void aDrainMakesTheRowsItNeedsAndReusesTheRowsItIsGiven() {
+        EventQueue queue = new EventQueue(8);
+        CapturedEvent given = new CapturedEvent();
+        CapturedEvent[] rows = {given, null, null, null};
+        for (int i = 0; i < 3; i++) {
+            offer(queue, i);
+        }
+
+        assertThat(queue.drainTo(rows, 4)).isEqualTo(3);
+        assertThat(rows[0]).isSameAs(given);
+        assertThat(rows[1]).isNotNull();
+        assertThat(rows[2]).isNotNull().isNotSameAs(rows[1]);
+        assertThat(rows[3]).as("no event for it: not made").isNull();
+        assertThat(rows[2].eventId).isEqualTo(2L);
+
+        CapturedEvent second = rows[1];
+        offer(queue, 3);
+        offer(queue, 4);
+        assertThat(queue.drainTo(rows, 4)).isEqualTo(2);
+        assertThat(rows[1]).as("made once, then reused").isSameAs(second);
+        assertThat(rows[1].eventId).isEqualTo(4L);
+    }
+
+    @Test
     void eventsComeOutInTheOrderTheyWentIn() {
         EventQueue queue = new EventQueue(8);
         for (int i = 0; i < 5; i++) {

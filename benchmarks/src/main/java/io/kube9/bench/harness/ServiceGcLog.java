@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * <pre>{@code java -cp benchmarks/target/kube9-benchmarks.jar io.kube9.bench.harness.ServiceGcLog \
  *     agent/target/kube9-agent.jar|none [agent-args|-] [warm-up ms] [measured ms]}</pre>
  *
- * Run from the repository's root (it starts {@code sample-app/target/kube9-sample-app.jar}); the
+ * With {@code -Dgclog.keep=FILE} the log is kept there; {@code -Dgclog.tags=,gc+age=trace} logs more. Run from the repository's root (it starts {@code sample-app/target/kube9-sample-app.jar}); the
  * defaults are 40,000 and 20,000 ms, as {@code --service-warmup 40}.
  */
 public final class ServiceGcLog {
@@ -51,7 +51,8 @@ public final class ServiceGcLog {
         Agents agents = new Agents(jar, null, null, null, sample, null);
         Agents.Setup setup = jar == null ? Agents.none() : agents.kube9("kube9", dir, extra);
         Path log = dir.resolve("gc.log");
-        List<String> jvm = List.of(ServiceBench.SERVICE_NODELAY, "-Xlog:gc*=info,gc+ergo+heap=debug,gc+phases=debug:file=" + log);
+        List<String> jvm = List.of(ServiceBench.SERVICE_NODELAY, "-Xlog:gc*=info,gc+ergo+heap=debug,gc+phases=debug"
+                + System.getProperty("gclog.tags", "") + ":file=" + log);
         try (Jvm service = SampleService.start(agents, setup, dir, jvm)) {
             int port = SampleService.awaitListening(service);
             List<Map<String, Double>> window = new ArrayList<>(); // the threads' CPU as the measured window opens and closes
@@ -109,6 +110,10 @@ public final class ServiceGcLog {
             phases.forEach((name, times) -> medians.append(String.format(" %s %.2f;", name, Stats.median(times))));
             System.out.println(medians);
         } finally {
+            String keep = System.getProperty("gclog.keep"); // -Dgclog.keep=FILE: the whole log, to read further
+            if (keep != null && Files.isRegularFile(log)) {
+                Files.copy(log, Paths.get(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             Report.deleteTree(dir);
         }
     }
