@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
@@ -122,13 +121,9 @@ class DeferredStartIT {
         for (int run = 1; run <= 3; run++) {
             Path dir = JvmProcess.freshDir(WORK.resolve("java-version-" + run));
             int port = JvmProcess.freePort();
-            ProcessBuilder builder = new ProcessBuilder(JvmProcess.JAVA, "-version").directory(dir.toFile())
-                    .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-            builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port);
-            Process process = builder.start();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            int exitCode = JvmProcess.runWithAgentInToolOptions(dir, port, List.of(JvmProcess.JAVA, "-version"));
             String err = Files.readString(dir.resolve("err.txt"));
-            assertThat(process.exitValue()).as(err).isZero();
+            assertThat(exitCode).as(err).isZero();
             assertThat(err).contains("Picked up JAVA_TOOL_OPTIONS").contains("version").doesNotContain("[kube9-agent]");
             assertThat(filesIn(dir)).as("no kube9-events.db in the working directory").containsOnly("out.txt", "err.txt");
         }

@@ -124,13 +124,9 @@ class IsolationIT {
         Path javaBin = Paths.get(JvmProcess.JAVA).getParent();
         List<String> command = new ArrayList<>(List.of(javaBin.resolve(tool).toString()));
         command.add(tool.equals("keytool") ? "-help" : "-l");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-        builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port);
-        Process process = builder.start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        int exitCode = JvmProcess.runWithAgentInToolOptions(dir, port, command);
         String err = Files.readString(dir.resolve("err.txt"));
-        assertThat(process.exitValue()).as(err).isZero();
+        assertThat(exitCode).as(err).isZero();
         assertThat(err).contains("Picked up JAVA_TOOL_OPTIONS").doesNotContain("[kube9-agent]");
         // keytool prints its help on stderr; every tool printed something besides the JVM's line
         assertThat(Files.readString(dir.resolve("out.txt")) + err.replaceAll("Picked up JAVA_TOOL_OPTIONS.*", ""))

@@ -102,6 +102,23 @@ final class JvmProcess implements AutoCloseable {
         return start(dir, jvm, List.of(args));
     }
 
+    /**
+     * Runs {@code command} in {@code dir} with the agent in {@code JAVA_TOOL_OPTIONS} (metrics on
+     * {@code port}), as a user's shell would start any JDK program; waits up to 60 s for it.
+     * Its output is in {@code out.txt} and {@code err.txt} in {@code dir}.
+     *
+     * @return its exit code
+     */
+    static int runWithAgentInToolOptions(Path dir, int port, List<String> command)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + AGENT_JAR + "=exporter.port=" + port);
+        Process process = builder.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s ended", command).isTrue();
+        return process.exitValue();
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
