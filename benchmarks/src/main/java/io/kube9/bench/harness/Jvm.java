@@ -143,12 +143,9 @@ public final class Jvm implements AutoCloseable {
         try (var threads = Files.list(tasks)) {
             for (Path task : (Iterable<Path>) threads::iterator) {
                 try {
-                    if (!Files.readString(task.resolve("comm")).trim().startsWith(prefix)) {
-                        continue;
+                    if (Files.readString(task.resolve("comm")).trim().startsWith(prefix)) {
+                        seconds += taskCpuSeconds(task);
                     }
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    seconds += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
                 } catch (IOException ended) {
                     // the thread ended meanwhile
                 }
@@ -168,15 +165,20 @@ public final class Jvm implements AutoCloseable {
             for (Path task : (Iterable<Path>) threads::iterator) {
                 try {
                     String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+$", "");
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    seconds.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0, Double::sum);
+                    seconds.merge(name, taskCpuSeconds(task), Double::sum);
                 } catch (IOException ended) {
                     // the thread ended meanwhile
                 }
             }
         }
         return seconds;
+    }
+
+    /** User + system CPU seconds of one thread, from its {@code /proc/PID/task/TID/stat}. */
+    private static double taskCpuSeconds(Path task) throws IOException {
+        String stat = Files.readString(task.resolve("stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // USER_HZ is 100 on Linux
     }
 
     public static String tail(Path file) {
