@@ -51,11 +51,17 @@ import javax.net.ssl.SSLContext;
  * requests is closed, so that idle or kept-alive connections (a status page left open, a client
  * that never sends) cannot keep a scrape out. A connection in the middle of a request is never
  * closed to make room; when every connection is, the new one is closed at once. Requests are read
- * with size limits; anything malformed is a 400 and the connection closes.
+ * with size limits; anything malformed is a 400 and the connection closes. A response has
+ * {@value #WRITE_MILLIS} ms to be written: a client that stops reading in the middle of a large
+ * scrape is closed then (a blocking socket write has no timeout of its own, and sixteen such
+ * clients would otherwise hold every place until the JVM exits).
  */
 final class HttpEndpoint implements AutoCloseable {
     static final int IDLE_MILLIS = 60_000;
     static final int REQUEST_MILLIS = 5_000;
+    static final int WRITE_MILLIS = 30_000;
+    /** How often the acceptor looks for writes past their time when no connection arrives. */
+    private static final int WRITE_CHECK_MILLIS = 1_000;
     static final int MAX_CONNECTIONS = 16;
     private static final int MAX_LINE = 8192;
     private static final int MAX_HEADERS = 100;
@@ -140,10 +146,11 @@ final class HttpEndpoint implements AutoCloseable {
     private final Thread acceptor;
     private final long requestNanos;
     private final long idleNanos;
+    private final long writeNanos;
     private volatile boolean closed;
 
     private HttpEndpoint(ServerSocket server, Function<Request, Response> handler, ThreadFactory threads,
-            int requestMillis, int idleMillis) {
+            int requestMillis, int idleMillis, int writeMillis) {
         this.server = server;
         this.handler = handler;
         // Twice the limit: a thread whose connection was just closed to make room is still
@@ -153,6 +160,7 @@ final class HttpEndpoint implements AutoCloseable {
         this.acceptor = threads.newThread(this::accept);
         this.requestNanos = TimeUnit.MILLISECONDS.toNanos(requestMillis);
         this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
+        this.writeNanos = TimeUnit.MILLISECONDS.toNanos(writeMillis);
     }
 
     /**
@@ -163,26 +171,27 @@ final class HttpEndpoint implements AutoCloseable {
      */
     static HttpEndpoint start(String host, int port, SSLContext tls, Function<Request, Response> handler,
             ThreadFactory threads) throws IOException {
-        return start(host, port, tls, handler, threads, REQUEST_MILLIS, IDLE_MILLIS);
+        return start(host, port, tls, handler, threads, REQUEST_MILLIS, IDLE_MILLIS, WRITE_MILLIS);
     }
 
-    /** As above, with other time limits for a request and for the wait between requests. */
+    /** As above, with other time limits for a request, the wait between requests and a response's write. */
     static HttpEndpoint start(String host, int port, SSLContext tls, Function<Request, Response> handler,
-            ThreadFactory threads, int requestMillis, int idleMillis) throws IOException {
-        if (requestMillis <= 0 || idleMillis <= 0) {
+            ThreadFactory threads, int requestMillis, int idleMillis, int writeMillis) throws IOException {
+        if (requestMillis <= 0 || idleMillis <= 0 || writeMillis <= 0) {
             throw new IllegalArgumentException("time limits must be > 0 ms, found request " + requestMillis
-                    + " ms, idle " + idleMillis + " ms");
+                    + " ms, idle " + idleMillis + " ms, write " + writeMillis + " ms");
         }
         ServerSocket server = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
         try {
             server.setReuseAddress(true);
             InetAddress address = host == null || host.isEmpty() ? null : InetAddress.getByName(host);
             server.bind(new InetSocketAddress(address, port), 50);
+            server.setSoTimeout(Math.max(10, Math.min(WRITE_CHECK_MILLIS, writeMillis / 4)));
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
-        HttpEndpoint endpoint = new HttpEndpoint(server, handler, threads, requestMillis, idleMillis);
+        HttpEndpoint endpoint = new HttpEndpoint(server, handler, threads, requestMillis, idleMillis, writeMillis);
         endpoint.acceptor.start();
         return endpoint;
     }
@@ -196,6 +205,9 @@ final class HttpEndpoint implements AutoCloseable {
             Socket socket;
             try {
                 socket = server.accept();
+            } catch (SocketTimeoutException e) {
+                closeStalledWrites();
+                continue;
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -203,6 +215,7 @@ final class HttpEndpoint implements AutoCloseable {
                 pause(); // out of file descriptors, say: try again shortly rather than spin
                 continue;
             }
+            closeStalledWrites();
             if (open.size() >= MAX_CONNECTIONS && !closeLongestIdle()) {
                 closeQuietly(socket); // every connection is in the middle of a request: the client retries
                 continue;
@@ -241,6 +254,20 @@ final class HttpEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the connections whose response has not been written within its time: the client
+     * stopped reading. Their threads, blocked in the write, get a {@code SocketException}.
+     */
+    private void closeStalledWrites() {
+        long now = System.nanoTime();
+        for (Connection connection : open) {
+            if (connection.writeOverdue(now)) {
+                open.remove(connection);
+                closeQuietly(connection.socket);
+            }
+        }
+    }
+
     private void serve(Connection connection) {
         Socket socket = connection.socket;
         try {
@@ -263,7 +290,7 @@ final class HttpEndpoint implements AutoCloseable {
                 try {
                     request = read(in);
                 } catch (BadRequest e) {
-                    write(out, Response.text(e.status, e.getMessage() + "\n", false), false, false);
+                    write(connection, out, Response.text(e.status, e.getMessage() + "\n", false), false, false);
                     return;
                 }
                 if (request == null) {
@@ -276,7 +303,7 @@ final class HttpEndpoint implements AutoCloseable {
                     response = Response.text(500, "kube9 agent: " + e + "\n", request.isHead());
                 }
                 boolean keepAlive = request.keepAlive();
-                write(out, response, keepAlive, request.http10);
+                write(connection, out, response, keepAlive, request.http10);
                 if (!keepAlive) {
                     return;
                 }
@@ -383,6 +410,17 @@ final class HttpEndpoint implements AutoCloseable {
         }
     }
 
+    /** {@link #write(OutputStream, Response, boolean, boolean)} within the write time limit. */
+    private void write(Connection connection, OutputStream out, Response response, boolean keepAlive, boolean http10)
+            throws IOException {
+        connection.writing(System.nanoTime() + writeNanos);
+        try {
+            write(out, response, keepAlive, http10);
+        } finally {
+            connection.written();
+        }
+    }
+
     /** Status line, headers and body in one buffer and one write: one TCP segment for a small response. */
     private static void write(OutputStream out, Response response, boolean keepAlive, boolean http10)
             throws IOException {
@@ -484,6 +522,9 @@ final class HttpEndpoint implements AutoCloseable {
         volatile long idleSince;
         /** {@code System.nanoTime()} by which the current read must be done; the serving thread's own. */
         long deadline;
+        /** {@code System.nanoTime()} by which the response being written must be out; read by the acceptor. */
+        private volatile long writeDeadline;
+        private volatile boolean writing;
         private InputStream in;
 
         /** Accepted just now: its first request is due within {@code requestNanos}. */
@@ -505,6 +546,19 @@ final class HttpEndpoint implements AutoCloseable {
         /** True when this thread may read and answer the request whose first byte has arrived. */
         boolean beginRequest() {
             return state.get() == IN_REQUEST || state.compareAndSet(WAITING, IN_REQUEST);
+        }
+
+        void writing(long deadline) {
+            writeDeadline = deadline; // before the flag: the acceptor reads it after seeing the flag
+            writing = true;
+        }
+
+        void written() {
+            writing = false;
+        }
+
+        boolean writeOverdue(long now) {
+            return writing && now - writeDeadline > 0;
         }
 
         /** About to wait for the next request: from now on it may be closed to make room. */

@@ -311,13 +311,48 @@ class HttpEndpointTest {
     @Test
     void timeLimitsMustBePositive() {
         Function<HttpEndpoint.Request, HttpEndpoint.Response> handler = this::echo;
-        assertThatThrownBy(() -> HttpEndpoint.start("127.0.0.1", 0, null, handler, THREADS, 0, 1000))
+        assertThatThrownBy(() -> HttpEndpoint.start("127.0.0.1", 0, null, handler, THREADS, 0, 1000, 1000))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("time limits must be > 0 ms, found request 0 ms, idle 1000 ms");
+                .hasMessage("time limits must be > 0 ms, found request 0 ms, idle 1000 ms, write 1000 ms");
+        assertThatThrownBy(() -> HttpEndpoint.start("127.0.0.1", 0, null, handler, THREADS, 1000, 1000, -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("time limits must be > 0 ms, found request 1000 ms, idle 1000 ms, write -1 ms");
+    }
+
+    @Test
+    void aClientThatStopsReadingAResponseIsClosedAtTheWriteTimeLimit() throws Exception {
+        // Far more than the two ends' socket buffers hold on loopback: the write blocks until read.
+        byte[] large = new byte[64 << 20];
+        try (HttpEndpoint quick = HttpEndpoint.start("127.0.0.1", 0, null,
+                request -> HttpEndpoint.Response.of(200, "text/plain", large, request.isHead()), THREADS,
+                60_000, 60_000, 300); Socket stalled = connect(quick)) {
+            stalled.setReceiveBufferSize(64 * 1024);
+            send(stalled, "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
+            Thread.sleep(1_500); // reads nothing for five times the limit
+
+            long received = 0;
+            try {
+                InputStream in = stalled.getInputStream();
+                byte[] buffer = new byte[65_536];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    received += n;
+                }
+            } catch (IOException reset) {
+                // closed with bytes unsent: the connection may end in a reset instead of an end of stream
+            }
+
+            assertThat(received).as("bytes of a %d-byte response that reached the client", large.length)
+                    .isLessThan(large.length);
+            try (Socket next = connect(quick)) {
+                send(next, "HEAD /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(readHead(next.getInputStream())).startsWith("HTTP/1.1 200 OK");
+            }
+        }
     }
 
     private HttpEndpoint startWithLimits(int requestMillis, int idleMillis) throws IOException {
-        return HttpEndpoint.start("127.0.0.1", 0, null, this::echo, THREADS, requestMillis, idleMillis);
+        return HttpEndpoint.start("127.0.0.1", 0, null, this::echo, THREADS, requestMillis, idleMillis,
+                HttpEndpoint.WRITE_MILLIS);
     }
 
     private static void scrape(Socket socket) throws IOException {
