@@ -1,6 +1,7 @@
 package io.kube9.agent.journal;
 
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -81,11 +82,24 @@ public final class Sqlite {
         config.setOpenMode(SQLiteOpenMode.READONLY);
         config.setOpenMode(SQLiteOpenMode.OPEN_URI);
         // toUri escapes what a URI path cannot hold as is (%, ?, #, spaces); SQLite decodes it.
-        String uri = "file:" + path.toAbsolutePath().toUri().getRawPath() + "?immutable=1";
+        String uri = uri(path) + "?immutable=1";
         return new JDBC4Connection("jdbc:sqlite:" + uri, uri, config.toProperties());
     }
 
+    /**
+     * Opens {@code path} as a {@code file:} URI. sqlite-jdbc reads everything after a {@code ?} in
+     * a plain file name as its own settings, so a journal in {@code /data/a?b/} opened as
+     * {@code /data/a}; as a URI the path's {@code ?}, {@code #} and {@code %} are escaped and
+     * SQLite decodes them.
+     */
     private static Connection open(String path, SQLiteConfig config) throws SQLException {
-        return new JDBC4Connection("jdbc:sqlite:" + path, path, config.toProperties());
+        config.setOpenMode(SQLiteOpenMode.OPEN_URI);
+        String uri = uri(Paths.get(path));
+        return new JDBC4Connection("jdbc:sqlite:" + uri, uri, config.toProperties());
+    }
+
+    /** {@code path} as a {@code file:} URI for SQLite, every character that is not plain escaped. */
+    static String uri(Path path) {
+        return "file:" + path.toAbsolutePath().toUri().getRawPath();
     }
 }

@@ -101,6 +101,27 @@ class JournalWriterTest {
     }
 
     @Test
+    void aJournalInADirectoryWhoseNameHoldsUriCharactersIsWrittenThereAndReadBack() throws Exception {
+        // sqlite-jdbc reads "?key=value&..." after a plain file name as its own settings
+        Path odd = Files.createDirectory(dir.resolve("a?b=c&d=e#f g%41 ü"));
+        Path file = odd.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        enqueue("order.created", 1);
+        enqueue("order.paid", 2);
+        writer.close(CLOSE_TIMEOUT);
+
+        assertThat(file).isRegularFile();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertThat(files).as("nothing created beside the directory").containsExactly(odd);
+        }
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT event_type FROM events ORDER BY id"))
+                    .containsExactly(List.of("order.created"), List.of("order.paid"));
+        }
+    }
+
+    @Test
     void aMissingParentDirectoryIsAnIOExceptionNamingThePath() {
         Path file = dir.resolve("no/such/dir/journal.db");
 
