@@ -135,6 +135,17 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> entry : new TreeMap<>(environment).entrySet()) {
             String name = entry.getKey();
             Key<?> key = byEnvName.get(name);
+            if (key != null && isServiceLink(name, entry.getValue())) {
+                // A Service named kube9-exporter puts KUBE9_EXPORTER_PORT=tcp://10.0.0.11:9469 into
+                // every pod of its namespace: not the agent's setting, and not a reason to lose the
+                // port a config file gives.
+                String service = name.substring(0, name.length() - "_PORT".length())
+                        .toLowerCase(Locale.ROOT).replace('_', '-');
+                problems.add(name + "=" + entry.getValue() + ": Kubernetes' link to a Service named " + service
+                        + ", not a setting of the agent; ignored (set " + key.name()
+                        + " another way, or enableServiceLinks: false in the pod's spec)");
+                continue;
+            }
             if (key != null) {
                 source.values.put(key.name(), entry.getValue());
                 continue;

@@ -373,6 +373,23 @@ class ConfigLoaderTest {
         assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(9469);
     }
 
+    @Test
+    void kubernetesLinkToAServiceNamedLikeASettingIsNotTakenForThatSetting() throws IOException {
+        Path file = write("kube9.properties", "exporter.port=9500");
+        Map<String, String> env = Map.of(
+                "KUBE9_CONFIG", file.toString(),
+                "KUBE9_EXPORTER_PORT", "tcp://10.0.0.11:9469", // a Service named kube9-exporter
+                "KUBE9_EXPORTER_SERVICE_HOST", "10.0.0.11");
+
+        AgentConfig config = load("", new Properties(), env);
+
+        assertThat(config.get(Keys.EXPORTER_PORT)).as("the config file's port stands").isEqualTo(9500);
+        assertThat(config.origin(Keys.EXPORTER_PORT)).isEqualTo("file " + file);
+        assertThat(config.problems()).containsExactly("KUBE9_EXPORTER_PORT=tcp://10.0.0.11:9469: Kubernetes' link"
+                + " to a Service named kube9-exporter, not a setting of the agent; ignored (set kube9.exporter.port"
+                + " another way, or enableServiceLinks: false in the pod's spec)");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "KUBE9_EXPORTER_PROT|19810|value \"19810\"|KUBE9_EXPORTER_PORT",
