@@ -257,12 +257,22 @@ final class HttpEndpoint implements AutoCloseable {
     /**
      * Closes the connections whose response has not been written within its time: the client
      * stopped reading. Their threads, blocked in the write, get a {@code SocketException}.
+     *
+     * <p>With a linger of 0 the close resets the connection at once. Over TLS it must: a TLS
+     * socket's close first sends a close_notify under the lock that the blocked write holds, and
+     * without a linger it waits for that lock as long as the client does not read (this thread,
+     * the acceptor, with it); with one, it gives up on the close_notify and closes the socket.
      */
     private void closeStalledWrites() {
         long now = System.nanoTime();
         for (Connection connection : open) {
             if (connection.writeOverdue(now)) {
                 open.remove(connection);
+                try {
+                    connection.socket.setSoLinger(true, 0);
+                } catch (IOException ignored) {
+                    // closed meanwhile
+                }
                 closeQuietly(connection.socket);
             }
         }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The agent's HTTP transport, spoken to over raw sockets. */
 class HttpEndpointTest {
@@ -319,14 +325,17 @@ class HttpEndpointTest {
                 .hasMessage("time limits must be > 0 ms, found request 1000 ms, idle 1000 ms, write -1 ms");
     }
 
-    @Test
-    void aClientThatStopsReadingAResponseIsClosedAtTheWriteTimeLimit() throws Exception {
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void aClientThatStopsReadingAResponseIsClosedAtTheWriteTimeLimit(boolean tls, @TempDir Path dir) throws Exception {
         // Far more than the two ends' socket buffers hold on loopback: the write blocks until read.
         byte[] large = new byte[64 << 20];
-        try (HttpEndpoint quick = HttpEndpoint.start("127.0.0.1", 0, null,
+        TestCertificates certificates = tls ? TestCertificates.generate(dir, "ec", "EC") : null;
+        SSLContext server = tls
+                ? TlsCredentials.fromKeystore(certificates.keystore.toString(), TestCertificates.PASSWORD) : null;
+        try (HttpEndpoint quick = HttpEndpoint.start("127.0.0.1", 0, server,
                 request -> HttpEndpoint.Response.of(200, "text/plain", large, request.isHead()), THREADS,
-                60_000, 60_000, 300); Socket stalled = connect(quick)) {
-            stalled.setReceiveBufferSize(64 * 1024);
+                60_000, 60_000, 300); Socket stalled = connect(quick, certificates)) {
             send(stalled, "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
             Thread.sleep(1_500); // reads nothing for five times the limit
 
@@ -343,11 +352,26 @@ class HttpEndpointTest {
 
             assertThat(received).as("bytes of a %d-byte response that reached the client", large.length)
                     .isLessThan(large.length);
-            try (Socket next = connect(quick)) {
+            try (Socket next = connect(quick, certificates)) {
                 send(next, "HEAD /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
                 assertThat(readHead(next.getInputStream())).startsWith("HTTP/1.1 200 OK");
             }
         }
+    }
+
+    /** A plain connection, or with {@code certificates} a TLS one that has shaken hands. */
+    private static Socket connect(HttpEndpoint to, TestCertificates certificates) throws Exception {
+        if (certificates == null) {
+            Socket socket = connect(to);
+            socket.setReceiveBufferSize(64 * 1024);
+            return socket;
+        }
+        SSLSocket socket = (SSLSocket) certificates.trustingClient().getSocketFactory().createSocket();
+        socket.setReceiveBufferSize(64 * 1024);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", to.port()), 10_000);
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        return socket;
     }
 
     private HttpEndpoint startWithLimits(int requestMillis, int idleMillis) throws IOException {
