@@ -20,6 +20,9 @@ final class JdkTools {
         }
         // Launched from a module ("jdk.jcmd/sun.tools.jcmd.JCmd", "java.base/sun.security.tools.keytool.Main")
         int slash = main.indexOf('/');
+        if (isSourceLauncher(main.substring(slash + 1))) {
+            return false; // java [options] Program.java: the JDK compiles it, but it is the user's program
+        }
         if (slash > 0) {
             String module = main.substring(0, slash);
             return module.startsWith("jdk.") || module.startsWith("java.");
@@ -29,5 +32,11 @@ final class JdkTools {
                 || main.startsWith("sun.security.tools.")
                 || main.startsWith("com.sun.tools.")
                 || main.startsWith("jdk.internal.");
+    }
+
+    /** The main class of {@code java Program.java} (JEP 330; renamed in JDK 22 for JEP 458). */
+    private static boolean isSourceLauncher(String mainClass) {
+        return mainClass.equals("com.sun.tools.javac.launcher.Main")
+                || mainClass.equals("com.sun.tools.javac.launcher.SourceLauncher");
     }
 }

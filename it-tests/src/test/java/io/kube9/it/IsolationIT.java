@@ -116,6 +116,29 @@ class IsolationIT {
         }
     }
 
+    @Test
+    void aProgramRunFromItsSourceFileIsInstrumentedNotTakenForAJdkTool() throws Exception {
+        // java Program.java runs the JDK's source launcher, a class of the jdk.compiler module
+        Path dir = JvmProcess.freshDir(WORK.resolve("source-program"));
+        Path program = JvmProcess.TEST_CLASSES.resolve("source-program/DeployScript.java");
+        int port = JvmProcess.freePort();
+        try (JvmProcess app = JvmProcess.start(dir, List.of(
+                        "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
+                        program.toString()), List.of())) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+            assertThat(app.stdout()).as(app.stderr()).contains("DONE");
+            Awaitility.await("the agent's endpoint").atMost(Duration.ofSeconds(30)).until(() -> isListening(port));
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.series("kube9_events_total")).containsOnly(
+                    entry("{event_type=\"deploy.started\",severity=\"unknown\"}", 20.0),
+                    entry("{event_type=\"deploy.failed\",severity=\"unknown\"}", 5.0));
+            app.closeStdin();
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).as(app.stderr()).isZero();
+        }
+        assertThat(Journal.single(dir.resolve("j.db"), "SELECT count(*) || ' ' || count(DISTINCT aggregate_id)"
+                + " || ' ' || min(source) FROM events")).isEqualTo("25 25 DeployEventRecorder#recordEvent");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"jps", "jcmd", "keytool"})
     void jdkToolsWithTheAgentInJavaToolOptionsStayUntouched(String tool) throws Exception {
