@@ -87,10 +87,10 @@ public final class Sqlite {
     }
 
     /**
-     * Opens {@code path} as a {@code file:} URI. sqlite-jdbc reads everything after a {@code ?} in
-     * a plain file name as its own settings, so a journal in {@code /data/a?b/} opened as
-     * {@code /data/a}; as a URI the path's {@code ?}, {@code #} and {@code %} are escaped and
-     * SQLite decodes them.
+     * Opens {@code path} as a {@code file:} URI. sqlite-jdbc reads {@code ?key=value&...} after a
+     * plain file name as its own settings, so {@code /data/x?journal_mode=delete} opened {@code
+     * /data/x} in that mode; as a URI the path's {@code ?}, {@code #}, {@code %} and spaces are
+     * escaped, and SQLite decodes them.
      */
     private static Connection open(String path, SQLiteConfig config) throws SQLException {
         config.setOpenMode(SQLiteOpenMode.OPEN_URI);
