@@ -135,7 +135,7 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> entry : new TreeMap<>(environment).entrySet()) {
             String name = entry.getKey();
             Key<?> key = byEnvName.get(name);
-            if (key != null && isServiceLink(name, entry.getValue())) {
+            if (key != null && isServiceLinkPort(name, entry.getValue())) {
                 // A Service named kube9-exporter puts KUBE9_EXPORTER_PORT=tcp://10.0.0.11:9469 into
                 // every pod of its namespace: not the agent's setting, and not a reason to lose the
                 // port a config file gives.
@@ -166,8 +166,12 @@ public final class ConfigLoader {
     }
 
     private static boolean isServiceLink(String name, String value) {
-        return SERVICE_LINK.matcher(name).matches()
-                || (name.endsWith("_PORT") && SERVICE_LINK_PORT_VALUE.matcher(value).matches());
+        return SERVICE_LINK.matcher(name).matches() || isServiceLinkPort(name, value);
+    }
+
+    /** {@code <SERVICE>_PORT=tcp://10.0.0.11:9469}: the one link variable told by its value. */
+    private static boolean isServiceLinkPort(String name, String value) {
+        return name.endsWith("_PORT") && SERVICE_LINK_PORT_VALUE.matcher(value).matches();
     }
 
     /** The same wording for every source; a value that may be a secret is not repeated. */
