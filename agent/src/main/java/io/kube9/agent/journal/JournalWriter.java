@@ -90,6 +90,10 @@ public final class JournalWriter {
      */
     private final int columns;
     private final int payloadLimit;
+    /** The UTF-8 bytes of the texts that repeat from row to row. */
+    private final Utf8Strings repeated = new Utf8Strings();
+    /** The text of the ids of the rows drained and not yet committed. */
+    private final TextArena ids = new TextArena();
     /**
      * The batch's rows, made as the queue's drains first reach them ({@link EventQueue#drainTo}):
      * only as many as the largest batch so far, a few hundred in a service that records a few
@@ -317,6 +321,9 @@ public final class JournalWriter {
             boolean stopping = !running;
             if (pending < batch.length) {
                 int drained = queue.drainTo(batch, pending, batch.length - pending);
+                for (int i = pending; i < pending + drained; i++) {
+                    letGoOfApplicationObjects(batch[i]);
+                }
                 if (drained > 0 && pending == 0) {
                     gatheringSince = System.nanoTime();
                     lingerUntil = gatheringSince + lingerNanos;
@@ -407,6 +414,7 @@ public final class JournalWriter {
         for (int i = 0; i < count; i++) {
             batch[i].clear();
         }
+        ids.clear();
         inserted.addAndGet(count);
         rows.addAndGet(count - pruned);
         deleted.addAndGet(pruned);
@@ -472,12 +480,12 @@ public final class JournalWriter {
     }
 
     private void bind(PreparedStatement insert, int at, CapturedEvent event) throws SQLException {
-        insert.setString(at + 1, event.site);
-        insert.setString(at + 2, event.source);
-        insert.setString(at + 3, truncate(event.eventType));
-        insert.setString(at + 4, truncate(event.severity));
-        insert.setString(at + 5, text(event.eventId));
-        insert.setString(at + 6, text(event.aggregateId));
+        bindRepeated(insert, at + 1, event.site);
+        bindRepeated(insert, at + 2, event.source);
+        bindRepeated(insert, at + 3, truncate(event.eventType));
+        bindRepeated(insert, at + 4, truncate(event.severity));
+        bindId(insert, at + 5, event.eventIdStart, event.eventIdLength);
+        bindId(insert, at + 6, event.aggregateIdStart, event.aggregateIdLength);
         if (event.occurredAt == CapturedEvent.NO_TIME) {
             insert.setNull(at + 7, Types.INTEGER);
         } else {
@@ -490,16 +498,30 @@ public final class JournalWriter {
             insert.setLong(at + 9, event.payloadBytes);
         }
         if (!storePayload) {
-            insert.setString(at + 10, event.thread);
+            bindRepeated(insert, at + 10, event.thread);
             return;
         }
-        byte[] payload = payloadBytes(event.payload);
+        byte[] payload = (byte[]) event.payload; // made when it was drained
         if (payload == null) {
             insert.setNull(at + 10, Types.BLOB);
         } else {
             insert.setBytes(at + 10, payload);
         }
-        insert.setString(at + 11, event.thread);
+        bindRepeated(insert, at + 11, event.thread);
+    }
+
+    /**
+     * Binds a text that repeats from row to row as its UTF-8 bytes, encoded once ({@link
+     * Utf8Strings}); the statement casts them to text. A long one is bound as a string (the cast
+     * leaves text as it is).
+     */
+    private void bindRepeated(PreparedStatement insert, int index, String text) throws SQLException {
+        byte[] utf8 = repeated.of(text);
+        if (utf8 != null) {
+            insert.setBytes(index, utf8);
+        } else {
+            insert.setString(index, text);
+        }
     }
 
     private byte[] payloadBytes(Object payload) {
@@ -524,12 +546,47 @@ public final class JournalWriter {
         return capped;
     }
 
+    /**
+     * Copies what the row needs of the application's objects, its ids' text and (when payloads are
+     * stored) the payload's bytes, as it is drained, and lets go of them: see {@link TextArena}.
+     */
+    private void letGoOfApplicationObjects(CapturedEvent row) {
+        String eventId = text(row.eventId);
+        row.eventIdLength = eventId == null ? -1 : Math.min(eventId.length(), MAX_TEXT);
+        row.eventIdStart = eventId == null ? 0 : ids.add(eventId, MAX_TEXT);
+        String aggregateId = text(row.aggregateId);
+        row.aggregateIdLength = aggregateId == null ? -1 : Math.min(aggregateId.length(), MAX_TEXT);
+        row.aggregateIdStart = aggregateId == null ? 0 : ids.add(aggregateId, MAX_TEXT);
+        row.eventId = null;
+        row.aggregateId = null;
+        row.payload = storePayload ? payloadBytesOrNull(row.payload) : null;
+    }
+
+    /** The payload's bytes, or null when it has none we can read or reading them failed. */
+    private byte[] payloadBytesOrNull(Object payload) {
+        try {
+            return payloadBytes(payload);
+        } catch (RuntimeException e) {
+            // the application's CharSequence or buffer failed (or changed as it was read): no payload
+            return null;
+        }
+    }
+
+    /** An id's text, copied into {@link #ids}, as UTF-8 that the statement casts to text. */
+    private void bindId(PreparedStatement insert, int index, int start, int length) throws SQLException {
+        if (length < 0) {
+            insert.setNull(index, Types.VARCHAR);
+        } else {
+            insert.setBytes(index, ids.utf8(start, length));
+        }
+    }
+
     private static String text(Object value) {
         if (value == null) {
             return null;
         }
         try {
-            return truncate(String.valueOf(value));
+            return String.valueOf(value);
         } catch (RuntimeException e) {
             return null; // the application's toString() failed; the column stays empty
         }
@@ -720,7 +777,10 @@ public final class JournalWriter {
     }
 
     private static String insertSql(int rows, boolean storePayload) {
-        String values = storePayload ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)";
+        // the texts come as UTF-8 blobs (see bindRepeated and bindId)
+        String text = "CAST(? AS TEXT)";
+        String values = "(" + text + ", " + text + ", " + text + ", " + text + ", " + text + ", " + text + ", ?, ?, ?, "
+                + (storePayload ? "?" : "NULL") + ", " + text + ")";
         StringBuilder sql = new StringBuilder("INSERT INTO events (site, source, event_type, severity, event_id,"
                 + " aggregate_id, occurred_at, recorded_at, payload_bytes, payload, thread) VALUES ");
         for (int i = 0; i < rows; i++) {

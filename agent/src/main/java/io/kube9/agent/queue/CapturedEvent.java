@@ -25,6 +25,15 @@ public final class CapturedEvent {
     public String thread;
     /** The queue's lane it came through: set by the consumer as it takes the event. */
     public int lane;
+    /**
+     * Where the consumer keeps the text of {@code eventId} and {@code aggregateId} once it has
+     * copied it out of the application's objects (and let go of them): a start in its own
+     * storage and a length, -1 for none.
+     */
+    public int eventIdStart;
+    public int eventIdLength;
+    public int aggregateIdStart;
+    public int aggregateIdLength;
 
     /**
      * Sets the attributes that repeat from event to event, skipping each store whose field

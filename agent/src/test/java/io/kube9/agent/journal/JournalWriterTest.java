@@ -479,13 +479,135 @@ class JournalWriterTest {
     }
 
     @Test
+    void repeatedTextsAreStoredAsTextWhateverTheirCharactersLengthOrNumber() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, true, 16);
+        List<String> types = new ArrayList<>(List.of("Bestellung angelegt: Größe ü, 注文 🚀", "t".repeat(128),
+                "u".repeat(129), "nul\0inside", ""));
+        for (int i = 0; i < 600; i++) { // more than the table of encoded texts has slots
+            types.add("type-" + i);
+        }
+        for (int i = 0; i < types.size(); i++) {
+            String type = types.get(i);
+            int n = i;
+            put(event -> {
+                fill(event, type, n);
+                event.thread = n % 2 == 0 ? "worker-ß-" + n % 7 : new String("main"); // equal, not the same
+                event.payload = "p";
+                event.eventId = eventId(n);
+                event.aggregateId = n % 3 == 0 ? null : new StringBuilder("order-").append(n);
+            });
+        }
+        writer.start(THREADS);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        try (Connection connection = connect(file)) {
+            List<List<Object>> rows = query(connection, "SELECT typeof(site) || typeof(source) || typeof(event_type)"
+                    + " || typeof(severity) || typeof(thread) || typeof(event_id) || typeof(aggregate_id), event_type,"
+                    + " thread, site, source, severity, event_id, aggregate_id FROM events ORDER BY id");
+            assertThat(rows).hasSize(types.size());
+            for (int i = 0; i < rows.size(); i++) {
+                String eventId = eventId(i);
+                assertThat(rows.get(i)).as("row %d", i).containsExactly(
+                        "texttexttexttexttexttext" + (i % 3 == 0 ? "null" : "text"), types.get(i),
+                        i % 2 == 0 ? "worker-ß-" + i % 7 : "main", "recorder", "com.acme.AuditEventRecorder#record",
+                        "info", eventId.substring(0, Math.min(eventId.length(), 512)), i % 3 == 0 ? null : "order-" + i);
+            }
+            try (java.sql.PreparedStatement select = connection.prepareStatement(
+                    "SELECT count(*) FROM events WHERE event_type = ? AND thread = ?")) {
+                select.setString(1, types.get(0));
+                select.setString(2, "worker-ß-0");
+                try (ResultSet count = select.executeQuery()) {
+                    assertThat(count.next()).isTrue();
+                    assertThat(count.getInt(1)).as("found by an equal text").isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    /** Ids of every kind of text: long (cut at 512), not ASCII, empty. */
+    private static String eventId(int n) {
+        switch (n % 5) {
+            case 0:
+                return "é".repeat(500 + n);
+            case 1:
+                return "ид-" + n + "-🚀";
+            case 2:
+                return "";
+            default:
+                return "evt-" + n;
+        }
+    }
+
+    @Test
+    void theApplicationsIdsAreLetGoOfOnceDrainedWhileTheBatchStillWaitsForItsCommit() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = JournalWriter.open(file.toString(), queue, metrics, warnings::add, KEEP_ALL, true, 16,
+                100, Duration.ofSeconds(60));
+        opened.add(writer);
+        List<java.lang.ref.WeakReference<Object>> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Object eventId = new StringBuilder("evt-").append(i);
+            Object aggregateId = new StringBuilder("order-").append(i);
+            Object payload = new StringBuilder("payload-").append(i);
+            held.add(new java.lang.ref.WeakReference<>(eventId));
+            held.add(new java.lang.ref.WeakReference<>(aggregateId));
+            held.add(new java.lang.ref.WeakReference<>(payload));
+            int n = i;
+            put(event -> {
+                fill(event, "order.created", n);
+                event.eventId = eventId;
+                event.aggregateId = aggregateId;
+                event.payload = payload;
+            });
+        }
+        writer.start(THREADS);
+        await(() -> queue.lane(0).size() == 0, "the writer takes the events from the queue");
+        await(() -> {
+            System.gc();
+            return held.stream().allMatch(reference -> reference.get() == null);
+        }, "the application's objects are collected");
+        assertThat(writer.inserted()).as("the batch still waits for its flush interval").isZero();
+
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT event_id, aggregate_id, typeof(payload), CAST(payload AS TEXT)"
+                    + " FROM events ORDER BY id")).containsExactly(
+                            List.of("evt-0", "order-0", "blob", "payload-0"),
+                            List.of("evt-1", "order-1", "blob", "payload-1"),
+                            List.of("evt-2", "order-2", "blob", "payload-2"));
+        }
+    }
+
+    @Test
     void payloadsAreStoredOnlyWhenEnabledAndCappedToTheLimit() throws Exception {
         Path file = dir.resolve("journal.db");
         JournalWriter writer = open(file, KEEP_ALL, true, 4);
         byte[] bytes = {10, 20, 30, 40, 50, 60};
         ByteBuffer buffer = ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7});
         buffer.position(2);
-        Object[] payloads = {bytes, new byte[] {7, 8}, "héllo", "ab", buffer, 12345, null};
+        CharSequence failing = new CharSequence() {
+            @Override
+            public int length() {
+                return 1;
+            }
+
+            @Override
+            public char charAt(int index) {
+                return 'x';
+            }
+
+            @Override
+            public CharSequence subSequence(int start, int end) {
+                return this;
+            }
+
+            @Override
+            public String toString() {
+                throw new IllegalStateException("modified while read");
+            }
+        };
+        Object[] payloads = {bytes, new byte[] {7, 8}, "héllo", "ab", buffer, failing, 12345, null};
         for (int i = 0; i < payloads.length; i++) {
             Object payload = payloads[i];
             int index = i;
@@ -505,6 +627,7 @@ class JournalWriterTest {
                     Arrays.copyOf("héllo".getBytes(StandardCharsets.UTF_8), 4),
                     "ab".getBytes(StandardCharsets.UTF_8),
                     new byte[] {3, 4, 5, 6},
+                    null,
                     null,
                     null);
         }
