@@ -124,6 +124,12 @@ public final class JournalSchema {
             throw new SQLException(path + " was written by a newer kube9 agent (schema version " + version
                     + ", this agent knows up to " + VERSION + "); it is left untouched");
         }
+        String encoding = textPragma(connection, "encoding");
+        if (!"UTF-8".equals(encoding)) {
+            // the writer hands SQLite its texts as UTF-8 bytes to store as they are
+            throw new SQLException(path + " stores its text as " + encoding + "; a kube9 journal is UTF-8"
+                    + " (move the file away and the agent creates a new journal there)");
+        }
         if (version == VERSION) {
             return;
         }
@@ -182,6 +188,13 @@ public final class JournalSchema {
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("PRAGMA " + name)) {
             return result.next() ? result.getInt(1) : 0;
+        }
+    }
+
+    private static String textPragma(Connection connection, String name) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("PRAGMA " + name)) {
+            return result.next() ? result.getString(1) : null;
         }
     }
 

@@ -28,7 +28,7 @@ public final class CapturedEvent {
     /**
      * Where the consumer keeps the text of {@code eventId} and {@code aggregateId} once it has
      * copied it out of the application's objects (and let go of them): a start in its own
-     * storage and a length, -1 for none.
+     * storage and a length; a length of -1 for no id.
      */
     public int eventIdStart;
     public int eventIdLength;

@@ -201,6 +201,25 @@ class JournalWriterTest {
     }
 
     @Test
+    void anEmptyDatabaseThatStoresTextAsUtf16IsRefusedNamingItsEncoding() throws Exception {
+        Path file = dir.resolve("journal.db");
+        try (Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
+                Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA encoding = 'UTF-16le'");
+            statement.execute("CREATE TABLE scratch (x)"); // writes the header, with its encoding
+            statement.execute("DROP TABLE scratch");
+        }
+
+        assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("stores its text as UTF-16le; a kube9 journal is UTF-8");
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT name FROM sqlite_master")).isEmpty();
+        }
+    }
+
+    @Test
     void aJournalFromANewerAgentIsRefusedAndLeftUntouched() throws Exception {
         Path file = dir.resolve("journal.db");
         open(file, KEEP_ALL, false, 0).close(CLOSE_TIMEOUT);
