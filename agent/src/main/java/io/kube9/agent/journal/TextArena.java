@@ -41,15 +41,13 @@ final class TextArena {
     /** The {@code length} characters from {@code start} in UTF-8, in an array of their own. */
     byte[] utf8(int start, int length) {
         char[] chars = this.chars;
-        int end = start + length;
-        for (int i = start; i < end; i++) {
-            if (chars[i] >= 0x80) {
+        byte[] ascii = new byte[length]; // ids are ASCII as a rule: one pass, one array
+        for (int i = 0; i < length; i++) {
+            char c = chars[start + i];
+            if (c >= 0x80) {
                 return new String(chars, start, length).getBytes(StandardCharsets.UTF_8);
             }
-        }
-        byte[] ascii = new byte[length];
-        for (int i = 0; i < length; i++) {
-            ascii[i] = (byte) chars[start + i];
+            ascii[i] = (byte) c;
         }
         return ascii;
     }
