@@ -102,16 +102,30 @@ public final class ConfigLoader {
         if (agentArgs == null || agentArgs.trim().isEmpty()) {
             return source;
         }
+        String secret = null; // the last pair's key when it may hold a secret
         for (String pair : agentArgs.split(",")) {
             if (pair.trim().isEmpty()) {
                 continue;
             }
             int eq = pair.indexOf('=');
-            if (eq <= 0) {
+            String name = eq <= 0 ? null : fullName(pair.substring(0, eq).trim());
+            if (secret != null && (name == null || Keys.byName(name) == null)) {
+                // Most likely the rest of the secret, cut at a comma: neither repeated nor used.
+                if (source.values.remove(secret) == null) {
+                    continue; // said already, at the first piece
+                }
+                problems.add(secret + ": the agent argument after it is not a setting of the agent, so the value"
+                        + " probably holds a ',' where agent arguments are split; neither is used, nor repeated here"
+                        + " (give this key in a config file, a system property or the environment)");
+                source.values.remove(secret);
+                continue;
+            }
+            if (name == null) {
                 problems.add("agent argument \"" + pair.trim() + "\": expected key=value; ignored");
                 continue;
             }
-            source.values.put(fullName(pair.substring(0, eq).trim()), pair.substring(eq + 1).trim());
+            source.values.put(name, pair.substring(eq + 1).trim());
+            secret = mayBeSecret(name) ? name : null;
         }
         return source;
     }

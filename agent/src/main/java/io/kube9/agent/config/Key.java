@@ -162,8 +162,16 @@ public final class Key<T> {
         return parseWhole(name, text, expected, text);
     }
 
+    /**
+     * The longest duration any setting takes: a hundred years. Longer ones passed the parse and
+     * overflowed where they were used, as nanoseconds added to a clock reading (a shutdown timeout of
+     * 200000000000d ended the shutdown hook with an ArithmeticException, and the journal's last
+     * batches with it).
+     */
+    static final long MAX_DURATION_DAYS = 36_500;
+
     static Duration parseDuration(String name, String text) {
-        String expected = "a duration such as 90s, 15m, 2h or 7d (0 = none)";
+        String expected = "a duration such as 90s, 15m, 2h or 7d (0 = none) of at most " + MAX_DURATION_DAYS + "d";
         if (text.equals("0")) {
             return Duration.ZERO;
         }
@@ -173,18 +181,23 @@ public final class Key<T> {
         if (amount < 0) {
             throw ConfigException.badValue(name, expected, text);
         }
+        Duration value;
         try {
             switch (unit) {
-                case "ms": return Duration.ofMillis(amount);
-                case "s": return Duration.ofSeconds(amount);
-                case "m": return Duration.ofMinutes(amount);
-                case "h": return Duration.ofHours(amount);
-                case "d": return Duration.ofDays(amount);
+                case "ms": value = Duration.ofMillis(amount); break;
+                case "s": value = Duration.ofSeconds(amount); break;
+                case "m": value = Duration.ofMinutes(amount); break;
+                case "h": value = Duration.ofHours(amount); break;
+                case "d": value = Duration.ofDays(amount); break;
                 default: throw ConfigException.badValue(name, expected, text);
             }
         } catch (ArithmeticException tooLong) {
             throw ConfigException.badValue(name, expected, text);
         }
+        if (value.compareTo(Duration.ofDays(MAX_DURATION_DAYS)) > 0) {
+            throw ConfigException.badValue(name, expected, text);
+        }
+        return value;
     }
 
     private static long parseBytes(String name, String text) {

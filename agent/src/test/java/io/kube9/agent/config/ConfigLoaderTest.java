@@ -63,7 +63,7 @@ class ConfigLoaderTest {
     @ParameterizedTest(name = "\"{0}\" -> {1}")
     @CsvSource({
         "90s, PT1M30S", "15m, PT15M", "2h, PT2H", "7d, PT168H", "0, PT0S", "0s, PT0S",
-        "100ms, PT0.1S", "5M, PT5M", "' 30s ', PT30S"
+        "100ms, PT0.1S", "5M, PT5M", "' 30s ', PT30S", "36500d, PT876000H"
     })
     void durations(String text, String expected) {
         AgentConfig config = fromProperty("kube9.journal.retention.age", text);
@@ -154,6 +154,11 @@ class ConfigLoaderTest {
         "kube9.journal.retention.age, '', a duration",
         "kube9.journal.retention.age, 999999999999999d, a duration",
         "kube9.journal.retention.age, 9223372036854775807h, a duration",
+        "kube9.journal.retention.age, 200000000000d, a duration",
+        "kube9.journal.retention.age, 36501d, a duration",
+        "kube9.journal.shutdown-timeout, 200000000000d, a duration",
+        "kube9.journal.shutdown-timeout, 876001h, a duration",
+        "kube9.start.defer, 200000d, a duration",
         "kube9.journal.flush-interval, 61s, a duration from 0 to 60s",
         "kube9.journal.flush-interval, 2m, a duration from 0 to 60s",
         "kube9.journal.flush-interval, soon, a duration",
@@ -464,6 +469,31 @@ class ConfigLoaderTest {
                         + " (did you mean KUBE9_EXPORTER_PORT?)",
                 "kube9.exporter.basic-auth.pasword: unknown key (from system property, value hidden); ignored"
                         + " (did you mean kube9.exporter.basic-auth.password?)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "exporter.basic-auth.username=u,exporter.basic-auth.password=Xq7,Zk9=Wv4,exporter.port=0",
+        "exporter.basic-auth.username=u,exporter.basic-auth.password=Jm2,Pt8,exporter.port=0",
+        "exporter.basic-auth.username=u,exporter.basic-auth.password=Aa1,Bb2,Cc3=Dd4,Ee5,exporter.port=0",
+    })
+    void aSecretCutAtACommaInTheAgentArgumentsIsNeitherUsedNorRepeated(String args) {
+        AgentConfig config = load(args, new Properties(), Map.of());
+
+        assertThat(config.problems()).singleElement().asString()
+                .startsWith("kube9.exporter.basic-auth.password: the agent argument after it is not a setting")
+                .doesNotContain("Xq7", "Zk9", "Wv4", "Jm2", "Pt8", "Aa1", "Bb2", "Cc3", "Dd4", "Ee5");
+        assertThat(config.get(Keys.EXPORTER_BASIC_AUTH_PASSWORD)).as("not used cut short").isNull();
+        assertThat(config.get(Keys.EXPORTER_BASIC_AUTH_USERNAME)).isEqualTo("u");
+        assertThat(config.get(Keys.EXPORTER_PORT)).as("the settings after it still count").isZero();
+    }
+
+    @Test
+    void aSecretFollowedByASettingIsTakenWhole() {
+        AgentConfig config = load("exporter.basic-auth.password=p4ss=word,exporter.port=0", new Properties(), Map.of());
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.EXPORTER_BASIC_AUTH_PASSWORD)).isEqualTo("p4ss=word");
     }
 
     @Test
