@@ -1,11 +1,18 @@
 package io.kube9.agent.config;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,6 +31,8 @@ import java.util.regex.Pattern;
  * {@code kube9.config}, and the defaults.
  */
 public final class ConfigLoader {
+    /** The largest config file read: a properties file of the agent's keys is a few kilobytes. */
+    static final int MAX_CONFIG_BYTES = 1024 * 1024;
     private static final String PREFIX = "kube9.";
     private static final String ENV_PREFIX = "KUBE9_";
     /** Most edits (a transposition is one) that make a name a misspelling of a key's wherever it is. */
@@ -262,18 +271,60 @@ public final class ConfigLoader {
 
     private static Source fromFile(String file, List<String> problems) {
         Source source = new Source("file " + file);
-        Path path = Paths.get(file);
         Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            properties.load(reader);
+        try {
+            properties.load(new StringReader(readConfigFile(Paths.get(file))));
         } catch (IOException | IllegalArgumentException e) {
-            problems.add(Keys.CONFIG.name() + ": cannot read \"" + file + "\" (" + e + "); its keys are ignored");
+            String reason = e instanceof IllegalArgumentException ? "a malformed \\u escape (" + e.getMessage() + ")"
+                    : e.getMessage();
+            problems.add(Keys.CONFIG.name() + ": cannot read \"" + file + "\": " + reason + "; its keys are ignored");
             return source;
         }
         for (String name : properties.stringPropertyNames()) {
             source.values.put(fullName(name), properties.getProperty(name));
         }
         return source;
+    }
+
+    /**
+     * The file's text, or an IOException whose message says in plain words what is wrong with it. Only
+     * a regular file of at most {@value #MAX_CONFIG_BYTES} bytes is read: a FIFO held the service's
+     * start for as long as nothing wrote to it, and {@code /dev/zero} filled the heap.
+     */
+    private static String readConfigFile(Path path) throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new IOException("no such file");
+        } catch (AccessDeniedException e) {
+            throw new IOException("permission denied");
+        } catch (FileSystemException e) {
+            throw new IOException(e.getReason() != null ? e.getReason() : "cannot be looked at");
+        }
+        if (attributes.isDirectory()) {
+            throw new IOException("it is a directory");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new IOException("not a regular file (a pipe or a device is not read)");
+        }
+        if (attributes.size() > MAX_CONFIG_BYTES) {
+            throw new IOException(attributes.size() + " bytes, more than a config file's " + MAX_CONFIG_BYTES);
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (AccessDeniedException e) {
+            throw new IOException("permission denied");
+        } catch (FileSystemException e) {
+            throw new IOException(e.getReason() != null ? e.getReason() : "cannot be read");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException("not UTF-8 text");
+        }
     }
 
     private static String fullName(String name) {

@@ -2,6 +2,7 @@ package io.kube9.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -541,6 +542,40 @@ class ConfigLoaderTest {
         AgentConfig config = load("config=" + dir, new Properties(), Map.of());
 
         assertThat(config.problems()).singleElement().asString().startsWith("kube9.config: cannot read \"" + dir + "\"");
+    }
+
+    @Test
+    void aConfigFileThatIsNotARegularFileIsNeverReadNorWaitedFor() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/zero")), "a device to point at");
+        Path fifo = dir.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assumeTrue(mkfifo.waitFor() == 0, "mkfifo");
+
+        for (Path file : List.of(Path.of("/dev/zero"), fifo)) { // /dev/zero filled the heap, a FIFO blocked the start
+            AgentConfig config = load("config=" + file + ",exporter.port=1234", new Properties(), Map.of());
+
+            assertThat(config.problems()).singleElement().asString().isEqualTo("kube9.config: cannot read \"" + file
+                    + "\": not a regular file (a pipe or a device is not read); its keys are ignored");
+            assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1234);
+        }
+    }
+
+    @Test
+    void aConfigFileThatIsTooLargeOrNotUtf8IsReportedInPlainWords() throws IOException {
+        Path large = write("large.properties", "exporter.port=1234\n" + "#".repeat(ConfigLoader.MAX_CONFIG_BYTES));
+        Path latin1 = dir.resolve("latin1.properties");
+        Files.write(latin1, "exporter.host=caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(load("config=" + large, new Properties(), Map.of()).problems()).singleElement().asString()
+                .isEqualTo("kube9.config: cannot read \"" + large + "\": " + Files.size(large)
+                        + " bytes, more than a config file's " + ConfigLoader.MAX_CONFIG_BYTES + "; its keys are ignored");
+        assertThat(load("config=" + latin1, new Properties(), Map.of()).problems()).singleElement().asString()
+                .isEqualTo("kube9.config: cannot read \"" + latin1 + "\": not UTF-8 text; its keys are ignored");
+        assertThat(load("config=" + dir.resolve("nope"), new Properties(), Map.of()).problems()).singleElement()
+                .asString().isEqualTo("kube9.config: cannot read \"" + dir.resolve("nope")
+                        + "\": no such file; its keys are ignored");
+        assertThat(load("config=" + dir, new Properties(), Map.of()).problems()).singleElement()
+                .asString().isEqualTo("kube9.config: cannot read \"" + dir + "\": it is a directory; its keys are ignored");
     }
 
     @Test
