@@ -65,6 +65,15 @@ class AttachIT {
             assertThat(dir.resolve("again.db")).doesNotExist();
             System.out.println("attach: second attach said: " + second.output.trim());
 
+            // An attach that says kube9.enabled=false cannot turn the running agent off, and says so.
+            Cli off = cli(dir, "attach", String.valueOf(service.pid()), "enabled=false");
+            assertThat(off.exitCode).as(off.output).isZero();
+            Awaitility.await("refused").atMost(Duration.ofSeconds(30)).until(() -> service.stderr().contains(
+                    "already running in this JVM; this attach with kube9.enabled=false is ignored"));
+            assertThat(service.stderr()).doesNotContain("disabled by kube9.enabled=false");
+            assertThat(Scrape.of(port).value("kube9_events_total{event_type=\"cluster\",severity=\"warning\"}"))
+                    .as("still serving").isEqualTo(26.0);
+
             Awaitility.await("journaled").atMost(Duration.ofSeconds(10)).until(() ->
                     Scrape.of(port).value("kube9_events_queue_size") == 0);
             service.terminate(Duration.ofSeconds(30));

@@ -65,6 +65,11 @@ public final class Kube9Bridge {
         return true;
     }
 
+    /** Whether an agent runs or is starting in this JVM. */
+    public static synchronized boolean running() {
+        return installed || sink != EventSink.NONE;
+    }
+
     /** The agent will not start after all: calls waiting for it go on, uncounted. */
     public static synchronized void abandonStart() {
         if (!installed && sink instanceof StartingSink) {

@@ -99,7 +99,13 @@ public final class AgentRuntime {
             AgentLog.warn("configuration: " + problem);
         }
         if (!config.get(Keys.ENABLED)) {
-            AgentLog.info("disabled by " + Keys.ENABLED.name() + "=false (" + config.origin(Keys.ENABLED) + ")");
+            if (Kube9Bridge.running()) {
+                // "disabled" would read as if the running agent had stopped; it cannot be stopped.
+                AgentLog.warn("already running in this JVM; this " + (attached ? "attach" : "start") + " with "
+                        + Keys.ENABLED.name() + "=false is ignored (the running agent stays on until the JVM exits)");
+            } else {
+                AgentLog.info("disabled by " + Keys.ENABLED.name() + "=false (" + config.origin(Keys.ENABLED) + ")");
+            }
             return;
         }
         new AgentRuntime(config).startParts(instrumentation, attached);
