@@ -50,6 +50,9 @@ public final class Cli {
         PrintWriter errWriter = new PrintWriter(err, true);
         CommandLine commandLine = new CommandLine(new Kube9Command())
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                // An argument starting with @ is a value (a type or an id may start with one), never
+                // a file to read arguments from: --type @/etc/passwd printed that file's lines.
+                .setExpandAtFiles(false)
                 .setOut(outWriter)
                 .setErr(errWriter)
                 .setParameterExceptionHandler(Cli::usageError)

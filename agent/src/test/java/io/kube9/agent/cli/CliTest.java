@@ -3,7 +3,11 @@ package io.kube9.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kube9.agent.runtime.Version;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,6 +50,18 @@ class CliTest {
 
         assertThat(run.exitCode).isZero();
         assertThat(run.out).startsWith("Usage: java -jar kube9-agent.jar query");
+    }
+
+    @Test
+    void aValueStartingWithAnAtSignIsTheValueNotAFileToRead(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("args");
+        Files.write(file, List.of("first-line", "second-line"));
+
+        CliRun run = CliRun.run("query", "events", "list", "--db", dir.resolve("missing.db").toString(),
+                "--type", "@" + file);
+
+        assertThat(run.exitCode).as(run.err).isNotEqualTo(2); // not a usage error: the journal is what is missing
+        assertThat(run.err).contains("missing.db").doesNotContain("first-line", "second-line");
     }
 
     @Test
