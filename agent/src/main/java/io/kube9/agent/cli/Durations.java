@@ -54,14 +54,17 @@ final class Durations {
         }
     }
 
-    /** For {@code --interval}: a positive duration. */
+    /** The longest wait between two looks at the journal: longer ones overflowed the sleep's milliseconds. */
+    static final Duration LONGEST_INTERVAL = Duration.ofDays(36_500);
+
+    /** For {@code --interval}: a positive duration of at most {@link #LONGEST_INTERVAL}. */
     static final class PositiveConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String text) {
             Duration duration = parseOrNull(text.trim());
-            if (duration == null || duration.isZero()) {
-                throw new TypeConversionException(
-                        "expected a duration above zero such as 500ms, 1s or 5m, found \"" + text + "\"");
+            if (duration == null || duration.isZero() || duration.compareTo(LONGEST_INTERVAL) > 0) {
+                throw new TypeConversionException("expected a duration above zero such as 500ms, 1s or 5m, of at most "
+                        + format(LONGEST_INTERVAL) + ", found \"" + text + "\"");
             }
             return duration;
         }

@@ -82,7 +82,7 @@ final class EventStatsCommand implements Callable<Integer> {
         Map<String, Object> windowJson = new LinkedHashMap<>();
         windowJson.put("since", Times.iso(window.since));
         windowJson.put("until", Times.iso(window.until));
-        windowJson.put("seconds", BigDecimal.valueOf(length.toMillis(), 3).stripTrailingZeros());
+        windowJson.put("seconds", seconds(length).stripTrailingZeros());
         json.put("window", windowJson);
         json.put("total", total);
         json.put("per_second", perSecond(total, length));
@@ -126,7 +126,14 @@ final class EventStatsCommand implements Callable<Integer> {
         if (length.isZero() || events == 0) {
             return BigDecimal.ZERO;
         }
-        return BigDecimal.valueOf(events).multiply(BigDecimal.valueOf(1000))
-                .divide(BigDecimal.valueOf(length.toMillis()), RATE_PRECISION).stripTrailingZeros();
+        return BigDecimal.valueOf(events).divide(seconds(length), RATE_PRECISION).stripTrailingZeros();
+    }
+
+    /**
+     * The window's length in seconds, exactly: a window may span every time the journal can hold
+     * (--since -292275055-05-16T16:47:04.192Z), whose milliseconds overflow a long.
+     */
+    static BigDecimal seconds(Duration length) {
+        return BigDecimal.valueOf(length.getSeconds()).add(BigDecimal.valueOf(length.getNano(), 9));
     }
 }

@@ -197,6 +197,16 @@ class EventStatsCommandTest {
     }
 
     @Test
+    void aWindowOverEveryTimeTheJournalCanHoldIsCountedNotAnOverflow() {
+        CliRun run = CliRun.run("query", "events", "stats", "--db", db, "--since", "-292275055-05-16T16:47:04.192Z",
+                "--until", "+292278994-08-17T07:12:55.807Z", "--format", "json");
+
+        assertThat(run.exitCode).as(run.err).isZero(); // before: half a report, then an ArithmeticException
+        assertThat(run.out).contains("\"seconds\": 18446744073709551.615");
+        assertThat(run.err).isEmpty();
+    }
+
+    @Test
     void ratesRoundToFourSignificantDigits() {
         assertThat(EventStatsCommand.perSecond(2000, Duration.ofHours(1)))
                 .isEqualByComparingTo(new BigDecimal("0.5556"));

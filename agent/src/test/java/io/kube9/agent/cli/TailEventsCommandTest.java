@@ -195,6 +195,17 @@ class TailEventsCommandTest {
                 .hasLineCount(1);
     }
 
+    @Test
+    void anIntervalLongerThanAHundredYearsIsAUsageErrorNotAnOverflow() {
+        CliRun run = CliRun.run("query", "events", "tail", "--db", db, "--follow", "--interval", "999999999999d");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.out).isEmpty(); // before: the last line, then "unexpected error: ArithmeticException"
+        assertThat(run.err).isEqualTo("kube9: Invalid value for option '--interval': expected a duration above zero"
+                + " such as 500ms, 1s or 5m, of at most 36500d, found \"999999999999d\" (see 'java -jar"
+                + " kube9-agent.jar query events tail --help')" + System.lineSeparator());
+    }
+
     /** A pipe whose reader has gone: writes succeed up to a number of bytes, then fail. */
     private static final class ClosingOutput extends OutputStream {
         private final int capacity;
