@@ -63,6 +63,10 @@ final class JournalReader implements AutoCloseable {
         if (!Files.exists(path)) {
             throw new CliException("no journal at " + path + " (give its path with --db or KUBE9_JOURNAL_PATH)");
         }
+        if (!Files.isRegularFile(path)) {
+            // a named pipe would be waited on for ever, a device read without end
+            throw new CliException(path + " is not a regular file, so not a journal");
+        }
         if (!Files.isReadable(path)) {
             throw new CliException("cannot read " + path + ": permission denied");
         }

@@ -19,6 +19,21 @@ class JournalErrorsTest {
     @TempDir
     Path directory;
 
+    @Test
+    void aNamedPipeOrADeviceIsNotAJournalAndIsNotWaitedFor() throws Exception {
+        Path fifo = directory.resolve("fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+
+        for (Path file : new Path[] {fifo, Path.of("/dev/zero")}) { // before: the pipe hung for ever
+            CliRun run = run("list", file);
+
+            assertThat(run.exitCode).isEqualTo(1);
+            assertThat(run.err).isEqualTo("kube9: " + file + " is not a regular file, so not a journal"
+                    + System.lineSeparator());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"list", "stats", "tail", "get 1"})
     void aMissingFileIsReportedAndNotCreated(String command) throws Exception {
