@@ -33,6 +33,16 @@ class OutputFormatsTest {
     }
 
     @Test
+    void neitherCsvNorJsonLetsEventDataActOnTheTerminal() {
+        String hostile = "title\u001b]0;pwned\u0007 red\u001b[31m csi\u009b2J del\u007f tab\tend";
+
+        assertThat(Csv.line(List.of(hostile, "a,b"))).isEqualTo("title\\u001b]0;pwned\\u0007 red\\u001b[31m"
+                + " csi\\u009b2J del\\u007f tab\tend,\"a,b\"");
+        assertThat(Json.compact(Map.of("t", hostile))).isEqualTo("{\"t\":\"title\\u001b]0;pwned\\u0007"
+                + " red\\u001b[31m csi\\u009b2J del\\u007f tab\\tend\"}");
+    }
+
+    @Test
     void jsonEscapesAndNests() {
         Map<String, Object> object = new LinkedHashMap<>();
         object.put("text", "quote \" backslash \\ newline \n tab \t bell \u0007 line-sep \u2028");
