@@ -3,6 +3,7 @@ package io.kube9.agent.cli;
 import io.kube9.agent.runtime.Version;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
@@ -46,8 +47,10 @@ public final class Cli {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        PrintWriter outWriter = new PrintWriter(out, true);
-        PrintWriter errWriter = new PrintWriter(err, true);
+        // UTF-8 whatever the locale: without LANG (kubectl exec, cron) the default charset wrote every
+        // non-ASCII character of the journal as '?', in JSON and CSV too.
+        PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
+        PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
         CommandLine commandLine = new CommandLine(new Kube9Command())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 // An argument starting with @ is a value (a type or an id may start with one), never

@@ -2,7 +2,7 @@ package io.kube9.agent.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 /** Runs {@link Cli#run} with captured streams. */
 final class CliRun {
@@ -20,8 +20,8 @@ final class CliRun {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exitCode = Cli.run(args, new PrintStream(out, true), new PrintStream(err, true));
-        // PrintWriter over PrintStream encodes with the default charset; decode the same way.
-        return new CliRun(exitCode, out.toString(Charset.defaultCharset()), err.toString(Charset.defaultCharset()));
+        // The CLI writes UTF-8 whatever the locale.
+        return new CliRun(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** stdout split into lines. */

@@ -3,6 +3,7 @@ package io.kube9.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kube9.agent.runtime.Version;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +63,26 @@ class CliTest {
 
         assertThat(run.exitCode).as(run.err).isNotEqualTo(2); // not a usage error: the journal is what is missing
         assertThat(run.err).contains("missing.db").doesNotContain("first-line", "second-line");
+    }
+
+    @Test
+    void withoutALocaleTheOutputIsUtf8AllTheSame(@TempDir Path dir) throws Exception {
+        String type = "Bestellung-größe-注文";
+        String db;
+        try (TestJournal journal = TestJournal.create(dir)) {
+            db = journal.path.toString();
+            journal.insert(TestJournal.row().type(type));
+        }
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Cli.class.getName(),
+                "query", "events", "list", "--db", db, "--format", "csv");
+        builder.environment().keySet().removeIf(name -> name.startsWith("LC_") || name.equals("LANG"));
+        builder.environment().put("LANG", "C"); // as under kubectl exec or cron
+        Process cli = builder.redirectErrorStream(true).start();
+        byte[] output = cli.getInputStream().readAllBytes();
+
+        assertThat(cli.waitFor()).as(new String(output, StandardCharsets.UTF_8)).isZero();
+        assertThat(new String(output, StandardCharsets.UTF_8)).contains("," + type + ","); // before: Bestellung-gr??e-??
     }
 
     @Test
