@@ -126,14 +126,15 @@ public final class ConfigLoader {
                 problems.add(secret + ": the agent argument after it is not a setting of the agent, so the value"
                         + " probably holds a ',' where agent arguments are split; neither is used, nor repeated here"
                         + " (give this key in a config file, a system property or the environment)");
-                source.values.remove(secret);
                 continue;
             }
             if (name == null) {
                 problems.add("agent argument \"" + pair.trim() + "\": expected key=value; ignored");
                 continue;
             }
-            source.values.put(name, pair.substring(eq + 1).trim());
+            if (source.values.put(name, pair.substring(eq + 1).trim()) != null) {
+                problems.add(name + ": given twice in the agent arguments; the last is used");
+            }
             secret = mayBeSecret(name) ? name : null;
         }
         return source;

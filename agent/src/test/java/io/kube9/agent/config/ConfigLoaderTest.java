@@ -490,6 +490,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyGivenTwiceInTheAgentArgumentsIsReportedAndTheLastIsUsed() {
+        AgentConfig config = load("exporter.port=0,journal.enabled=false,kube9.exporter.port=1", new Properties(),
+                Map.of());
+
+        assertThat(config.problems()).containsExactly(
+                "kube9.exporter.port: given twice in the agent arguments; the last is used");
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1);
+    }
+
+    @Test
     void aSecretFollowedByASettingIsTakenWhole() {
         AgentConfig config = load("exporter.basic-auth.password=p4ss=word,exporter.port=0", new Properties(), Map.of());
 
