@@ -26,7 +26,7 @@ final class Csv {
         if (field == null) {
             return;
         }
-        field = withoutTerminalControls(field);
+        field = TextTable.printable(field, true);
         // Edge spaces too: many readers trim unquoted fields.
         boolean edgeSpace = !field.isEmpty() && (Character.isWhitespace(field.charAt(0))
                 || Character.isWhitespace(field.charAt(field.length() - 1)));
@@ -37,25 +37,5 @@ final class Csv {
             return;
         }
         out.append('"').append(field.replace("\"", "\"\"")).append('"');
-    }
-
-    /** {@code text} with every control character but tab and the line breaks made a visible escape. */
-    private static String withoutTerminalControls(String text) {
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean control = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f);
-            if (control && out == null) {
-                out = new StringBuilder(text.length() + 8).append(text, 0, i);
-            }
-            if (out != null) {
-                if (control) {
-                    out.append(String.format("\\u%04x", (int) c));
-                } else {
-                    out.append(c);
-                }
-            }
-        }
-        return out == null ? text : out.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.kube9.agent.cli;
 
+import io.kube9.agent.config.Key;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,8 +55,11 @@ final class Durations {
         }
     }
 
-    /** The longest wait between two looks at the journal: longer ones overflowed the sleep's milliseconds. */
-    static final Duration LONGEST_INTERVAL = Duration.ofDays(36_500);
+    /**
+     * The longest wait between two looks at the journal, the configuration's longest duration:
+     * longer ones overflowed the sleep's milliseconds.
+     */
+    static final Duration LONGEST_INTERVAL = Duration.ofDays(Key.MAX_DURATION_DAYS);
 
     /** For {@code --interval}: a positive duration of at most {@link #LONGEST_INTERVAL}. */
     static final class PositiveConverter implements ITypeConverter<Duration> {

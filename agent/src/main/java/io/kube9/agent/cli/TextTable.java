@@ -92,24 +92,33 @@ final class TextTable {
 
     /** Control characters become visible escapes instead of acting on the terminal. */
     static String printable(String text) {
+        return printable(text, false);
+    }
+
+    /**
+     * Control characters become visible escapes instead of acting on the terminal; with {@code
+     * keepLineBreaks}, tabs and line breaks stay as they are (CSV quotes them).
+     */
+    static String printable(String text, boolean keepLineBreaks) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f);
+            boolean control = (c < 0x20 && !(keepLineBreaks && (c == '\t' || c == '\n' || c == '\r')))
+                    || (c >= 0x7f && c <= 0x9f);
             if (control && out == null) {
                 out = new StringBuilder(text.length() + 8).append(text, 0, i);
             }
             if (out != null) {
-                if (c == '\n') {
+                if (!control) {
+                    out.append(c);
+                } else if (c == '\n') {
                     out.append("\\n");
                 } else if (c == '\t') {
                     out.append("\\t");
                 } else if (c == '\r') {
                     out.append("\\r");
-                } else if (control) {
-                    out.append(String.format("\\u%04x", (int) c));
                 } else {
-                    out.append(c);
+                    out.append(String.format("\\u%04x", (int) c));
                 }
             }
         }

@@ -168,7 +168,7 @@ public final class Key<T> {
      * 200000000000d ended the shutdown hook with an ArithmeticException, and the journal's last
      * batches with it).
      */
-    static final long MAX_DURATION_DAYS = 36_500;
+    public static final long MAX_DURATION_DAYS = 36_500;
 
     static Duration parseDuration(String name, String text) {
         String expected = "a duration such as 90s, 15m, 2h or 7d (0 = none) of at most " + MAX_DURATION_DAYS + "d";
