@@ -186,6 +186,7 @@ public final class JournalWriter {
             Retention retention, boolean storePayload, int payloadLimit, int batchSize, Duration flushInterval)
             throws SQLException, IOException {
         Path path = Paths.get(file).toAbsolutePath();
+        refuseWhatIsNotAFile(path);
         if (openInThisProcess(path)) {
             throw new IOException("journal " + path + " is open in this JVM already (the service's own database?);"
                     + " it is not opened a second time: a second SQLite in one process releases the first one's locks"
@@ -275,7 +276,8 @@ public final class JournalWriter {
         return false;
     }
 
-    private static void createOwnerOnly(Path path) throws IOException {
+    /** Refuses, naming the problem, a path that is there and is not a file SQLite can keep a journal in. */
+    private static void refuseWhatIsNotAFile(Path path) throws IOException {
         Path parent = path.getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new IOException("journal " + path + " cannot be created: directory " + parent + " does not exist");
@@ -283,6 +285,20 @@ public final class JournalWriter {
         if (Files.isDirectory(path)) {
             throw new IOException("journal " + path + " is a directory, not a file");
         }
+        if (Files.isSymbolicLink(path) && !Files.exists(path)) {
+            // createFile would find the link there, and the link's target would then read as unwritable
+            throw new IOException("journal " + path + " is a symbolic link to " + linkTarget(path)
+                    + ", which does not exist");
+        }
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // SQLite takes /dev/null for an empty database it then cannot write, and waits on a pipe
+            throw new IOException("journal " + path + " is not a regular file (a device, a pipe or a socket);"
+                    + " the journal must be a file of its own");
+        }
+    }
+
+    private static void createOwnerOnly(Path path) throws IOException {
+        Path parent = path.getParent();
         try {
             if (parent != null && parent.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -295,6 +311,14 @@ public final class JournalWriter {
             }
         } catch (IOException e) {
             throw new IOException("journal " + path + " cannot be created: " + reason(e), e);
+        }
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "a path that cannot be read";
         }
     }
 

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -142,6 +143,33 @@ class JournalWriterTest {
         try (java.util.stream.Stream<Path> files = Files.list(directory)) {
             assertThat(files).isEmpty();
         }
+    }
+
+    @Test
+    void aDanglingSymbolicLinkIsRefusedNamingItsTarget() throws Exception {
+        Path target = dir.resolve("gone/journal.db");
+        Path link = Files.createSymbolicLink(dir.resolve("journal.db"), target);
+
+        assertThatThrownBy(() -> open(link, KEEP_ALL, false, 0))
+                .isInstanceOf(IOException.class)
+                .hasMessage("journal " + link.toAbsolutePath() + " is a symbolic link to " + target
+                        + ", which does not exist");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void aDeviceOrAPipeIsRefusedAsNotARegularFile() throws Exception {
+        Path pipe = dir.resolve("journal.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).isZero();
+
+        for (Path file : List.of(Paths.get("/dev/null"), pipe)) {
+            assertThatThrownBy(() -> open(file, KEEP_ALL, false, 0))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("journal " + file.toAbsolutePath() + " is not a regular file (a device, a pipe or"
+                            + " a socket); the journal must be a file of its own");
+        }
+        assertThat(Files.exists(Paths.get("/dev/null-wal"))).isFalse();
     }
 
     @Test
