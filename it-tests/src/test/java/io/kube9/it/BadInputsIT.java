@@ -111,6 +111,7 @@ class BadInputsIT {
                 assertThat(service.awaitExit(Duration.ofSeconds(60))).isZero();
                 assertThat(SampleCounts.parse(service.stdout()).lines).isEqualTo(reference.lines);
                 assertThat(service.stderr()).contains("metrics endpoint not started on 0.0.0.0:" + taken.getLocalPort())
+                        .contains("set kube9.exporter.port (from agent argument) to a free port")
                         .contains("capture and journal continue");
                 assertThat(Long.parseLong(Journal.single(dir.resolve("j.db"), "SELECT count(*) FROM events")))
                         .isEqualTo((long) (reference.sum("stored_events") + reference.sum("recorded_events")));

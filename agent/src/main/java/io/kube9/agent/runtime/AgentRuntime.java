@@ -5,6 +5,7 @@ import io.kube9.agent.capture.CaptureSink;
 import io.kube9.agent.config.AgentConfig;
 import io.kube9.agent.config.ConfigException;
 import io.kube9.agent.config.ConfigLoader;
+import io.kube9.agent.config.Key;
 import io.kube9.agent.config.Keys;
 import io.kube9.agent.instrument.Instrumenter;
 import io.kube9.agent.instrument.Targets;
@@ -18,6 +19,8 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.lang.instrument.Instrumentation;
 import java.io.File;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -377,8 +380,8 @@ public final class AgentRuntime {
             // Asked-for auth or TLS that cannot be set up keeps the endpoint closed: never open, never plain HTTP.
             AgentLog.warn("metrics endpoint not started: " + e.getMessage() + "; capture and journal continue");
         } catch (Exception | LinkageError e) {
-            AgentLog.warn("metrics endpoint not started on " + host + ":" + port + " (" + describe(e)
-                    + "); capture and journal continue");
+            AgentLog.warn("metrics endpoint not started on " + host + ":" + port + " (" + describe(e) + ")"
+                    + remedy(e, port) + "; capture and journal continue");
         }
     }
 
@@ -445,6 +448,24 @@ public final class AgentRuntime {
         } catch (Exception e) {
             return 0;
         }
+    }
+
+    /** What to change when the address cannot be bound: the keys that name it, and their sources. */
+    private String remedy(Throwable e, int port) {
+        if (e instanceof BindException) {
+            return ": set " + Keys.EXPORTER_PORT.name() + " (" + origin(Keys.EXPORTER_PORT) + ") to a free port, or 0"
+                    + " for any free port";
+        }
+        if (e instanceof UnknownHostException) {
+            return ": check " + Keys.EXPORTER_HOST.name() + " (" + origin(Keys.EXPORTER_HOST) + ") and "
+                    + Keys.EXPORTER_PORT.name() + " (" + origin(Keys.EXPORTER_PORT) + ")";
+        }
+        return "";
+    }
+
+    private String origin(Key<?> key) {
+        String origin = config.origin(key);
+        return "default".equals(origin) ? "its default" : "from " + origin;
     }
 
     private static String describe(Throwable e) {
