@@ -73,8 +73,11 @@ public final class ConfigLoader {
         Map<String, String> textOrigins = new HashMap<>();
         for (Source source : sources) {
             for (Map.Entry<String, String> entry : source.values.entrySet()) {
-                texts.put(entry.getKey(), entry.getValue());
-                textOrigins.put(entry.getKey(), source.name);
+                String overridden = texts.put(entry.getKey(), entry.getValue());
+                String overriddenOrigin = textOrigins.put(entry.getKey(), source.name);
+                if (overridden != null) {
+                    reportIfBad(entry.getKey(), overridden, overriddenOrigin, source.name, problems);
+                }
             }
         }
 
@@ -100,10 +103,30 @@ public final class ConfigLoader {
         }
         for (String name : texts.keySet()) {
             if (Keys.byName(name) == null) {
-                problems.add(unknown(name, textOrigins.get(name), texts.get(name), meant(name, keyNames)));
+                // keys are lower case: Kube9.journal.path or kube9.Journal.Path was most likely meant as one
+                String meant = meant(name.toLowerCase(Locale.ROOT), keyNames);
+                problems.add(unknown(name, textOrigins.get(name), texts.get(name), meant));
             }
         }
         return new AgentConfig(values, origins, problems);
+    }
+
+    /**
+     * A value that a higher source overrides is not used, but is still wrong where it is written:
+     * said now rather than on the day the override goes.
+     */
+    private static void reportIfBad(String name, String text, String origin, String overriddenBy,
+            List<String> problems) {
+        Key<?> key = Keys.byName(name);
+        if (key == null) {
+            return; // reported as unknown, from the source that is read
+        }
+        try {
+            key.parse(text);
+        } catch (ConfigException e) {
+            problems.add(e.getMessage() + " (from " + origin + "; not used, as the " + overriddenBy + " gives "
+                    + name + ")");
+        }
     }
 
     private static Source fromAgentArgs(String agentArgs, List<String> problems) {
@@ -143,7 +166,8 @@ public final class ConfigLoader {
     private static Source fromSystemProperties(Properties properties) {
         Source source = new Source("system property");
         for (String name : properties.stringPropertyNames()) {
-            if (name.startsWith(PREFIX)) {
+            // -DKube9.journal.path is no other program's property either: kept, to be reported as unknown
+            if (name.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
                 source.values.put(name, properties.getProperty(name));
             }
         }
@@ -272,17 +296,34 @@ public final class ConfigLoader {
 
     private static Source fromFile(String file, List<String> problems) {
         Source source = new Source("file " + file);
-        Properties properties = new Properties();
+        List<String> repeated = new ArrayList<>();
+        @SuppressWarnings("serial")
+        Properties properties = new Properties() {
+            /** {@link Properties#load} puts each line's key and value in the file's order. */
+            @Override
+            public synchronized Object put(Object key, Object value) {
+                String name = fullName((String) key);
+                if (source.values.put(name, (String) value) != null && !repeated.contains(name)) {
+                    repeated.add(name);
+                }
+                return super.put(key, value);
+            }
+        };
         try {
             properties.load(new StringReader(readConfigFile(Paths.get(file))));
         } catch (IOException | IllegalArgumentException e) {
             String reason = e instanceof IllegalArgumentException ? "a malformed \\u escape (" + e.getMessage() + ")"
                     : e.getMessage();
             problems.add(Keys.CONFIG.name() + ": cannot read \"" + file + "\": " + reason + "; its keys are ignored");
+            source.values.clear();
             return source;
         }
-        for (String name : properties.stringPropertyNames()) {
-            source.values.put(fullName(name), properties.getProperty(name));
+        for (String name : repeated) {
+            problems.add(name + ": given twice in file " + file + "; the last line is used");
+        }
+        if (source.values.remove(Keys.CONFIG.name()) != null) {
+            problems.add(Keys.CONFIG.name() + ": ignored in file " + file + " (a config file does not name another;"
+                    + " give it as an agent argument, a system property or " + Keys.CONFIG.envName() + ")");
         }
         return source;
     }
@@ -328,8 +369,9 @@ public final class ConfigLoader {
         }
     }
 
+    /** The name with the prefix: {@code Kube9.x} is taken as a misspelling of {@code kube9.x}, not as {@code kube9.Kube9.x}. */
     private static String fullName(String name) {
-        return name.startsWith(PREFIX) ? name : PREFIX + name;
+        return name.regionMatches(true, 0, PREFIX, 0, PREFIX.length()) ? name : PREFIX + name;
     }
 
     private static String quote(String text) {

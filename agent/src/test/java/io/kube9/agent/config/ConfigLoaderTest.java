@@ -611,6 +611,71 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBadValueThatAHigherSourceOverridesIsReportedAsNotUsed() throws IOException {
+        Path file = write("kube9.properties", "queue.capacity=lots\nexporter.port=1234\n");
+        Properties props = new Properties();
+        props.setProperty("kube9.queue.capacity", "4096");
+
+        AgentConfig config = load("config=" + file, props, Map.of("KUBE9_EXPORTER_PORT", "http"));
+
+        assertThat(config.problems()).containsExactlyInAnyOrder(
+                "kube9.queue.capacity: expected a whole number from 2 to 4194304, found \"lots\" (from file " + file
+                        + "; not used, as the system property gives kube9.queue.capacity)",
+                "kube9.exporter.port: expected a whole number from 0 to 65535, found \"http\" (from environment;"
+                        + " using the default \"9469\")");
+        assertThat(config.get(Keys.QUEUE_CAPACITY)).isEqualTo(4096);
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(9469);
+    }
+
+    @Test
+    void aKeyGivenTwiceInTheConfigFileIsReportedWithoutItsValuesAndTheLastLineIsUsed() throws IOException {
+        Path file = write("kube9.properties", "exporter.port=1\nkube9.journal.path=/a.db\nexporter.basic-auth.password=one\n"
+                + "kube9.exporter.port=2\njournal.path=/b.db\nexporter.basic-auth.password=two\nexporter.port=3\n");
+
+        AgentConfig config = load("config=" + file, new Properties(), Map.of());
+
+        assertThat(config.problems()).containsExactly(
+                "kube9.exporter.port: given twice in file " + file + "; the last line is used",
+                "kube9.journal.path: given twice in file " + file + "; the last line is used",
+                "kube9.exporter.basic-auth.password: given twice in file " + file + "; the last line is used");
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(3);
+        assertThat(config.get(Keys.JOURNAL_PATH)).isEqualTo("/b.db");
+        assertThat(config.get(Keys.EXPORTER_BASIC_AUTH_PASSWORD)).isEqualTo("two");
+    }
+
+    @Test
+    void aConfigFileThatNamesAnotherIsToldItIsNotRead() throws IOException {
+        Path other = write("other.properties", "exporter.port=1\n");
+        Path file = write("kube9.properties", "config=" + other + "\nexporter.port=2\n");
+
+        AgentConfig config = load("config=" + file, new Properties(), Map.of());
+
+        assertThat(config.problems()).containsExactly("kube9.config: ignored in file " + file
+                + " (a config file does not name another; give it as an agent argument, a system property or"
+                + " KUBE9_CONFIG)");
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(2);
+        assertThat(config.origin(Keys.CONFIG)).isEqualTo("agent argument");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Kube9.journal.path", "KUBE9.JOURNAL.PATH", "kube9.Journal.Path"})
+    void aKeyInTheWrongCaseIsReportedWithTheKeyItMeantFromEverySource(String name) throws IOException {
+        Properties props = new Properties();
+        props.setProperty(name, "/p.db");
+        Path file = write("kube9.properties", name + "=/f.db\n");
+
+        List<String> fromArgs = load(name + "=/a.db", new Properties(), Map.of()).problems();
+        List<String> fromProps = load("", props, Map.of()).problems();
+        List<String> fromFile = load("config=" + file, new Properties(), Map.of()).problems();
+
+        String meant = "; ignored (did you mean kube9.journal.path?)";
+        assertThat(fromArgs).containsExactly(name + ": unknown key (from agent argument, value \"/a.db\")" + meant);
+        assertThat(fromProps).containsExactly(name + ": unknown key (from system property, value \"/p.db\")" + meant);
+        assertThat(fromFile).containsExactly(
+                name + ": unknown key (from file " + file + ", value \"/f.db\")" + meant);
+    }
+
+    @Test
     void theConfigIsImmutable() {
         AgentConfig config = load("oops", new Properties(), Map.of());
 
