@@ -63,6 +63,8 @@ public final class JournalWriter {
     private static final long LINGER_PARK_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long LINGER_PARK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long RETENTION_INTERVAL_MILLIS = 1000;
+    /** How often an idle writer looks that the journal's path still names the file it writes. */
+    private static final long PATH_CHECK_INTERVAL_MILLIS = 1000;
     private static final int PRUNE_CHUNK = 5000;
     /** Retention passes at close, each of up to {@link #PRUNE_CHUNK} rows: the close has a deadline. */
     private static final int PASSES_BEFORE_CLOSE = 10;
@@ -75,11 +77,22 @@ public final class JournalWriter {
     private static final long OVERRUN_WHILE_BEHIND_DIVISOR = 10;
 
     private final Path path;
-    private Connection connection; // replaced after a write error other than a lock (see reopen)
+    /**
+     * Replaced after a write error other than a lock (see {@link #reopenQuietly}), and with the
+     * file when the path no longer names it ({@link #followPath}); null while no file could be
+     * opened there.
+     */
+    private Connection connection;
     private PreparedStatement insert; // ROWS_PER_STATEMENT rows
     private PreparedStatement insertOne;
-    private final JournalCheckpointer checkpointer;
-    private final int pageSize;
+    private JournalCheckpointer checkpointer;
+    private int pageSize;
+    /** The device and inode of the file being written, or null where the file system has none. */
+    private Object fileKey;
+    private long nextPathCheckMillis;
+    /** Whether the journal's path has been said to fail since the last file opened there. */
+    private boolean pathFailureSaid;
+    private ThreadFactory threads;
     private final EventQueue queue;
     private final AgentMetrics metrics;
     private final Consumer<String> warn;
@@ -148,13 +161,10 @@ public final class JournalWriter {
         }
     }
 
-    private JournalWriter(Path path, Connection connection, JournalCheckpointer checkpointer, int pageSize,
-            EventQueue queue, AgentMetrics metrics, Consumer<String> warn, Retention retention, boolean storePayload,
-            int payloadLimit, int batchSize, Duration flushInterval) throws SQLException {
+    private JournalWriter(Path path, OpenedFile file, EventQueue queue, AgentMetrics metrics, Consumer<String> warn,
+            Retention retention, boolean storePayload, int payloadLimit, int batchSize, Duration flushInterval)
+            throws SQLException {
         this.path = path;
-        this.connection = connection;
-        this.checkpointer = checkpointer;
-        this.pageSize = pageSize;
         this.queue = queue;
         this.metrics = metrics;
         this.warn = warn;
@@ -166,15 +176,48 @@ public final class JournalWriter {
         this.merged = new CapturedEvent[queue.lanes() > 1 ? batchSize : 0];
         this.nextOfLane = new int[queue.lanes()];
         this.lingerNanos = flushInterval.toNanos();
-        withoutAutomaticCheckpoints(connection);
-        connection.setAutoCommit(false);
-        prepareInserts();
-        try (Statement statement = connection.createStatement();
-                ResultSet count = statement.executeQuery("SELECT count(*) FROM events")) {
-            rows.set(count.next() ? count.getLong(1) : 0);
+        adopt(file);
+    }
+
+    /** Makes {@code file} the one written from now on; it is closed if that fails. */
+    private void adopt(OpenedFile file) throws SQLException {
+        try {
+            withoutAutomaticCheckpoints(file.connection);
+            file.connection.setAutoCommit(false);
+            long count;
+            try (Statement statement = file.connection.createStatement();
+                    ResultSet result = statement.executeQuery("SELECT count(*) FROM events")) {
+                count = result.next() ? result.getLong(1) : 0;
+            }
+            selects.incrementAndGet();
+            file.connection.commit();
+            connection = file.connection;
+            prepareInserts();
+            rows.set(count);
+        } catch (SQLException | RuntimeException e) {
+            connection = null;
+            closeQuietly(file.checkpointing);
+            closeQuietly(file.connection);
+            throw e;
         }
-        selects.incrementAndGet();
-        connection.commit();
+        checkpointer = new JournalCheckpointer(file.checkpointing, file.pageSize);
+        pageSize = file.pageSize;
+        fileKey = file.key;
+    }
+
+    /** The journal's file, migrated and in WAL mode, with the writer's and the checkpointer's connections. */
+    private static final class OpenedFile {
+        final Connection connection;
+        final Connection checkpointing;
+        final int pageSize;
+        final Object key;
+
+        OpenedFile(Connection connection, Connection checkpointing, int pageSize, Object key) {
+            this.connection = connection;
+            this.checkpointing = checkpointing;
+            this.pageSize = pageSize;
+            this.key = key;
+        }
     }
 
     /**
@@ -186,6 +229,21 @@ public final class JournalWriter {
             Retention retention, boolean storePayload, int payloadLimit, int batchSize, Duration flushInterval)
             throws SQLException, IOException {
         Path path = Paths.get(file).toAbsolutePath();
+        OpenedFile opened = openFile(path);
+        try {
+            return new JournalWriter(path, opened, queue, metrics, warn, retention, storePayload, payloadLimit,
+                    batchSize, flushInterval);
+        } catch (SQLException e) {
+            throw openFailure(path, e); // closed by adopt
+        }
+    }
+
+    /**
+     * Opens (creating it owner-only if needed) and migrates the journal's file at {@code path}.
+     *
+     * @throws SQLException or IOException with a message that names the path and the problem
+     */
+    private static OpenedFile openFile(Path path) throws SQLException, IOException {
         refuseWhatIsNotAFile(path);
         if (openInThisProcess(path)) {
             throw new IOException("journal " + path + " is open in this JVM already (the service's own database?);"
@@ -205,14 +263,22 @@ public final class JournalWriter {
             Sqlite.useWriteAheadLog(connection); // only now that the file is known to be ours
             checkpointing = Sqlite.openForWriting(path.toString());
             int pageSize = JournalSchema.pragma(connection, "page_size");
-            return new JournalWriter(path, connection, new JournalCheckpointer(checkpointing, pageSize), pageSize, queue,
-                    metrics, warn, retention, storePayload, payloadLimit, batchSize, flushInterval);
+            return new OpenedFile(connection, checkpointing, pageSize, fileKey(path));
         } catch (SQLException e) {
             closeAll(checkpointing, connection);
             throw openFailure(path, e);
         } catch (RuntimeException e) {
             closeAll(checkpointing, connection);
             throw e;
+        }
+    }
+
+    /** The device and inode {@code path} names now, or null when there is no file or the file system has none. */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -337,6 +403,7 @@ public final class JournalWriter {
     }
 
     public void start(ThreadFactory threads) {
+        this.threads = threads;
         checkpointer.start(threads);
         thread = threads.newThread(this::run);
         thread.start();
@@ -402,7 +469,9 @@ public final class JournalWriter {
                 if (stopping) {
                     break;
                 }
-                pruneWhenIdle();
+                if (System.currentTimeMillis() >= nextPathCheckMillis && followPath()) {
+                    pruneWhenIdle();
+                }
                 LockSupport.parkNanos(idlePark); // close() unparks
                 idlePark = Math.min(idlePark * 2, IDLE_PARK_MAX_NANOS);
                 continue;
@@ -413,6 +482,14 @@ public final class JournalWriter {
             if (pending < batch.length && !stopping && lingering > 0) {
                 // gather a fuller batch: commits cost more than rows
                 LockSupport.parkNanos(lingerPark(pending, now - gatheringSince, lingering));
+                continue;
+            }
+            if (!followPath()) {
+                healthy = false;
+                if (stopping) {
+                    break; // nowhere to write them
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PATH_CHECK_INTERVAL_MILLIS)); // close() unparks
                 continue;
             }
             try {
@@ -439,9 +516,60 @@ public final class JournalWriter {
                 backoffMillis = Math.min(backoffMillis * 2, 5000);
             }
         }
-        pruneBeforeClose();
-        checkpointer.close(); // first: the last connection to close copies the rest of the log and removes it
-        closeQuietly();
+        if (connection != null) {
+            pruneBeforeClose();
+            checkpointer.close(); // first: the last connection to close copies the rest of the log and removes it
+            closeQuietly();
+        }
+    }
+
+    /**
+     * Whether a file is open to write at the journal's path, looked at before each batch (one
+     * {@code stat}, a few microseconds against the batch's milliseconds) and once a second while idle:
+     * when the path no longer names the file the writer has open (deleted, or moved away and maybe
+     * replaced), the writer closes that file and opens the journal at the path again. Writing on into a deleted
+     * file would keep its disk space taken and its rows out of every reader's sight for as long as
+     * the service runs. The old file is closed first: SQLite removes its write-ahead log and shared
+     * memory files by name as the last connection closes, and would remove the new file's.
+     *
+     * @return false while no file could be opened there (tried again a second later)
+     */
+    private boolean followPath() {
+        long now = System.currentTimeMillis();
+        if (connection == null && now < nextPathCheckMillis) {
+            return false; // the last attempt to open it again was less than a second ago
+        }
+        nextPathCheckMillis = now + PATH_CHECK_INTERVAL_MILLIS;
+        if (connection != null && (fileKey == null || fileKey.equals(fileKey(path)))) {
+            return true;
+        }
+        if (connection != null) {
+            checkpointer.close();
+            closeQuietly(insert);
+            closeQuietly(insertOne);
+            closeQuietly(connection);
+            connection = null;
+            warn.accept("journal " + path + " is no longer the file the agent opened (deleted or moved away);"
+                    + " the journal starts again at that path");
+        }
+        try {
+            adopt(openFile(path));
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (!pathFailureSaid) {
+                pathFailureSaid = true;
+                warn.accept("journal cannot be opened again: " + e.getMessage() + "; events wait in the queue (its"
+                        + " oldest dropped when full) while the agent tries again every second");
+            }
+            return false;
+        }
+        if (pathFailureSaid) {
+            warn.accept("journal " + path + " opened again");
+            pathFailureSaid = false;
+        }
+        if (threads != null) {
+            checkpointer.start(threads);
+        }
+        return true;
     }
 
     /**

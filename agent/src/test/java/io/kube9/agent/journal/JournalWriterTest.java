@@ -173,6 +173,69 @@ class JournalWriterTest {
     }
 
     @Test
+    void aJournalDeletedWhileItIsWrittenStartsAgainAtItsPathAndTheDeletedFileIsLetGo() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        enqueue("order.created", 1);
+        enqueue("order.paid", 2);
+        await(() -> writer.inserted() == 2, "the first two rows written");
+
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(dir.resolve("journal.db" + suffix));
+        }
+        enqueue("order.shipped", 3);
+        enqueue("order.delivered", 4);
+        enqueue("order.returned", 5);
+        await(() -> writer.inserted() == 5, "the next three rows written");
+
+        assertThat(warnings).containsExactly("journal " + file.toAbsolutePath() + " is no longer the file the agent"
+                + " opened (deleted or moved away); the journal starts again at that path");
+        assertThat(writer.rows()).isEqualTo(3);
+        assertThat(openDescriptorsOfDeletedFiles()).isEmpty();
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT event_type FROM events ORDER BY id")).containsExactly(
+                    List.of("order.shipped"), List.of("order.delivered"), List.of("order.returned"));
+            assertThat(JournalSchema.pragma(connection, "application_id")).isEqualTo(JournalSchema.APPLICATION_ID);
+        }
+    }
+
+    @Test
+    void aJournalWhoseDirectoryIsGoneWaitsForItAndStartsAgainWhenItIsBack() throws Exception {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Path file = sub.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        enqueue("order.created", 1);
+        await(() -> writer.inserted() == 1, "the first row written");
+
+        try (java.util.stream.Stream<Path> files = Files.list(sub)) {
+            for (Path each : files.toArray(Path[]::new)) {
+                Files.delete(each);
+            }
+        }
+        Files.delete(sub);
+        enqueue("order.paid", 2);
+        enqueue("order.shipped", 3);
+        await(() -> warnings.size() == 2, "the journal said it cannot be opened again");
+        assertThat(warnings.get(1)).isEqualTo("journal cannot be opened again: journal " + file.toAbsolutePath()
+                + " cannot be created: directory " + sub.toAbsolutePath() + " does not exist; events wait in the"
+                + " queue (its oldest dropped when full) while the agent tries again every second");
+        await(() -> !writer.healthy(), "the journal unhealthy while it has nowhere to write");
+        assertThat(writer.inserted()).isEqualTo(1);
+
+        Files.createDirectory(sub);
+        await(() -> writer.inserted() == 3, "the waiting rows written to the journal started again");
+        assertThat(warnings).hasSize(3).last().isEqualTo("journal " + file.toAbsolutePath() + " opened again");
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT event_type FROM events ORDER BY id")).containsExactly(
+                    List.of("order.paid"), List.of("order.shipped"));
+        }
+    }
+
+    @Test
     void aFileThatIsNotASqliteDatabaseIsRefusedAsSuchAndLeftUntouched() throws Exception {
         Path file = dir.resolve("notes.db");
         byte[] text = "These are notes, not a database. ".repeat(40).getBytes(StandardCharsets.UTF_8);
@@ -1030,6 +1093,28 @@ class JournalWriterTest {
             assertThat(System.nanoTime()).as("waited 10 s for: " + what).isLessThan(deadline);
             Thread.sleep(10);
         }
+    }
+
+    /** This JVM's open files that have been deleted ({@code /proc/self/fd}); empty where there is no such directory. */
+    private static List<String> openDescriptorsOfDeletedFiles() throws IOException {
+        List<String> deleted = new ArrayList<>();
+        Path descriptors = Paths.get("/proc/self/fd");
+        if (!Files.isDirectory(descriptors)) {
+            return deleted;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(descriptors)) {
+            for (Path descriptor : entries.toArray(Path[]::new)) {
+                try {
+                    String target = Files.readSymbolicLink(descriptor).toString();
+                    if (target.endsWith(" (deleted)")) {
+                        deleted.add(target);
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return deleted;
     }
 
     private static Connection connect(Path file) throws SQLException {
