@@ -469,8 +469,12 @@ public final class JournalWriter {
                 if (stopping) {
                     break;
                 }
-                if (System.currentTimeMillis() >= nextPathCheckMillis && followPath()) {
-                    pruneWhenIdle();
+                if (System.currentTimeMillis() >= nextPathCheckMillis) {
+                    if (followPath()) {
+                        pruneWhenIdle();
+                    } else {
+                        healthy = false;
+                    }
                 }
                 LockSupport.parkNanos(idlePark); // close() unparks
                 idlePark = Math.min(idlePark * 2, IDLE_PARK_MAX_NANOS);
@@ -566,6 +570,7 @@ public final class JournalWriter {
             warn.accept("journal " + path + " opened again");
             pathFailureSaid = false;
         }
+        healthy = true; // as a journal just opened: until a write fails
         if (threads != null) {
             checkpointer.start(threads);
         }

@@ -216,17 +216,19 @@ class JournalWriterTest {
             }
         }
         Files.delete(sub);
+        await(() -> !writer.healthy(), "the journal unhealthy while idle with nowhere to write");
         enqueue("order.paid", 2);
         enqueue("order.shipped", 3);
         await(() -> warnings.size() == 2, "the journal said it cannot be opened again");
         assertThat(warnings.get(1)).isEqualTo("journal cannot be opened again: journal " + file.toAbsolutePath()
                 + " cannot be created: directory " + sub.toAbsolutePath() + " does not exist; events wait in the"
                 + " queue (its oldest dropped when full) while the agent tries again every second");
-        await(() -> !writer.healthy(), "the journal unhealthy while it has nowhere to write");
+        assertThat(writer.healthy()).as("still nowhere to write").isFalse();
         assertThat(writer.inserted()).isEqualTo(1);
 
         Files.createDirectory(sub);
         await(() -> writer.inserted() == 3, "the waiting rows written to the journal started again");
+        assertThat(writer.healthy()).isTrue();
         assertThat(warnings).hasSize(3).last().isEqualTo("journal " + file.toAbsolutePath() + " opened again");
         assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
         try (Connection connection = connect(file)) {
