@@ -6,6 +6,7 @@ import io.kube9.agent.queue.EventQueue;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -15,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
@@ -275,11 +277,8 @@ public final class JournalWriter {
 
     /** The device and inode {@code path} names now, or null when there is no file or the file system has none. */
     private static Object fileKey(Path path) {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-        } catch (IOException e) {
-            return null;
-        }
+        BasicFileAttributes file = attributes(path);
+        return file == null ? null : file.fileKey();
     }
 
     private static void closeAll(Connection checkpointing, Connection connection) throws SQLException {
@@ -503,16 +502,16 @@ public final class JournalWriter {
                 backoffMillis = 100;
                 healthy = true;
             } catch (SQLException e) {
-                rollbackQuietly();
-                checkpointQuietly();
-                if (!Sqlite.isLocked(e)) {
-                    reopenQuietly();
-                }
                 metrics.journalWriteError();
                 if (healthy) {
                     warn.accept("journal write to " + path + " failed, retrying (capture continues): " + e.getMessage());
                 }
                 healthy = false;
+                rollbackQuietly();
+                checkpointQuietly();
+                if (!Sqlite.isLocked(e)) {
+                    reopenQuietly();
+                }
                 if (!running && Thread.currentThread().isInterrupted()) {
                     break; // shutting down and out of time: the batch is lost
                 }
@@ -529,12 +528,14 @@ public final class JournalWriter {
 
     /**
      * Whether a file is open to write at the journal's path, looked at before each batch (one
-     * {@code stat}, a few microseconds against the batch's milliseconds) and once a second while idle:
-     * when the path no longer names the file the writer has open (deleted, or moved away and maybe
-     * replaced), the writer closes that file and opens the journal at the path again. Writing on into a deleted
-     * file would keep its disk space taken and its rows out of every reader's sight for as long as
-     * the service runs. The old file is closed first: SQLite removes its write-ahead log and shared
-     * memory files by name as the last connection closes, and would remove the new file's.
+     * {@code stat}, a few microseconds against the batch's milliseconds) and once a second while idle.
+     * When the path no longer names the file the writer has open (deleted, or moved away and maybe
+     * replaced), the writer closes that file and opens the journal at the path again: writing on into
+     * a deleted file would keep its disk space taken and its rows out of every reader's sight for as
+     * long as the service runs. The old file is closed first: SQLite removes its write-ahead log and
+     * shared memory files by name as the last connection closes, and would remove the new file's. A
+     * file emptied in place ({@code : > journal.db}) is started over: the writer's log held the pages
+     * the file no longer has, and writing on wrote a file that no reader could open.
      *
      * @return false while no file could be opened there (tried again a second later)
      */
@@ -544,37 +545,50 @@ public final class JournalWriter {
             return false; // the last attempt to open it again was less than a second ago
         }
         nextPathCheckMillis = now + PATH_CHECK_INTERVAL_MILLIS;
-        if (connection != null && (fileKey == null || fileKey.equals(fileKey(path)))) {
-            return true;
-        }
         if (connection != null) {
-            checkpointer.close();
-            closeQuietly(insert);
-            closeQuietly(insertOne);
-            closeQuietly(connection);
-            connection = null;
-            warn.accept("journal " + path + " is no longer the file the agent opened (deleted or moved away);"
-                    + " the journal starts again at that path");
-        }
-        try {
-            adopt(openFile(path));
-        } catch (IOException | SQLException | RuntimeException e) {
-            if (!pathFailureSaid) {
-                pathFailureSaid = true;
-                warn.accept("journal cannot be opened again: " + e.getMessage() + "; events wait in the queue (its"
-                        + " oldest dropped when full) while the agent tries again every second");
+            BasicFileAttributes file = attributes(path);
+            boolean same = file != null && (fileKey == null || fileKey.equals(file.fileKey()));
+            if (same && file.size() >= pageSize) {
+                return true; // a journal's file holds at least its first page from the moment it opens
             }
+            letGoOfFile();
+            if (same) {
+                startOver();
+                warn.accept("journal " + path + " was emptied while the agent wrote it; the journal starts again"
+                        + " there");
+            } else {
+                warn.accept("journal " + path + " is no longer the file the agent opened (deleted or moved away);"
+                        + " the journal starts again at that path");
+            }
+        }
+        if (!reopen()) {
             return false;
         }
-        if (pathFailureSaid) {
-            warn.accept("journal " + path + " opened again");
-            pathFailureSaid = false;
-        }
         healthy = true; // as a journal just opened: until a write fails
-        if (threads != null) {
-            checkpointer.start(threads);
-        }
         return true;
+    }
+
+    private static BasicFileAttributes attributes(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Empties the journal's file again, and removes its log and shared memory: closing, SQLite
+     * copied its log into the emptied file, and a log left beside an empty file would be replayed
+     * into it as the journal opens again.
+     */
+    private void startOver() {
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            file.truncate(0);
+            Files.deleteIfExists(Paths.get(path + "-wal"));
+            Files.deleteIfExists(Paths.get(path + "-shm"));
+        } catch (IOException e) {
+            // opening it again says what is wrong with it
+        }
     }
 
     /**
@@ -954,22 +968,50 @@ public final class JournalWriter {
 
     /**
      * A connection that hit a full disk or an I/O error keeps failing after the cause is gone
-     * (seen with SQLITE_FULL on a tmpfs that had room again), so the writer opens a fresh one.
+     * (seen with SQLITE_FULL on a tmpfs that had room again), and a file emptied under it fails as
+     * corrupt for good: the writer opens the journal again, as at start (an emptied file started over,
+     * see {@link #followPath}). While it cannot, {@link #followPath} tries again every second.
      */
     private void reopenQuietly() {
+        BasicFileAttributes file = attributes(path);
+        boolean emptied = file != null && file.size() < pageSize && (fileKey == null || fileKey.equals(file.fileKey()));
+        letGoOfFile();
+        if (emptied) {
+            startOver();
+        }
+        reopen();
+    }
+
+    /** Closes the file being written: the checkpointer first, then the writer's statements and connection. */
+    private void letGoOfFile() {
+        checkpointer.close();
         closeQuietly(insert);
         closeQuietly(insertOne);
         closeQuietly(connection); // each on its own: one failing must not leave the others open
+        connection = null;
+    }
+
+    /** Opens the journal at its path again after {@link #letGoOfFile}; false (said once) while it cannot. */
+    private boolean reopen() {
+        nextPathCheckMillis = System.currentTimeMillis() + PATH_CHECK_INTERVAL_MILLIS;
         try {
-            Connection fresh = Sqlite.openForWriting(path.toString());
-            Sqlite.useWriteAheadLog(fresh);
-            withoutAutomaticCheckpoints(fresh);
-            fresh.setAutoCommit(false);
-            connection = fresh;
-            prepareInserts();
-        } catch (SQLException e) {
-            // still failing: the next retry reopens again
+            adopt(openFile(path));
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (!pathFailureSaid) {
+                pathFailureSaid = true;
+                warn.accept("journal cannot be opened again: " + e.getMessage() + "; events wait in the queue (its"
+                        + " oldest dropped when full) while the agent tries again every second");
+            }
+            return false;
         }
+        if (pathFailureSaid) {
+            warn.accept("journal " + path + " opened again");
+            pathFailureSaid = false;
+        }
+        if (threads != null) {
+            checkpointer.start(threads);
+        }
+        return true;
     }
 
     private void prepareInserts() throws SQLException {

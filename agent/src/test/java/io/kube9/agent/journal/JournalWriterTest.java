@@ -202,6 +202,35 @@ class JournalWriterTest {
     }
 
     @Test
+    void aJournalEmptiedWhileItIsWrittenGetsItsTablesBackAndTheWaitingRows() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        enqueue("order.created", 1);
+        enqueue("order.paid", 2);
+        await(() -> writer.inserted() == 2, "the first two rows written");
+
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(0); // as `: > journal.db` does
+        }
+        enqueue("order.shipped", 3);
+        enqueue("order.delivered", 4);
+        await(() -> writer.inserted() == 4, "the next two rows written");
+
+        assertThat(warnings).containsExactly("journal " + file.toAbsolutePath() + " was emptied while the agent wrote"
+                + " it; the journal starts again there");
+        assertThat(writer.healthy()).isTrue();
+        assertThat(writer.rows()).isEqualTo(2);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "PRAGMA integrity_check")).containsExactly(List.of("ok"));
+            assertThat(query(connection, "SELECT event_type FROM events ORDER BY id")).containsExactly(
+                    List.of("order.shipped"), List.of("order.delivered"));
+        }
+    }
+
+    @Test
     void aJournalWhoseDirectoryIsGoneWaitsForItAndStartsAgainWhenItIsBack() throws Exception {
         Path sub = Files.createDirectory(dir.resolve("sub"));
         Path file = sub.resolve("journal.db");
