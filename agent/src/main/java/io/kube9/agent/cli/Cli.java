@@ -1,10 +1,15 @@
 package io.kube9.agent.cli;
 
 import io.kube9.agent.runtime.Version;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParameterException;
@@ -23,7 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *
  * <p>Every failure is one line on stderr starting with {@code kube9: }: exit 2 for a mistake in
  * the command line, 1 for anything else (a missing journal, an unknown id, a refused attach).
- * When the reader of stdout goes away ({@code | head}), the command stops quietly with 141.
+ * When the reader of stdout goes away ({@code | head}), the command stops quietly with 141; any
+ * other failure to write it (a full disk) is said, with exit 1.
  */
 public final class Cli {
     static final String NAME = "java -jar kube9-agent.jar";
@@ -43,13 +49,16 @@ public final class Cli {
 
     public static void main(String[] args) {
         // Our own process (not a host application's), so exiting with the status is right here.
-        System.exit(run(args, System.out, System.err));
+        // stdout itself rather than System.out, which would swallow the cause of a failed write.
+        System.exit(run(args, new FileOutputStream(FileDescriptor.out), System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** {@code out} is written as it is: over a PrintStream, which swallows write failures, none would be seen. */
+    static int run(String[] args, OutputStream out, PrintStream err) {
+        FailureRecordingOutput stdout = new FailureRecordingOutput(out);
         // UTF-8 whatever the locale: without LANG (kubectl exec, cron) the default charset wrote every
         // non-ASCII character of the journal as '?', in JSON and CSV too.
-        PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
+        PrintWriter outWriter = new PrintWriter(stdout, true, StandardCharsets.UTF_8);
         PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
         CommandLine commandLine = new CommandLine(new Kube9Command())
                 .setCaseInsensitiveEnumValuesAllowed(true)
@@ -62,12 +71,37 @@ public final class Cli {
                 .setExecutionExceptionHandler(Cli::failure);
         try {
             int exitCode = commandLine.execute(args);
-            // PrintWriter and PrintStream swallow write errors; checkError flushes and reports them.
-            return exitCode == 0 && outWriter.checkError() ? EXIT_OUTPUT_CLOSED : exitCode;
+            // PrintWriter swallows write errors; checkError flushes and reports them.
+            if ((exitCode == 0 || exitCode == EXIT_OUTPUT_CLOSED) && outWriter.checkError()) {
+                return outputFailed(stdout.failure(), errWriter);
+            }
+            return exitCode;
         } finally {
             outWriter.flush();
             errWriter.flush();
         }
+    }
+
+    /**
+     * A reader that went away ({@code | head}) is the normal end of a pipeline: quiet, 141. Any
+     * other failure (a full disk, an I/O error) lost output the user asked for: said, exit 1.
+     * Without a recorded cause (stdout was a PrintStream, which swallows it), the former.
+     */
+    private static int outputFailed(IOException failure, PrintWriter err) {
+        if (failure == null || isClosedPipe(failure)) {
+            return EXIT_OUTPUT_CLOSED;
+        }
+        err.println(PREFIX + "could not write the output: " + oneLine(failure.getMessage()));
+        return EXIT_FAILURE;
+    }
+
+    /**
+     * EPIPE. Java gives no error number, only the system's text for it, "Broken pipe"; a locale
+     * that words it otherwise gets a closed pipe said rather than hidden, never the reverse.
+     */
+    private static boolean isClosedPipe(IOException failure) {
+        String message = failure.getMessage();
+        return message != null && message.toLowerCase(Locale.ROOT).contains("broken pipe");
     }
 
     private static int usageError(ParameterException e, String[] args) {

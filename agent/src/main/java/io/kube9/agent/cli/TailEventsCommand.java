@@ -106,7 +106,8 @@ final class TailEventsCommand implements Callable<Integer> {
 
     /**
      * False once a write has failed: PrintWriter swallows the broken pipe of a reader that went
-     * away ({@code | head}), and following on would print into nothing for ever.
+     * away ({@code | head}) or a full disk, and following on would print into nothing for ever.
+     * {@link Cli#run} tells the two apart.
      */
     private boolean print(PrintWriter out, List<JournalRow> rows) {
         layout.fit(rows);

@@ -1,13 +1,17 @@
 package io.kube9.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kube9.agent.runtime.Version;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -83,6 +87,32 @@ class CliTest {
 
         assertThat(cli.waitFor()).as(new String(output, StandardCharsets.UTF_8)).isZero();
         assertThat(new String(output, StandardCharsets.UTF_8)).contains("," + type + ","); // before: Bestellung-gr??e-??
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"list", "tail", "tail --follow --interval 10ms"})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aFullDiskIsSaidNotTakenForAClosedPipe(String command, @TempDir Path dir) throws Exception {
+        Path full = Path.of("/dev/full");
+        assumeTrue(Files.exists(full), "/dev/full");
+        String db;
+        try (TestJournal journal = TestJournal.create(dir)) {
+            db = journal.path.toString();
+            journal.insert(TestJournal.row());
+        }
+        List<String> commandLine = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), Cli.class.getName(), "query", "events"));
+        commandLine.addAll(List.of(command.split(" ")));
+        commandLine.addAll(List.of("--db", db));
+        ProcessBuilder builder = new ProcessBuilder(commandLine).redirectOutput(full.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("LC_") || name.equals("LANG"));
+        builder.environment().put("LANG", "C"); // the system's words for the error in English
+        Process cli = builder.start();
+        String err = new String(cli.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(cli.waitFor()).as(err).isEqualTo(1); // before: 141 and nothing said, as for | head
+        assertThat(err).isEqualTo("kube9: could not write the output: No space left on device"
+                + System.lineSeparator());
     }
 
     @Test

@@ -125,8 +125,7 @@ class TailEventsCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AtomicInteger exitCode = new AtomicInteger(-1);
         Thread follower = new Thread(() -> exitCode.set(Cli.run(new String[] {"query", "events", "tail", "--db", db,
-            "--follow", "--interval", "20ms", "--lines", "1"}, new PrintStream(closing, true),
-                new PrintStream(err, true))), "tail-follow");
+            "--follow", "--interval", "20ms", "--lines", "1"}, closing, new PrintStream(err, true))), "tail-follow");
         follower.start();
 
         try (TestJournal journal = TestJournal.create(directory)) {
