@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,13 +173,16 @@ final class JournalReader implements AutoCloseable {
         return query("SELECT coalesce(max(id), 0) FROM events", none, List.of(), result -> result.getLong(1)).get(0);
     }
 
-    /** The last {@code count} matching rows with an id up to {@code upToId}, oldest first. */
-    List<JournalRow> latest(EventFilter filter, int count, long upToId) {
+    /**
+     * The id after which the last {@code count} matching rows with an id up to {@code upToId}
+     * begin (the id of the one before them), or {@link Long#MIN_VALUE} when no more match: read
+     * them with {@link #between} a batch at a time, rather than all at once.
+     */
+    long beforeLatest(EventFilter filter, long count, long upToId) {
         SqlWhere where = filter.where().and("id <= ?", upToId);
-        List<JournalRow> rows = new ArrayList<>(query("SELECT " + JournalRow.COLUMNS + " FROM events" + where.sql()
-                + " ORDER BY id DESC LIMIT ?", where, List.of(count), JournalRow::read));
-        Collections.reverse(rows);
-        return rows;
+        List<Long> ids = query("SELECT id FROM events" + where.sql() + " ORDER BY id DESC LIMIT 1 OFFSET ?", where,
+                List.of(count), result -> result.getLong(1));
+        return ids.isEmpty() ? Long.MIN_VALUE : ids.get(0);
     }
 
     /** Matching rows with {@code afterId < id <= upToId}, oldest first, at most {@code max}. */

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,8 +18,8 @@ import picocli.CommandLine.Spec;
                 + " writes them, until interrupted (Ctrl-C) or until its reader goes away (| head: exit 141).",
                 "Columns: recorded_at, id, site, event_type, severity, aggregate_id, payload size, source."})
 final class TailEventsCommand implements Callable<Integer> {
-    /** Rows fetched per query while following, so that a burst is printed in bounded steps. */
-    static final int FOLLOW_BATCH = 1000;
+    /** Rows read per query, so that many (-n 5000000, or a burst while following) are printed in bounded steps. */
+    static final int BATCH = 1000;
     /** Recent rows measured for the column widths, so that the first lines already align with later ones. */
     static final int LAYOUT_SAMPLE = 100;
 
@@ -64,9 +65,18 @@ final class TailEventsCommand implements Callable<Integer> {
             // Everything up to this id counts as "already there"; following starts after it, so a
             // row is printed at most once, even when the writer commits between the two queries.
             long lastSeenId = reader.maxId();
-            List<JournalRow> recent = reader.latest(filter, Math.max(lines, LAYOUT_SAMPLE), lastSeenId);
-            layout.fit(recent);
-            if (!print(out, recent.subList(Math.max(0, recent.size() - lines), recent.size()))) {
+            // Read a batch at a time, never all N at once: -n 5000000 held every row before printing one.
+            if (format == Format.text) {
+                // Measured first, so that the columns are as wide from the first line as the widest value
+                // of what follows, or of the last LAYOUT_SAMPLE rows when fewer are printed.
+                long measureAfter = reader.beforeLatest(filter, Math.max(lines, LAYOUT_SAMPLE), lastSeenId);
+                inBatches(reader, filter, measureAfter, lastSeenId, rows -> {
+                    layout.fit(rows);
+                    return true;
+                });
+            }
+            long printAfter = reader.beforeLatest(filter, lines, lastSeenId);
+            if (!inBatches(reader, filter, printAfter, lastSeenId, rows -> print(out, rows))) {
                 return Cli.EXIT_OUTPUT_CLOSED;
             }
             while (follow && !Thread.currentThread().isInterrupted()) {
@@ -74,9 +84,10 @@ final class TailEventsCommand implements Callable<Integer> {
                     break;
                 }
                 long newest = reader.maxId();
-                if (!printNewRows(out, reader, filter, lastSeenId, newest)) {
+                if (!inBatches(reader, filter, lastSeenId, newest, rows -> print(out, rows))) {
                     return Cli.EXIT_OUTPUT_CLOSED;
                 }
+                // on to newest even when nothing matched, so a narrow filter never rescans the same rows
                 lastSeenId = Math.max(newest, lastSeenId);
             }
         }
@@ -84,19 +95,18 @@ final class TailEventsCommand implements Callable<Integer> {
     }
 
     /**
-     * Prints matching rows with {@code lastSeenId < id <= newest}; false when stdout is gone. The
-     * caller moves on to {@code newest} even when nothing matched, so a narrow filter never rescans
-     * the same rows.
+     * Hands matching rows with {@code afterId < id <= upToId} to {@code batch}, oldest first, at
+     * most {@link #BATCH} at a time; false as soon as {@code batch} returns false.
      */
-    private boolean printNewRows(PrintWriter out, JournalReader reader, EventFilter filter, long lastSeenId,
-            long newest) {
-        long after = lastSeenId;
-        while (after < newest) {
-            List<JournalRow> rows = reader.between(filter, after, newest, FOLLOW_BATCH);
-            if (!print(out, rows)) {
+    private static boolean inBatches(JournalReader reader, EventFilter filter, long afterId, long upToId,
+            Predicate<List<JournalRow>> batch) {
+        long after = afterId;
+        while (after < upToId) {
+            List<JournalRow> rows = reader.between(filter, after, upToId, BATCH);
+            if (!batch.test(rows)) {
                 return false;
             }
-            if (rows.size() < FOLLOW_BATCH) {
+            if (rows.size() < BATCH) {
                 break;
             }
             after = rows.get(rows.size() - 1).id;

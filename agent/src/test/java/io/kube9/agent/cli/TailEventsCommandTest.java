@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,13 +20,23 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class TailEventsCommandTest {
+    /** Rows in {@link #theLastRowsAreReadABatchAtATime}: two batches and a half. */
+    private static final int MANY = 2500;
+
     @TempDir
     Path directory;
 
@@ -76,6 +87,119 @@ class TailEventsCommandTest {
         assertThat(run.lines()).hasSize(2);
         assertThat(run.lines()[0]).startsWith("{\"id\":9,").contains("\"event_type\":\"Odd\"");
         assertThat(run.lines()[1]).startsWith("{\"id\":11,");
+    }
+
+    /**
+     * More rows than one {@link TailEventsCommand#BATCH}, so that the last N are read in several:
+     * the ids printed are the last N matching, oldest first, in text and JSON alike, and the
+     * text's columns are as wide from the first line as the widest value printed (a 40-character
+     * type at id 1500, a 30-character aggregate at id 2500): the source column starts at the same
+     * place on every line. Output as before the rows were read in batches.
+     */
+    @ParameterizedTest(name = "-n {0} {1}")
+    @MethodSource("linesAndFilters")
+    void theLastRowsAreReadABatchAtATime(int lines, String filter, IntPredicate matches) throws Exception {
+        try (TestJournal journal = TestJournal.create(directory)) {
+            List<TestJournal.Row> rows = new ArrayList<>();
+            for (int id = 13; id <= MANY; id++) {
+                rows.add(row().type(typeOf(id)).severity(severityOf(id)).site(siteOf(id)).aggregate(aggregateOf(id))
+                        .recordedAt(T0.plusMillis(id)));
+            }
+            journal.insertBatch(rows);
+        }
+        List<Integer> matching = IntStream.rangeClosed(1, MANY).filter(matches).boxed().collect(Collectors.toList());
+        List<Integer> expected = matching.subList(Math.max(0, matching.size() - lines), matching.size());
+        List<String> args = new ArrayList<>(List.of("query", "events", "tail", "--db", db, "-n",
+                Integer.toString(lines)));
+        if (!filter.isEmpty()) {
+            args.addAll(List.of(filter.split(" ")));
+        }
+
+        CliRun text = CliRun.run(args.toArray(new String[0]));
+        args.addAll(List.of("--format", "json"));
+        CliRun json = CliRun.run(args.toArray(new String[0]));
+
+        assertThat(text.exitCode).as(text.toString()).isZero();
+        assertThat(Arrays.stream(text.lines()).map(line -> Integer.valueOf(line.split(" +")[1])))
+                .containsExactlyElementsOf(expected);
+        assertThat(Arrays.stream(text.lines()).map(line -> line.indexOf("OrderEventRecorder#record")).distinct())
+                .hasSizeLessThanOrEqualTo(1);
+        assertThat(json.exitCode).as(json.toString()).isZero();
+        assertThat(Arrays.stream(json.lines()).map(line -> Integer.valueOf(line.replaceFirst("^\\{\"id\":(\\d+),.*",
+                "$1")))).containsExactlyElementsOf(expected);
+    }
+
+    static Stream<Arguments> linesAndFilters() {
+        IntPredicate all = id -> true;
+        return Stream.of(
+                Arguments.of(0, "", all),
+                Arguments.of(1, "", all),
+                Arguments.of(10, "", all),
+                Arguments.of(100, "", all),
+                Arguments.of(101, "", all),
+                Arguments.of(1000, "", all),
+                Arguments.of(1001, "", all),
+                Arguments.of(1499, "", all),
+                Arguments.of(MANY, "", all),
+                Arguments.of(MANY + 1, "", all),
+                Arguments.of(100_000, "", all),
+                Arguments.of(3, "--type Rare", (IntPredicate) id -> typeOf(id).equals("Rare")),
+                Arguments.of(0, "--type Rare", (IntPredicate) id -> typeOf(id).equals("Rare")),
+                Arguments.of(600, "--type Odd,Rare", (IntPredicate) id -> typeOf(id).matches("Odd|Rare")),
+                Arguments.of(2000, "--severity ERROR --site store",
+                        (IntPredicate) id -> severityOf(id).equals("error") && siteOf(id).equals("store")),
+                Arguments.of(5, "--aggregate order-7", (IntPredicate) id -> id == 7),
+                Arguments.of(5, "--type NoSuchType", (IntPredicate) id -> false));
+    }
+
+    /** Rows 1-12 are {@link #twelveRows}'s. */
+    private static String typeOf(int id) {
+        if (id <= 12) {
+            return id % 2 == 0 ? "Even" : "Odd";
+        }
+        return id == 1500 ? "W".repeat(40) : id % 5 == 0 ? "Rare" : id % 2 == 0 ? "Even" : "Odd";
+    }
+
+    private static String severityOf(int id) {
+        return id > 12 && id % 7 == 0 ? "error" : "info";
+    }
+
+    private static String siteOf(int id) {
+        return id > 12 && id % 3 == 0 ? "store" : "recorder";
+    }
+
+    private static String aggregateOf(int id) {
+        return id == MANY ? "a".repeat(30) : "order-" + id;
+    }
+
+    /**
+     * tail read all N rows before printing one: in a heap of 16 MB, 30,000 rows of a kilobyte
+     * (their thread names) ran out of memory. A batch at a time, they are all printed.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void moreRowsThanTheHeapHoldsArePrinted() throws Exception {
+        try (TestJournal journal = TestJournal.create(directory)) {
+            journal.insertCopies(row().type("Big").thread("t".repeat(1000)).recordedAt(T0.plusSeconds(60)), 30_000);
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path stderr = directory.resolve("stderr.txt");
+        Process tail = new ProcessBuilder(java.toString(), "-Xmx16m", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), Cli.class.getName(),
+                "query", "events", "tail", "--db", db, "-n", "100000").redirectError(stderr.toFile()).start();
+        long lines = 0;
+        String last = null;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(tail.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                lines++;
+                last = line;
+            }
+        }
+
+        assertThat(tail.waitFor()).as(Files.readString(stderr)).isZero(); // before: OutOfMemoryError, exit 1
+        assertThat(lines).isEqualTo(12 + 30_000);
+        assertThat(last).contains(" 30012  recorder  Big ");
     }
 
     @Test

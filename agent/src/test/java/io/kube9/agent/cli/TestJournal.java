@@ -71,6 +71,31 @@ final class TestJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code count} copies of {@code row} in one statement, recorded a millisecond apart from its
+     * time: many rows at once, without a statement each.
+     */
+    void insertCopies(Row row, int count) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL"
+                + " SELECT i + 1 FROM n WHERE i + 1 < ?) INSERT INTO events (site, source, event_type, severity,"
+                + " event_id, aggregate_id, occurred_at, recorded_at, payload_bytes, payload, thread)"
+                + " SELECT ?, ?, ?, ?, ?, ?, ?, ? + i, ?, ?, ? FROM n")) {
+            insert.setInt(1, count);
+            insert.setString(2, row.site);
+            insert.setString(3, row.source);
+            insert.setString(4, row.type);
+            insert.setString(5, row.severity);
+            insert.setString(6, row.eventId);
+            insert.setString(7, row.aggregateId);
+            insert.setObject(8, row.occurredAt == null ? null : row.occurredAt.toEpochMilli());
+            insert.setLong(9, row.recordedAt.toEpochMilli());
+            insert.setObject(10, row.payloadBytes);
+            insert.setBytes(11, row.payload);
+            insert.setString(12, row.thread);
+            insert.executeUpdate();
+        }
+    }
+
     @Override
     public void close() throws SQLException {
         connection.close();
