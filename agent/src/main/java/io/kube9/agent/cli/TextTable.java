@@ -125,12 +125,30 @@ final class TextTable {
         return out == null ? text : out.toString();
     }
 
+    /**
+     * At most {@code max} chars, never half a character: a cut between the two halves of a
+     * surrogate pair (an emoji) leaves the whole pair out, where its first half alone was printed as '?'.
+     */
     static String cut(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = max - 3;
+        if (Character.isSurrogatePair(text.charAt(end - 1), text.charAt(end))) {
+            end--;
+        }
+        return text.substring(0, end) + "...";
     }
 
-    /** For paths, whose end says the most. */
+    /** For paths, whose end says the most; like {@link #cut}, never half a character. */
     static String cutLeft(String text, int max) {
-        return text.length() <= max ? text : "..." + text.substring(text.length() - (max - 3));
+        if (text.length() <= max) {
+            return text;
+        }
+        int start = text.length() - (max - 3);
+        if (Character.isSurrogatePair(text.charAt(start - 1), text.charAt(start))) {
+            start++;
+        }
+        return "..." + text.substring(start);
     }
 }

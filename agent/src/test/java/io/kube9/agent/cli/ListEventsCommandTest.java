@@ -209,6 +209,27 @@ class ListEventsCommandTest {
     }
 
     @Test
+    void aCutCellKeepsAnEmojiWholeOrLeavesItOut() throws Exception {
+        String rocket = "\uD83D\uDE80"; // U+1F680, two UTF-16 chars
+        // 44 characters, then the emoji across the cut after the 45th character
+        String type = "T".repeat(44) + rocket + "Tail";
+        try (TestJournal journal = TestJournal.create(directory)) {
+            journal.insert(row().type(type).aggregate("A".repeat(43) + rocket + "Tail")
+                    .recordedAt(T0.plusSeconds(3600)));
+        }
+
+        CliRun list = CliRun.run("query", "events", "list", "--db", db, "--limit", "1");
+        CliRun tail = CliRun.run("query", "events", "tail", "--db", db, "-n", "1");
+
+        for (CliRun run : List.of(list, tail)) {
+            assertThat(run.exitCode).as(run.toString()).isZero();
+            // before: the emoji's first half alone, written as '?'
+            assertThat(run.out).contains(" " + "T".repeat(44) + "... ").contains(" " + "A".repeat(43) + rocket + "... ")
+                    .doesNotContain("?");
+        }
+    }
+
+    @Test
     void limitAboveTheMaximumIsAUsageError() {
         CliRun run = CliRun.run("query", "events", "list", "--db", db, "--limit", "1001");
 

@@ -77,6 +77,18 @@ class OutputFormatsTest {
     }
 
     @Test
+    void cellsAreCutBetweenCharactersNeverInsideOne() {
+        String rocket = "\uD83D\uDE80"; // U+1F680: a surrogate pair
+
+        // The cut after 7 chars falls between the pair's halves: the emoji goes whole.
+        assertThat(TextTable.cut("abcdef" + rocket + "ghij", 10)).isEqualTo("abcdef...");
+        assertThat(TextTable.cut("abcde" + rocket + "fghij", 10)).isEqualTo("abcde" + rocket + "...");
+        assertThat(TextTable.cut("abc" + rocket, 10)).isEqualTo("abc" + rocket);
+        assertThat(TextTable.cutLeft("abcd" + rocket + "efghij", 10)).isEqualTo("...efghij");
+        assertThat(TextTable.cutLeft("abcde" + rocket + "fghij", 10)).isEqualTo("..." + rocket + "fghij");
+    }
+
+    @Test
     void shortSourceDropsThePackage() {
         assertThat(EventViews.shortSource("com.example.orders.OrderStore#append")).isEqualTo("OrderStore#append");
         assertThat(EventViews.shortSource("com.example.Outer$Inner#on")).isEqualTo("Outer$Inner#on");
