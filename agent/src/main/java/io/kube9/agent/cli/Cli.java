@@ -8,10 +8,14 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -106,8 +110,11 @@ public final class Cli {
 
     private static int usageError(ParameterException e, String[] args) {
         CommandLine commandLine = e.getCommandLine();
-        StringBuilder message = new StringBuilder(PREFIX).append(oneLine(e.getMessage()));
-        if (e instanceof UnmatchedArgumentException) {
+        String afterEndOfOptions = e instanceof UnmatchedArgumentException
+                ? afterEndOfOptions((UnmatchedArgumentException) e, args) : null;
+        StringBuilder message = new StringBuilder(PREFIX)
+                .append(oneLine(afterEndOfOptions != null ? afterEndOfOptions : e.getMessage()));
+        if (e instanceof UnmatchedArgumentException && afterEndOfOptions == null) {
             List<String> suggestions = ((UnmatchedArgumentException) e).getSuggestions();
             if (!suggestions.isEmpty()) {
                 message.append("; did you mean ")
@@ -118,6 +125,30 @@ public final class Cli {
         message.append(" (see '").append(commandLine.getCommandSpec().qualifiedName()).append(" --help')");
         commandLine.getErr().println(message);
         return EXIT_USAGE;
+    }
+
+    /**
+     * What is wrong with words after {@code --}, or null when the unmatched words are not all
+     * after it. Picocli calls them unknown options when they look like options, and suggests the
+     * very option given ("Unknown options: '--limit', '5'; did you mean --limit?").
+     */
+    private static String afterEndOfOptions(UnmatchedArgumentException e, String[] args) {
+        List<String> words = Arrays.asList(args);
+        List<String> unmatched = e.getUnmatched();
+        int firstUnmatched = words.size() - unmatched.size();
+        if (unmatched.isEmpty() || firstUnmatched < 0 || !words.subList(0, firstUnmatched).contains("--")
+                || !words.subList(firstUnmatched, words.size()).equals(unmatched)) {
+            return null;
+        }
+        CommandSpec command = e.getCommandLine().getCommandSpec();
+        List<String> labels = new ArrayList<>();
+        for (PositionalParamSpec positional : command.positionalParameters()) {
+            labels.add(positional.paramLabel());
+        }
+        return (unmatched.size() == 1 ? "unexpected argument " : "unexpected arguments ")
+                + "'" + String.join("', '", unmatched) + "' after '--': " + command.name()
+                + (labels.isEmpty() ? " takes no arguments" : " takes only " + String.join(" ", labels))
+                + ", and after '--' every word is one, even one starting with '-'";
     }
 
     private static int failure(Exception e, CommandLine commandLine, ParseResult parsed) {

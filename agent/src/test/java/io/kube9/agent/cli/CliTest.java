@@ -136,6 +136,21 @@ class CliTest {
     }
 
     @Test
+    void wordsAfterTheEndOfOptionsAreNamedAsArgumentsNotAsUnknownOptions() {
+        CliRun list = CliRun.run("query", "events", "list", "--", "--limit", "5");
+        CliRun get = CliRun.run("query", "events", "get", "7", "--", "--format", "json");
+
+        assertThat(list.exitCode).isEqualTo(2);
+        // before: "Unknown options: '--limit', '5'; did you mean --limit?"
+        assertThat(list.err).isEqualTo("kube9: unexpected arguments '--limit', '5' after '--': list takes no"
+                + " arguments, and after '--' every word is one, even one starting with '-' (see 'java -jar"
+                + " kube9-agent.jar query events list --help')" + System.lineSeparator());
+        assertThat(get.exitCode).isEqualTo(2);
+        assertThat(get.err).startsWith("kube9: unexpected arguments '--format', 'json' after '--': get takes only"
+                + " ID, and after '--' every word is one").hasLineCount(1);
+    }
+
+    @Test
     void aMistypedCommandGetsASuggestion() {
         CliRun run = CliRun.run("qeury", "events", "list");
 
