@@ -86,6 +86,10 @@ final class JournalReader implements AutoCloseable {
             return new JournalReader(path, connection);
         } catch (SQLException e) {
             closeQuietly(connection);
+            String notLoaded = SqliteNativeLibrary.whyNotLoaded(e);
+            if (notLoaded != null) {
+                throw new CliException(notLoaded, e);
+            }
             if (readOnlyDirectory && cannotOpenBesideIt(e)) {
                 throw new CliException("cannot read journal " + path + ": its directory is read-only, and SQLite"
                         + " cannot read its write-ahead log " + log + " there; copy the journal and its -wal file"

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CliTest {
@@ -113,6 +114,38 @@ class CliTest {
         assertThat(cli.waitFor()).as(err).isEqualTo(1); // before: 141 and nothing said, as for | head
         assertThat(err).isEqualTo("kube9: could not write the output: No space left on device"
                 + System.lineSeparator());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "java.io.tmpdir    | missing        | does not exist",
+        "java.io.tmpdir    | a-file/sub     | cannot be used: Not a directory",
+        "org.sqlite.tmpdir | a-file         | is not a directory",
+    })
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aNativeLibraryThatCannotBeUnpackedIsOneLineNamingTheDirectory(String property, String tmpdir, String why,
+            @TempDir Path dir) throws Exception {
+        String db;
+        try (TestJournal journal = TestJournal.create(dir)) {
+            db = journal.path.toString();
+        }
+        Files.createFile(dir.resolve("a-file")); // a path under a file is not writable, even for root
+        Path unusable = dir.resolve(tmpdir);
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + property + "=" + unusable, "-cp", System.getProperty("java.class.path"), Cli.class.getName(),
+                "query", "events", "list", "--db", db);
+        builder.environment().keySet().removeIf(name -> name.startsWith("LC_") || name.equals("LANG")
+                || name.equals(Cli.DEBUG_ENV));
+        builder.environment().put("LANG", "C"); // the system's words for the error in English
+        Process cli = builder.start();
+        cli.getOutputStream().close();
+        String err = new String(cli.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(cli.waitFor()).as(err).isEqualTo(1);
+        // before: sqlite-jdbc's stack traces, then "kube9: Error opening connection"
+        assertThat(err).isEqualTo("kube9: SQLite's native library could not be loaded: sqlite-jdbc unpacks it into"
+                + " the temporary directory " + unusable + ", which " + why + "; give it a writable directory with"
+                + " -Djava.io.tmpdir=DIR or -Dorg.sqlite.tmpdir=DIR" + System.lineSeparator());
     }
 
     @Test
