@@ -95,6 +95,10 @@ final class JournalReader implements AutoCloseable {
                         + " cannot read its write-ahead log " + log + " there; copy the journal and its -wal file"
                         + " to a writable directory", e);
             }
+            String unusable = cannotOpenBesideIt(e) ? unusableBesideIt(path) : null;
+            if (unusable != null) {
+                throw new CliException("cannot read journal " + path + ": " + unusable, e);
+            }
             throw failure(path, e);
         }
     }
@@ -114,6 +118,30 @@ final class JournalReader implements AutoCloseable {
         }
         SQLiteErrorCode code = ((SQLiteException) e).getResultCode();
         return code.name().startsWith("SQLITE_CANTOPEN") || code.name().startsWith("SQLITE_READONLY");
+    }
+
+    /**
+     * What is wrong with the journal's -wal or -shm file, when it is there but not a file SQLite
+     * can open, or null: SQLite says only "unable to open database file", naming neither.
+     */
+    private static String unusableBesideIt(Path path) {
+        for (String suffix : List.of("-wal", "-shm")) {
+            Path file = Paths.get(path + suffix);
+            String name = (suffix.equals("-wal") ? "its write-ahead log " : "its shared-memory file ") + file;
+            if (Files.isDirectory(file)) {
+                return name + " is a directory";
+            }
+            if (!Files.exists(file)) {
+                if (Files.isSymbolicLink(file)) {
+                    return name + " is a symbolic link to a missing file";
+                }
+            } else if (!Files.isRegularFile(file)) {
+                return name + " is not a regular file";
+            } else if (!Files.isReadable(file)) {
+                return name + " cannot be read: permission denied";
+            }
+        }
+        return null;
     }
 
     /**

@@ -101,6 +101,32 @@ class JournalErrorsTest {
     }
 
     @Test
+    void aWriteAheadLogThatCannotBeOpenedIsNamed() throws Exception {
+        Path db;
+        try (TestJournal journal = TestJournal.create(directory)) {
+            db = journal.path;
+            journal.insert(TestJournal.row());
+        }
+        Path log = Path.of(db + "-wal");
+        Files.deleteIfExists(log);
+        Files.deleteIfExists(Path.of(db + "-shm"));
+
+        Files.createDirectory(log);
+        CliRun directoryLog = run("list", db);
+        Files.delete(log);
+        Files.createSymbolicLink(log, directory.resolve("gone"));
+        CliRun brokenLink = run("list", db);
+
+        // before: "cannot read journal ...: [SQLITE_CANTOPEN] Unable to open the database file (...)"
+        assertThat(directoryLog.exitCode).isEqualTo(1);
+        assertThat(directoryLog.err).isEqualTo("kube9: cannot read journal " + db + ": its write-ahead log " + log
+                + " is a directory" + System.lineSeparator());
+        assertThat(brokenLink.exitCode).isEqualTo(1);
+        assertThat(brokenLink.err).isEqualTo("kube9: cannot read journal " + db + ": its write-ahead log " + log
+                + " is a symbolic link to a missing file" + System.lineSeparator());
+    }
+
+    @Test
     void aJournalFromANewerAgentIsRefused() throws Exception {
         Path newer;
         try (TestJournal journal = TestJournal.create(directory)) {
