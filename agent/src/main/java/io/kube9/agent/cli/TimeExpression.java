@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -15,7 +16,8 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * A {@code --since}/{@code --until} value: an ISO-8601 time ({@code 2026-11-22T03:12:00Z}; without
  * an offset it is UTC), a date ({@code 2026-11-22}, midnight UTC), {@code now}, or a duration
- * before now ({@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}).
+ * before now ({@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}). Digits past the millisecond are
+ * taken as the next millisecond ({@link #resolve}).
  *
  * <p>Parsing and resolving are separate so that one command resolves all its times against the
  * same "now".
@@ -78,19 +80,30 @@ final class TimeExpression {
         }
     }
 
-    /** @throws IllegalArgumentException when a duration reaches before the representable past */
+    /**
+     * A whole millisecond, as the journal's times are: a time between two is the later, so that a
+     * row recorded at 03:09:00.000 is before 03:09:00.0005 for {@code --since} and {@code --until}
+     * alike (the filter compared 03:09:00.000, cut down from it, and took the row for at or after it).
+     *
+     * @throws IllegalArgumentException when a duration reaches before the representable past
+     */
     Instant resolve(Instant now) {
         if (absolute != null) {
-            return absolute;
+            return upToWholeMillisecond(absolute);
         }
         try {
-            Instant resolved = now.minus(beforeNow);
+            Instant resolved = upToWholeMillisecond(now.minus(beforeNow));
             resolved.toEpochMilli(); // throws before EARLIEST
             return resolved;
         } catch (DateTimeException | ArithmeticException e) {
             throw new IllegalArgumentException("\"" + text + "\" reaches too far into the past (the earliest time"
                     + " the journal's epoch milliseconds can hold is " + EARLIEST + ")");
         }
+    }
+
+    private static Instant upToWholeMillisecond(Instant time) {
+        Instant down = time.truncatedTo(ChronoUnit.MILLIS);
+        return down.equals(time) ? time : down.plusMillis(1);
     }
 
     @Override

@@ -82,6 +82,17 @@ class ListEventsCommandTest {
     }
 
     @Test
+    void aTimeBetweenTwoMillisecondsIsCountedFromTheLater() {
+        // Row 10 was recorded at 03:09:00.000: before 03:09:00.0005, so not --since it and within --until it.
+        assertThat(ids("--since", "2026-11-22T03:09:00.0005Z")).isEmpty(); // before: 10
+        assertThat(ids("--since", "2026-11-22T03:08:59.999999Z")).containsExactly(10L);
+        assertThat(ids("--since", "2026-11-22T03:08:00.000001Z", "--until", "2026-11-22T03:09:00.000001Z"))
+                .containsExactly(10L); // before: nothing
+        assertThat(ids("--until", "2026-11-22T03:00:00.0005Z")).containsExactly(1L); // before: nothing
+        assertThat(ids("--until", "2026-11-22T03:00:00Z")).isEmpty();
+    }
+
+    @Test
     void severityMatchesInAnyCaseAndTypeOnlyExactly() throws Exception {
         long shouted;
         try (TestJournal journal = TestJournal.create(directory)) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,6 +25,9 @@ class TimeExpressionTest {
         "' 15m ',                       2026-11-22T11:45:00Z",
         "2026-11-22T03:12:00Z,          2026-11-22T03:12:00Z",
         "2026-11-22T03:12:00.250Z,      2026-11-22T03:12:00.250Z",
+        "2026-11-22T03:12:00.2500001Z,  2026-11-22T03:12:00.251Z",
+        "2026-11-22T03:12:00.999999Z,   2026-11-22T03:12:01Z",
+        "1969-12-31T23:59:59.9995Z,     1970-01-01T00:00:00Z",
         "2026-11-22T04:12:00+01:00,     2026-11-22T03:12:00Z",
         "2026-11-22T03:12:00,           2026-11-22T03:12:00Z",
         "2026-11-22T03:12,              2026-11-22T03:12:00Z",
@@ -32,6 +36,14 @@ class TimeExpressionTest {
     })
     void resolves(String text, String expected) {
         assertThat(TimeExpression.parse(text).resolve(NOW)).isEqualTo(Instant.parse(expected));
+    }
+
+    @Test
+    void aTimeBeforeNowIsAWholeMillisecond() {
+        Instant now = Instant.parse("2026-11-22T12:00:00.123456789Z"); // the clock has nanoseconds
+
+        assertThat(TimeExpression.parse("15m").resolve(now)).isEqualTo(Instant.parse("2026-11-22T11:45:00.124Z"));
+        assertThat(TimeExpression.parse("now").resolve(now)).isEqualTo(Instant.parse("2026-11-22T12:00:00.124Z"));
     }
 
     @ParameterizedTest
