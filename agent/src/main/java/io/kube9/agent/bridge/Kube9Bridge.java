@@ -26,6 +26,12 @@ public final class Kube9Bridge {
         return depth;
     });
 
+    /**
+     * Shared by the threads whose own counters could not be made: counters so far from 1 that no
+     * call on them is ever outermost, whatever the unsynchronised updates of those threads lose.
+     */
+    private static final int[] UNSEEN = {Integer.MIN_VALUE / 2, Integer.MIN_VALUE / 2, Integer.MIN_VALUE / 2, 0};
+
     private static volatile EventSink sink = EventSink.NONE;
     private static volatile boolean installed;
 
@@ -80,26 +86,27 @@ public final class Kube9Bridge {
     }
 
     /**
-     * Entered an intercepted method of {@code site}; returns this thread's depth counters, or
-     * null (nothing is reported for this call) if even that failed.
+     * This thread's depth counters, one per site (the woven code adds one on entering an
+     * intercepted method and takes it away on leaving it, itself: those instructions cannot fail,
+     * so a call into this class that does, such as a {@code StackOverflowError} at its invocation,
+     * never leaves the counters unbalanced). {@link #UNSEEN} if even reading them failed.
      */
-    public static int[] enter(int site) {
+    public static int[] depths() {
         try {
-            int[] depth = DEPTH.get();
-            depth[site]++;
-            return depth;
+            return DEPTH.get();
         } catch (Throwable t) {
-            return null; // out of memory for the thread's first counters: the call goes unseen
+            return UNSEEN; // out of memory for the thread's first counters: the call goes unseen
         }
     }
 
-    /** The start time of an outermost projection call, or 0 for a nested one. */
+    /** The start time of a projection call about to be outermost (not yet counted in), or 0. */
     public static long startTime(int[] depth) {
-        return depth != null && depth[PROJECTION] == 1 ? System.nanoTime() : 0L;
+        return depth[PROJECTION] == 0 ? System.nanoTime() : 0L;
     }
 
-    public static void recorderExit(int[] depth, int target, String source, Object event, Throwable thrown) {
-        if (depth == null || --depth[RECORDER] != 0 || thrown != null) {
+    /** A recorder call returned; called before its depth is taken away again. */
+    public static void recorderExit(int[] depth, int target, String source, Object event) {
+        if (depth[RECORDER] != 1) {
             return;
         }
         try {
@@ -109,8 +116,9 @@ public final class Kube9Bridge {
         }
     }
 
-    public static void storeExit(int[] depth, int target, String source, Object event, Throwable thrown) {
-        if (depth == null || --depth[STORE] != 0 || thrown != null) {
+    /** A store call returned; called before its depth is taken away again. */
+    public static void storeExit(int[] depth, int target, String source, Object event) {
+        if (depth[STORE] != 1) {
             return;
         }
         try {
@@ -120,9 +128,10 @@ public final class Kube9Bridge {
         }
     }
 
+    /** A projection call returned or threw; called before its depth is taken away again. */
     public static void projectionExit(
             int[] depth, int target, Object projection, Object event, long startNanos, Throwable thrown) {
-        if (depth == null || --depth[PROJECTION] != 0) {
+        if (depth[PROJECTION] != 1) {
             return;
         }
         try {

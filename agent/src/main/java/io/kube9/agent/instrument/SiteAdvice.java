@@ -1,6 +1,7 @@
 package io.kube9.agent.instrument;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -12,28 +13,40 @@ import net.bytebuddy.jar.asm.Type;
  * class writer. What the method does afterwards, in Java terms:
  *
  * <pre>{@code
- * int[] depth = Kube9Bridge.enter(SITE);            // the per-thread call depth of the site
+ * int[] depth = Kube9Bridge.depths();               // the thread's call depth per site
  * Object event = <event parameter, or null>;        // copied before the method can reassign it
  * Object self = this (or the declaring class);      // projections only
  * long start = Kube9Bridge.startTime(depth);         // projections only
+ * depth[SITE]++;
  * try {
  *     <the method's own code>; at every return, outside the try:
- *     Kube9Bridge.recorderExit(depth, TARGET, "Class#method", event, null);
+ *     try {
+ *         Kube9Bridge.storeExit(depth, TARGET, "Class#method", event);  // counts if depth[SITE] == 1
+ *     } catch (Throwable ignored) {}                  // only a StackOverflowError calling it
+ *     depth[SITE]--;
+ *     return <what the method returns>;
  * } catch (Throwable thrown) {                        // last in the exception table
- *     Kube9Bridge.recorderExit(depth, TARGET, "Class#method", event, thrown);
+ *     try {
+ *         Kube9Bridge.projectionExit(depth, TARGET, self, event, start, thrown);  // projections only
+ *     } catch (Throwable ignored) {}
+ *     depth[SITE]--;
  *     throw thrown;
  * }
  * }</pre>
  *
- * (with {@code storeExit} or {@code projectionExit} as the site says). The bridge methods catch
- * everything themselves, so the method's own exceptions are the only ones that leave it.
+ * (with {@code recorderExit} or {@code projectionExit} as the site says). The bridge methods catch
+ * everything themselves; what can still fail is calling them at all, with a stack that is all but
+ * full (deep recursion through a site). So the counters are changed here, by instructions that
+ * cannot fail, each once on every way out, and an exit call that fails is ignored: the method's
+ * own outcome, its return value or its exception object, is what reaches the caller. The entry's
+ * calls come before the increment: if one fails, nothing was changed.
  *
  * <p>The advice's variables live in slots of their own above every slot the method uses
  * ({@code base}, from the method's {@code max_locals}): the method's code never touches them,
  * so they hold one type from the entry to every exit. The class reader expands the stack map
- * frames, and each frame gets these variables added; the exception handler's frame declares
- * only them (everything else {@code TOP}), which any instruction in the method is assignable to.
- * The handler goes at the end of the method, after every frame of the method's own.
+ * frames, and each frame gets these variables added; the handlers' frames declare only them
+ * (everything else {@code TOP}), which any instruction in the method is assignable to. The
+ * handlers go at the end of the method, after every frame of the method's own.
  *
  * <p>A method that is two kinds of site (rare: a configuration that names it twice) gets two
  * instances, one inside the other, the outer one's slots above the inner one's.
@@ -43,9 +56,10 @@ final class SiteAdvice extends MethodVisitor {
     /** The most the advice pushes on top of what the method had on its stack at a return. */
     static final int EXTRA_STACK = 8;
 
-    private static final String SITE_EXIT = "([IILjava/lang/String;Ljava/lang/Object;Ljava/lang/Throwable;)V";
+    private static final String SITE_EXIT = "([IILjava/lang/String;Ljava/lang/Object;)V";
     private static final String PROJECTION_EXIT = "([IILjava/lang/Object;Ljava/lang/Object;JLjava/lang/Throwable;)V";
     private static final String OBJECT = "java/lang/Object";
+    private static final String THROWABLE = "java/lang/Throwable";
 
     private final Site site;
     private final int target;
@@ -53,14 +67,20 @@ final class SiteAdvice extends MethodVisitor {
     private final String owner;
     private final boolean isStatic;
     private final int eventSlot;
+    private final Type returnType;
     private final boolean writeFrames;
     private final boolean classConstants;
     private final int base;
+    /** Where the advice's code starts: it gets the method's first line number. */
+    private final Label entry = new Label();
+    private boolean entryHasLine;
     /**
-     * The ranges the handler covers: the method's code, minus the advice's own exit calls (a
-     * {@code StackOverflowError} at one of those must not run the exit a second time).
+     * The ranges the handler covers: the method's code, minus the advice's own exit code (a
+     * {@code StackOverflowError} there must not run the exit a second time).
      */
     private final List<Label> covered = new ArrayList<>();
+    /** The exit calls at the returns: one that fails goes on to the return as if it had not been made. */
+    private final List<Label> returnExitCalls = new ArrayList<>();
     private Label rangeStart = new Label();
 
     /**
@@ -79,12 +99,13 @@ final class SiteAdvice extends MethodVisitor {
         this.source = owner.replace('/', '.') + "#" + name;
         this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
         this.eventSlot = EventParameter.slot(isStatic, descriptor);
+        this.returnType = Type.getReturnType(descriptor);
         this.base = base;
         this.writeFrames = writeFrames;
         this.classConstants = classConstants;
     }
 
-    /** Slots the advice keeps for the whole method (the thrown exception's slot comes after). */
+    /** Slots the advice keeps for the whole method (the scratch slot comes after). */
     static int slots(Site site) {
         return site == Site.PROJECTION ? 5 : 2;
     }
@@ -106,18 +127,19 @@ final class SiteAdvice extends MethodVisitor {
     }
 
     /**
-     * Used only inside the handler, after every frame: for an inner advice this is the outer
-     * one's first slot, whose exit has already run by then.
+     * The thrown exception in the handler, the return value at a return; used only after the
+     * method's code has left it, so for an inner advice this is the outer one's first slot,
+     * whose exit has already run by then.
      */
-    private int thrownSlot() {
+    private int scratchSlot() {
         return base + slots(site);
     }
 
     @Override
     public void visitCode() {
         super.visitCode();
-        push(site.bridgeIndex());
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "enter", "(I)[I", false);
+        super.visitLabel(entry);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "depths", "()[I", false);
         super.visitVarInsn(Opcodes.ASTORE, depthSlot());
         if (eventSlot == EventParameter.NONE) {
             super.visitInsn(Opcodes.ACONST_NULL);
@@ -140,14 +162,41 @@ final class SiteAdvice extends MethodVisitor {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "startTime", "([I)J", false);
             super.visitVarInsn(Opcodes.LSTORE, startSlot());
         }
+        changeDepth(Opcodes.IADD);
         super.visitLabel(rangeStart);
+    }
+
+    /**
+     * The method's first line is the advice's entry's too: a {@code StackOverflowError} at the
+     * entry shows the line it would show at the method's first instruction.
+     */
+    @Override
+    public void visitLineNumber(int line, Label start) {
+        super.visitLineNumber(line, start);
+        if (!entryHasLine) {
+            entryHasLine = true;
+            super.visitLineNumber(line, entry);
+        }
     }
 
     @Override
     public void visitInsn(int opcode) {
         if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
             endRange();
-            exit(false);
+            if (returnType.getSize() > 0) {
+                super.visitVarInsn(returnType.getOpcode(Opcodes.ISTORE), scratchSlot());
+            }
+            Label callStart = new Label();
+            Label callEnd = new Label();
+            super.visitLabel(callStart);
+            exitCall(false);
+            super.visitLabel(callEnd);
+            returnExitCalls.add(callStart);
+            returnExitCalls.add(callEnd);
+            changeDepth(Opcodes.ISUB);
+            if (returnType.getSize() > 0) {
+                super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), scratchSlot());
+            }
             super.visitInsn(opcode);
             rangeStart = new Label();
             super.visitLabel(rangeStart);
@@ -178,14 +227,43 @@ final class SiteAdvice extends MethodVisitor {
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
         Label handler = endRange();
-        if (writeFrames) {
-            Object[] locals = withOwnLocals(0, new Object[0]);
-            super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
+        handlerFrame(null);
+        super.visitVarInsn(Opcodes.ASTORE, scratchSlot());
+        Label callStart = new Label();
+        Label callEnd = new Label();
+        if (site == Site.PROJECTION) {
+            super.visitLabel(callStart);
+            exitCall(true);
+            super.visitLabel(callEnd);
         }
-        super.visitVarInsn(Opcodes.ASTORE, thrownSlot());
-        exit(true);
-        super.visitVarInsn(Opcodes.ALOAD, thrownSlot());
+        changeDepth(Opcodes.ISUB);
+        super.visitVarInsn(Opcodes.ALOAD, scratchSlot());
         super.visitInsn(Opcodes.ATHROW);
+        if (site == Site.PROJECTION) {
+            Label failed = new Label();
+            super.visitLabel(failed);
+            handlerFrame(THROWABLE);
+            super.visitInsn(Opcodes.POP);
+            changeDepth(Opcodes.ISUB);
+            super.visitVarInsn(Opcodes.ALOAD, scratchSlot());
+            super.visitInsn(Opcodes.ATHROW);
+            super.visitTryCatchBlock(callStart, callEnd, failed, null);
+        }
+        if (!returnExitCalls.isEmpty()) {
+            Label failed = new Label();
+            super.visitLabel(failed);
+            handlerFrame(returnType.getSize() > 0 ? frameType(returnType) : null);
+            super.visitInsn(Opcodes.POP);
+            changeDepth(Opcodes.ISUB);
+            if (returnType.getSize() > 0) {
+                super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), scratchSlot());
+            }
+            // not this.visitInsn: an outer advice's exit goes here, this one's has been
+            super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
+            for (int i = 0; i < returnExitCalls.size(); i += 2) {
+                super.visitTryCatchBlock(returnExitCalls.get(i), returnExitCalls.get(i + 1), failed, null);
+            }
+        }
         // After the method's own entries: its handlers see its exceptions first.
         for (int i = 0; i < covered.size(); i += 2) {
             Label from = covered.get(i);
@@ -194,34 +272,77 @@ final class SiteAdvice extends MethodVisitor {
                 super.visitTryCatchBlock(from, to, handler, null);
             }
         }
-        super.visitMaxs(Math.min(0xFFFF, maxStack + EXTRA_STACK), Math.max(maxLocals, thrownSlot() + 1));
+        super.visitMaxs(Math.min(0xFFFF, maxStack + EXTRA_STACK),
+                Math.max(maxLocals, scratchSlot() + Math.max(1, returnType.getSize())));
     }
 
-    /** The exit call, with the exception in the thrown slot or null. */
-    private void exit(boolean thrown) {
+    /**
+     * The frame of a handler of the advice: its own variables, then what the scratch slot holds
+     * (or nothing), and the caught exception on the stack.
+     */
+    private void handlerFrame(Object scratch) {
+        if (!writeFrames) {
+            return;
+        }
+        Object[] own = withOwnLocals(0, new Object[0]);
+        Object[] locals = scratch == null ? own : Arrays.copyOf(own, own.length + 1);
+        if (scratch != null) {
+            locals[own.length] = scratch;
+        }
+        super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {THROWABLE});
+    }
+
+    private static Object frameType(Type type) {
+        switch (type.getSort()) {
+            case Type.BOOLEAN:
+            case Type.CHAR:
+            case Type.BYTE:
+            case Type.SHORT:
+            case Type.INT:
+                return Opcodes.INTEGER;
+            case Type.FLOAT:
+                return Opcodes.FLOAT;
+            case Type.LONG:
+                return Opcodes.LONG;
+            case Type.DOUBLE:
+                return Opcodes.DOUBLE;
+            default:
+                return type.getInternalName(); // an array's descriptor, a class's internal name
+        }
+    }
+
+    /** {@code depth[site] += 1} or {@code -= 1}: array instructions on a non-null array, which cannot fail. */
+    private void changeDepth(int addOrSubtract) {
+        super.visitVarInsn(Opcodes.ALOAD, depthSlot());
+        push(site.bridgeIndex());
+        super.visitInsn(Opcodes.DUP2);
+        super.visitInsn(Opcodes.IALOAD);
+        super.visitInsn(Opcodes.ICONST_1);
+        super.visitInsn(addOrSubtract);
+        super.visitInsn(Opcodes.IASTORE);
+    }
+
+    /** The exit call, with the exception in the scratch slot (projections) or none. */
+    private void exitCall(boolean thrown) {
         super.visitVarInsn(Opcodes.ALOAD, depthSlot());
         push(target);
         if (site == Site.PROJECTION) {
             super.visitVarInsn(Opcodes.ALOAD, selfSlot());
             super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
             super.visitVarInsn(Opcodes.LLOAD, startSlot());
+            if (thrown) {
+                super.visitVarInsn(Opcodes.ALOAD, scratchSlot());
+            } else {
+                super.visitInsn(Opcodes.ACONST_NULL);
+            }
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "projectionExit", PROJECTION_EXIT, false);
         } else {
             super.visitLdcInsn(source);
             super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
-        }
-        if (thrown) {
-            super.visitVarInsn(Opcodes.ALOAD, thrownSlot());
-        } else {
-            super.visitInsn(Opcodes.ACONST_NULL);
-        }
-        if (site == Site.PROJECTION) {
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "projectionExit", PROJECTION_EXIT, false);
-        } else {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE,
                     site == Site.RECORDER ? "recorderExit" : "storeExit", SITE_EXIT, false);
         }
     }
-
     /**
      * A frame's locals with the advice's variables in their slots: the method's own below
      * {@code base} (padded with {@code TOP}), then ours, then whatever an outer advice added

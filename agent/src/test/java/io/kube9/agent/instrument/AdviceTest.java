@@ -8,6 +8,7 @@ import io.kube9.agent.capture.AccessorNames;
 import io.kube9.agent.config.TestConfigs;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -294,6 +296,48 @@ class AdviceTest {
         assertThat(sink.single().event).isSameAs(event);
     }
 
+    @Test
+    void aStackOverflowDeepInARecursionThroughASiteReachesTheCallerUnchangedAndLeavesTheDepthsBalanced()
+            throws Throwable {
+        Object projectionTarget = newInstance(projection);
+        Object storeTarget = newInstance(store);
+        SampleEvent event = new SampleEvent("deep");
+        Class<?>[] deep = types(SampleEvent.class, int.class);
+        // The overflow hits another instruction at each starting depth: in the method, or in the advice's calls.
+        for (int frames = 0; frames < 40; frames++) {
+            for (Object target : List.of(projectionTarget, storeTarget)) {
+                String method = target == storeTarget ? "appendDeep" : "on";
+                Field deepest = target.getClass().getField("deepest");
+                deepest.set(null, null);
+                sink.calls.clear();
+
+                int below = frames;
+                Throwable thrown = catchThrowable(() -> atStackDepth(below,
+                        () -> call(target, method, deep, event, Integer.MAX_VALUE)));
+                Object returned = call(target, method, deep, event, 3);
+
+                assertThat(thrown).as("the method's own error, at %d frames", frames)
+                        .isInstanceOf(StackOverflowError.class).isSameAs(deepest.get(null));
+                assertThat(returned).isEqualTo(3);
+                if (target == storeTarget) {
+                    assertThat(sink.kinds()).as("only the call that returned").containsExactly("stored");
+                } else {
+                    assertThat(sink.calls).as("the failed call, then the one that returned").hasSize(2);
+                    assertThat(sink.calls.get(0).thrown).isSameAs(thrown);
+                    assertThat(sink.calls.get(1).thrown).isNull();
+                }
+            }
+        }
+    }
+
+    private static void atStackDepth(int frames, ThrowingCallable then) throws Throwable {
+        if (frames == 0) {
+            then.call();
+        } else {
+            atStackDepth(frames - 1, then);
+        }
+    }
+
     // ---- a sink that fails --------------------------------------------------------------------
 
     @Test
@@ -427,73 +471,96 @@ class AdviceTest {
     }
 
     @Test
-    void theExitCallsAreOutsideTheAdvicesOwnHandlerRangesSoAFailingExitNeverRunsTwice() throws IOException {
+    void noExitCallIsCoveredByAHandlerThatRunsAnExitSoAFailingExitNeverRunsTwice() throws IOException {
         List<String> problems = new ArrayList<>();
         List<String> checked = new ArrayList<>();
-        new ClassReader(weave(classFile(SampleStore.class), STORE_TARGET)).accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                return new MethodVisitor(Opcodes.ASM9) {
-                    private final Map<Label, Integer> at = new HashMap<>();
-                    private final List<Label[]> entries = new ArrayList<>();
-                    private final List<Integer> exits = new ArrayList<>();
-                    private int index;
+        for (byte[] woven : List.of(weave(classFile(SampleStore.class), STORE_TARGET),
+                weave(classFile(SampleProjection.class), PROJECTION_TARGET))) {
+            new ClassReader(woven).accept(new ExitCallCoverage(checked, problems), 0);
+        }
 
-                    @Override
-                    public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
-                        entries.add(new Label[] {start, end, handler});
-                    }
-
-                    @Override
-                    public void visitLabel(Label label) {
-                        at.put(label, index);
-                    }
-
-                    @Override
-                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
-                        if (owner.equals(SiteAdvice.BRIDGE) && method.endsWith("Exit")) {
-                            exits.add(index);
-                        }
-                        index++;
-                    }
-
-                    @Override
-                    public void visitInsn(int opcode) {
-                        index++;
-                    }
-
-                    @Override
-                    public void visitVarInsn(int opcode, int slot) {
-                        index++;
-                    }
-
-                    @Override
-                    public void visitEnd() {
-                        if (exits.isEmpty() || entries.isEmpty()) {
-                            return; // not woven, or nothing but a return to cover
-                        }
-                        // The advice's handler is the last entry of the table; its ranges are those with that handler.
-                        Label ours = entries.get(entries.size() - 1)[2];
-                        checked.add(name);
-                        for (Label[] entry : entries) {
-                            if (entry[2] != ours) {
-                                continue;
-                            }
-                            for (int exit : exits) {
-                                if (exit >= at.get(entry[0]) && exit < at.get(entry[1])) {
-                                    problems.add(name + descriptor + ": exit call at " + exit + " inside "
-                                            + at.get(entry[0]) + ".." + at.get(entry[1]));
-                                }
-                            }
-                        }
-                    }
-                };
-            }
-        }, 0);
-
-        assertThat(checked).contains("append", "appendWithFinally", "appendSwitch", "appendSynchronized");
+        assertThat(checked).contains("append", "appendWithFinally", "appendSwitch", "appendDeep", "handle", "on");
         assertThat(problems).isEmpty();
+    }
+
+    /** Finds the exit calls of each method inside a range whose handler calls an exit itself. */
+    private static final class ExitCallCoverage extends ClassVisitor {
+        private final List<String> checked;
+        private final List<String> problems;
+
+        ExitCallCoverage(List<String> checked, List<String> problems) {
+            super(Opcodes.ASM9);
+            this.checked = checked;
+            this.problems = problems;
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                String[] exceptions) {
+            return new MethodVisitor(Opcodes.ASM9) {
+                private final Map<Label, Integer> at = new HashMap<>();
+                private final List<Label[]> entries = new ArrayList<>();
+                private final List<Integer> exits = new ArrayList<>();
+                /** Where the code stops going on: a throw or a return. */
+                private final List<Integer> ends = new ArrayList<>();
+                private int index;
+
+                @Override
+                public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+                    entries.add(new Label[] {start, end, handler});
+                }
+
+                @Override
+                public void visitLabel(Label label) {
+                    at.put(label, index);
+                }
+
+                @Override
+                public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                    if (owner.equals(SiteAdvice.BRIDGE) && method.endsWith("Exit")) {
+                        exits.add(index);
+                    }
+                    index++;
+                }
+
+                @Override
+                public void visitInsn(int opcode) {
+                    if (opcode == Opcodes.ATHROW || (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN)) {
+                        ends.add(index);
+                    }
+                    index++;
+                }
+
+                @Override
+                public void visitVarInsn(int opcode, int slot) {
+                    index++;
+                }
+
+                @Override
+                public void visitEnd() {
+                    if (exits.isEmpty()) {
+                        return; // not woven
+                    }
+                    checked.add(name);
+                    for (Label[] entry : entries) {
+                        if (!runsAnExit(at.get(entry[2]))) {
+                            continue;
+                        }
+                        for (int exit : exits) {
+                            if (exit >= at.get(entry[0]) && exit < at.get(entry[1])) {
+                                problems.add(name + descriptor + ": exit call at " + exit + " inside "
+                                        + at.get(entry[0]) + ".." + at.get(entry[1]));
+                            }
+                        }
+                    }
+                }
+
+                private boolean runsAnExit(int handler) {
+                    int end = ends.stream().filter(e -> e >= handler).findFirst().orElse(Integer.MAX_VALUE);
+                    return exits.stream().anyMatch(exit -> exit >= handler && exit < end);
+                }
+            };
+        }
     }
 
     @ParameterizedTest(name = "class file version {0}")
@@ -533,7 +600,7 @@ class AdviceTest {
         all.set(STORE_TARGET, new Target(Site.STORE, List.of("*Store"), List.of("append", "appendEvents", "save",
                 "store", "appendSwallowingAFailure", "appendOnAnotherThread", "both", "appendAfterALoop",
                 "appendLong", "appendDouble", "appendFloat", "appendArray", "appendWithFinally", "appendSwitch",
-                "appendSynchronized", "appendReassigning", "appendStatic", "appendWide"), accessors, null));
+                "appendSynchronized", "appendReassigning", "appendStatic", "appendWide", "appendDeep"), accessors, null));
         all.set(PROJECTION_TARGET, new Target(Site.PROJECTION, List.of("*Projection"),
                 List.of("on", "handle", "apply", "project", "processEvent"), accessors, null));
         return Targets.of(all);
@@ -692,6 +759,8 @@ class AdviceTest {
     public static class SampleStore {
         public static final IllegalStateException DISK_FULL = new IllegalStateException("disk full");
         public static int finallyRuns;
+        /** The first {@code StackOverflowError} {@link #appendDeep} saw: the deepest. */
+        public static StackOverflowError deepest;
 
         public String append(String stream, long version, SampleEvent event) {
             return "appended " + event.id + " to " + stream + "@" + version;
@@ -799,6 +868,20 @@ class AdviceTest {
             throw DISK_FULL;
         }
 
+        public int appendDeep(SampleEvent event, int depth) {
+            if (depth == 0) {
+                return 0;
+            }
+            try {
+                return 1 + appendDeep(event, depth - 1);
+            } catch (StackOverflowError e) {
+                if (deepest == null) {
+                    deepest = e;
+                }
+                throw e;
+            }
+        }
+
         public String appendReassigning(SampleEvent event) {
             event = new SampleEvent("replaced");
             return event.id;
@@ -843,6 +926,23 @@ class AdviceTest {
         }
 
         public static void project(SampleEvent event) {}
+
+        /** The first {@code StackOverflowError} {@link #on(SampleEvent, int)} saw: the deepest. */
+        public static StackOverflowError deepest;
+
+        public int on(SampleEvent event, int depth) {
+            if (depth == 0) {
+                return 0;
+            }
+            try {
+                return 1 + on(event, depth - 1);
+            } catch (StackOverflowError e) {
+                if (deepest == null) {
+                    deepest = e;
+                }
+                throw e;
+            }
+        }
     }
 
     public static class SampleRecorderAndStore {
