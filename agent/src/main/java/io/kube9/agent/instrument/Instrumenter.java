@@ -213,7 +213,7 @@ public final class Instrumenter {
         if (ready == null) {
             return null;
         }
-        return ready.weave(bytes, matched, instrumentedMethods);
+        return ready.weave(bytes, matched, instrumentedMethods, this::problem);
     }
 
     /** Whether classes of {@code loader} resolve the bridge to ours; once per loader. */
@@ -261,8 +261,13 @@ public final class Instrumenter {
     }
 
     private void error(String typeName, Throwable t) {
+        problem("could not instrument " + typeName + ": " + t);
+    }
+
+    /** A class, or a method of it, that loads without advice. */
+    private void problem(String description) {
         if (transformationErrors.incrementAndGet() <= 3) {
-            warn.accept("could not instrument " + typeName + ": " + t);
+            warn.accept(description);
         }
     }
 

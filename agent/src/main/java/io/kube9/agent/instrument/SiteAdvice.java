@@ -67,6 +67,7 @@ final class SiteAdvice extends MethodVisitor {
     private final String owner;
     private final boolean isStatic;
     private final int eventSlot;
+    private final String descriptor;
     private final Type returnType;
     private final boolean writeFrames;
     private final boolean classConstants;
@@ -99,6 +100,7 @@ final class SiteAdvice extends MethodVisitor {
         this.source = owner.replace('/', '.') + "#" + name;
         this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
         this.eventSlot = EventParameter.slot(isStatic, descriptor);
+        this.descriptor = descriptor;
         this.returnType = Type.getReturnType(descriptor);
         this.base = base;
         this.writeFrames = writeFrames;
@@ -108,6 +110,11 @@ final class SiteAdvice extends MethodVisitor {
     /** Slots the advice keeps for the whole method (the scratch slot comes after). */
     static int slots(Site site) {
         return site == Site.PROJECTION ? 5 : 2;
+    }
+
+    /** The size of the scratch slot, after the advice's own: the return value's, or one for the exception. */
+    static int scratchSlots(String descriptor) {
+        return Math.max(1, Type.getReturnType(descriptor).getSize());
     }
 
     private int depthSlot() {
@@ -272,8 +279,8 @@ final class SiteAdvice extends MethodVisitor {
                 super.visitTryCatchBlock(from, to, handler, null);
             }
         }
-        super.visitMaxs(Math.min(0xFFFF, maxStack + EXTRA_STACK),
-                Math.max(maxLocals, scratchSlot() + Math.max(1, returnType.getSize())));
+        // Within the JVM's limits: the weaver leaves a method alone that would pass them.
+        super.visitMaxs(maxStack + EXTRA_STACK, Math.max(maxLocals, scratchSlot() + scratchSlots(descriptor)));
     }
 
     /**

@@ -3,11 +3,14 @@ package io.kube9.agent.instrument;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodTooLargeException;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
@@ -32,6 +35,8 @@ final class Weaver {
     private static final int JAVA_5 = 49;
     private static final int JAVA_6 = 50;
     private static final int JAVA_7 = 51;
+    /** The most code bytes, local variable slots and operand stack entries a method can have. */
+    private static final int MAX_U2 = 0xFFFF;
 
     private final Targets targets;
     /** Set only to warm up: the one method woven, for every target. */
@@ -49,8 +54,12 @@ final class Weaver {
     /**
      * The site class with the advice of every target in {@code matched} (a bit per target index:
      * a class that is two kinds of site gets both), or null when no method of it matches.
+     *
+     * <p>A method that the advice would take past a limit of the JVM (65535 bytes of code, local
+     * variable slots or operand stack entries) is left as it is, and {@code leftAlone} told why:
+     * woven, the class would not load at all. The class's other methods are woven.
      */
-    byte[] weave(byte[] classFile, long matched, AtomicInteger instrumentedMethods) {
+    byte[] weave(byte[] classFile, long matched, AtomicInteger instrumentedMethods, Consumer<String> leftAlone) {
         ClassReader reader = new ClassReader(classFile);
         Map<String, MethodFacts> methods = new HashMap<>();
         reader.accept(new ClassVisitor(ASM_API) {
@@ -61,15 +70,43 @@ final class Weaver {
                 if (sites == 0) {
                     return null;
                 }
-                MethodFacts facts = new MethodFacts(sites);
+                MethodFacts facts = new MethodFacts(sites, descriptor);
                 methods.put(name + descriptor, facts);
                 return facts;
             }
         }, ClassReader.SKIP_DEBUG);
-        if (methods.isEmpty()) {
-            return null;
+        String className = reader.getClassName().replace('/', '.');
+        for (Iterator<Map.Entry<String, MethodFacts>> it = methods.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, MethodFacts> method = it.next();
+            String past = method.getValue().limitPassed();
+            if (past != null) {
+                it.remove();
+                leftAlone.accept(leftAlone(className, method.getKey(), past));
+            }
         }
         int version = majorVersion(classFile);
+        while (!methods.isEmpty()) {
+            try {
+                byte[] result = write(reader, version, methods);
+                instrumentedMethods.addAndGet(methods.size()); // the writer gives each a visitor: each is woven
+                return result;
+            } catch (MethodTooLargeException e) {
+                String method = e.getMethodName() + e.getDescriptor();
+                if (methods.remove(method) == null) {
+                    throw e; // not one of ours (the class file was already past the limit)
+                }
+                leftAlone.accept(leftAlone(className, method, "its code would take " + e.getCodeSize() + " bytes"));
+            }
+        }
+        return null;
+    }
+
+    /** @param method name and descriptor */
+    private static String leftAlone(String className, String method, String why) {
+        return className + "#" + method + " is left without advice: with it, " + why + " (the JVM allows 65535)";
+    }
+
+    private byte[] write(ClassReader reader, int version, Map<String, MethodFacts> methods) {
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(ASM_API, writer) {
             private String owner;
@@ -102,9 +139,7 @@ final class Weaver {
                 return next;
             }
         }, ClassReader.EXPAND_FRAMES);
-        byte[] result = writer.toByteArray(); // throws for a method grown past 64 KiB: nothing counted
-        instrumentedMethods.addAndGet(methods.size()); // the writer gives each a visitor: each is woven
-        return result;
+        return writer.toByteArray(); // throws for a method grown past 64 KiB
     }
 
     /** Weaves every site's advice into {@link WarmUp} and throws the result away: loads ASM early. */
@@ -119,7 +154,7 @@ final class Weaver {
         }
         int count = targets.all().size();
         long all = count == Long.SIZE ? -1L : (1L << count) - 1;
-        new Weaver(targets, "handle").weave(classFile, all, new AtomicInteger());
+        new Weaver(targets, "handle").weave(classFile, all, new AtomicInteger(), reason -> { });
     }
 
     /** The targets (of those matched by the class) whose methods include this one. */
@@ -145,14 +180,33 @@ final class Weaver {
     }
 
     /** What the first pass learns of one method to weave. */
-    private static final class MethodFacts extends MethodVisitor {
+    private final class MethodFacts extends MethodVisitor {
         final long targets;
+        final String descriptor;
         int maxLocals;
+        int maxStack;
         boolean hasFrames;
 
-        MethodFacts(long targets) {
+        MethodFacts(long targets, String descriptor) {
             super(ASM_API);
             this.targets = targets;
+            this.descriptor = descriptor;
+        }
+
+        /** What the advice would take past the JVM's limit of 65535, or null. */
+        String limitPassed() {
+            long locals = maxLocals + (long) SiteAdvice.scratchSlots(descriptor);
+            long stack = maxStack;
+            for (int index = 0; index < Long.SIZE; index++) {
+                if ((targets & (1L << index)) != 0) {
+                    locals += SiteAdvice.slots(Weaver.this.targets.get(index).site());
+                    stack += SiteAdvice.EXTRA_STACK;
+                }
+            }
+            if (locals > MAX_U2) {
+                return "it would need " + locals + " local variable slots";
+            }
+            return stack > MAX_U2 ? "its operand stack would need " + stack + " entries" : null;
         }
 
         @Override
@@ -162,6 +216,7 @@ final class Weaver {
 
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
+            this.maxStack = maxStack;
             this.maxLocals = maxLocals;
         }
     }

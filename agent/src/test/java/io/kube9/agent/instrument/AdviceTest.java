@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -581,6 +582,44 @@ class AdviceTest {
         assertThat(sink.calls.get(2).projection).isSameAs(type);
     }
 
+    @Test
+    void aMethodTheAdviceWouldTakePastALimitOfTheJvmIsLeftAsItIsAndTheClassStillLoads() throws Throwable {
+        String name = "io.kube9.generated.LimitsStore";
+        List<String> leftAlone = new ArrayList<>();
+        AtomicInteger wovenMethods = new AtomicInteger();
+        Class<?> type = define(name, weave(LimitClassFiles.store(name), leftAlone, wovenMethods, STORE_TARGET),
+                AdviceTest.class.getClassLoader());
+        Object target = type.getConstructor().newInstance();
+
+        assertThat(call(target, type.getMethod("save", Object.class), "e1")).isEqualTo("e1");
+        assertThat(call(target, type.getMethod("append", Object.class), "e2")).isEqualTo("e2");
+        assertThat(call(target, type.getMethod("appendEvents", Object.class, int.class), "e3", 1))
+                .isEqualTo(1 + LimitClassFiles.INCREMENTS);
+        AtomicReference<Object> stored = new AtomicReference<>();
+        Thread bigStack = new Thread(null, () -> {
+            try {
+                stored.set(call(target, type.getMethod("store", Object.class), "e4"));
+            } catch (Throwable t) {
+                stored.set(t);
+            }
+        }, "big stack", 64 << 20);
+        bigStack.start();
+        bigStack.join();
+        assertThat(stored.get()).as("no frame of 65530 stack entries on the test's own thread").isEqualTo("e4");
+
+        assertThat(sink.calls).as("the one method woven").extracting(call -> call.event).containsExactly("e1");
+        assertThat(wovenMethods.get()).isEqualTo(1);
+        String why = " is left without advice: with it, ";
+        assertThat(leftAlone).hasSize(3).contains(
+                name + "#append(Ljava/lang/Object;)Ljava/lang/Object;" + why
+                        + "it would need 65536 local variable slots (the JVM allows 65535)",
+                name + "#store(Ljava/lang/Object;)Ljava/lang/Object;" + why
+                        + "its operand stack would need 65538 entries (the JVM allows 65535)");
+        assertThat(leftAlone).anySatisfy(problem -> assertThat(problem).matches(Pattern.quote(
+                name + "#appendEvents(Ljava/lang/Object;I)I" + why + "its code would take ")
+                + "65[5-9][0-9]{2} bytes \\(the JVM allows 65535\\)"));
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     /**
@@ -612,13 +651,19 @@ class AdviceTest {
     }
 
     static byte[] weave(byte[] classFile, int... targetIndexes) {
+        List<String> leftAlone = new ArrayList<>();
+        byte[] woven = weave(classFile, leftAlone, new AtomicInteger(), targetIndexes);
+        assertThat(leftAlone).as("methods left without advice").isEmpty();
+        assertThat(woven).as("woven").isNotNull();
+        return woven;
+    }
+
+    static byte[] weave(byte[] classFile, List<String> leftAlone, AtomicInteger wovenMethods, int... targetIndexes) {
         long matched = 0;
         for (int index : targetIndexes) {
             matched |= 1L << index;
         }
-        byte[] woven = new Weaver(TARGETS).weave(classFile, matched, new AtomicInteger());
-        assertThat(woven).as("woven").isNotNull();
-        return woven;
+        return new Weaver(TARGETS).weave(classFile, matched, wovenMethods, leftAlone::add);
     }
 
     static Class<?> define(String name, byte[] classFile, ClassLoader parent) {

@@ -120,6 +120,22 @@ class InstrumenterTest {
     }
 
     @Test
+    void aMethodLeftWithoutAdviceIsReportedAndTheRestOfItsClassIsWoven() throws Exception {
+        Instrumenter instrumenter = installed(false);
+        instrumenter.prepare();
+        String name = "io.kube9.generated.LimitsEventStore";
+
+        byte[] woven = transformer.transform(null, getClass().getClassLoader(), name.replace('.', '/'), null, null,
+                LimitClassFiles.store(name));
+
+        assertThat(woven).isNotNull();
+        assertThat(instrumenter.instrumentedMethods()).isEqualTo(1);
+        assertThat(instrumenter.transformationErrors()).isEqualTo(3);
+        assertThat(warnings).hasSize(3).allSatisfy(warning -> assertThat(warning).startsWith(name + "#")
+                .contains(" is left without advice: with it, ").endsWith(" (the JVM allows 65535)"));
+    }
+
+    @Test
     void theBootPlatformAndAgentLoadersAreNeverMatched() throws Exception {
         installed(false);
         byte[] bytes = classFile(JdbcOrders.class);
