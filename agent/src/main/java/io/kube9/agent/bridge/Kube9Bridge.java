@@ -27,7 +27,7 @@ public final class Kube9Bridge {
     });
 
     /**
-     * Shared by the threads whose own counters could not be made: counters so far from 1 that no
+     * Shared by the threads whose own counters could not be made: counters so far from 0 that no
      * call on them is ever outermost, whatever the unsynchronised updates of those threads lose.
      */
     private static final int[] UNSEEN = {Integer.MIN_VALUE / 2, Integer.MIN_VALUE / 2, Integer.MIN_VALUE / 2, 0};
@@ -86,10 +86,13 @@ public final class Kube9Bridge {
     }
 
     /**
-     * This thread's depth counters, one per site (the woven code adds one on entering an
-     * intercepted method and takes it away on leaving it, itself: those instructions cannot fail,
-     * so a call into this class that does, such as a {@code StackOverflowError} at its invocation,
-     * never leaves the counters unbalanced). {@link #UNSEEN} if even reading them failed.
+     * This thread's depth counters, one per site, or {@link #UNSEEN} if even reading them failed.
+     *
+     * <p>The woven code adds one on entering an intercepted method, itself, and the exit methods
+     * below take it away again as their first instruction. A call of one of them that fails (a
+     * {@code StackOverflowError} calling it, with a stack that is all but full) has not begun:
+     * the woven code takes the one away itself then. Once begun, they always return normally.
+     * Either way, each call leaves the counters as it found them.
      */
     public static int[] depths() {
         try {
@@ -104,9 +107,9 @@ public final class Kube9Bridge {
         return depth[PROJECTION] == 0 ? System.nanoTime() : 0L;
     }
 
-    /** A recorder call returned; called before its depth is taken away again. */
+    /** A recorder call returned. */
     public static void recorderExit(int[] depth, int target, String source, Object event) {
-        if (depth[RECORDER] != 1) {
+        if (--depth[RECORDER] != 0) {
             return;
         }
         try {
@@ -116,9 +119,9 @@ public final class Kube9Bridge {
         }
     }
 
-    /** A store call returned; called before its depth is taken away again. */
+    /** A store call returned. */
     public static void storeExit(int[] depth, int target, String source, Object event) {
-        if (depth[STORE] != 1) {
+        if (--depth[STORE] != 0) {
             return;
         }
         try {
@@ -128,10 +131,10 @@ public final class Kube9Bridge {
         }
     }
 
-    /** A projection call returned or threw; called before its depth is taken away again. */
+    /** A projection call returned or threw. */
     public static void projectionExit(
             int[] depth, int target, Object projection, Object event, long startNanos, Throwable thrown) {
-        if (depth[PROJECTION] != 1) {
+        if (--depth[PROJECTION] != 0) {
             return;
         }
         try {

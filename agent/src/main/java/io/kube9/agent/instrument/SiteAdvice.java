@@ -21,24 +21,27 @@ import net.bytebuddy.jar.asm.Type;
  * try {
  *     <the method's own code>; at every return, outside the try:
  *     try {
- *         Kube9Bridge.storeExit(depth, TARGET, "Class#method", event);  // counts if depth[SITE] == 1
- *     } catch (Throwable ignored) {}                  // only a StackOverflowError calling it
- *     depth[SITE]--;
+ *         Kube9Bridge.storeExit(depth, TARGET, "Class#method", event);  // takes the one away
+ *     } catch (Throwable notCalled) {                 // only a StackOverflowError calling it
+ *         depth[SITE]--;
+ *     }
  *     return <what the method returns>;
  * } catch (Throwable thrown) {                        // last in the exception table
  *     try {
- *         Kube9Bridge.projectionExit(depth, TARGET, self, event, start, thrown);  // projections only
- *     } catch (Throwable ignored) {}
- *     depth[SITE]--;
+ *         Kube9Bridge.projectionExit(depth, TARGET, self, event, start, thrown);  // projections
+ *     } catch (Throwable notCalled) {
+ *         depth[SITE]--;
+ *     }
+ *     depth[SITE]--;                                  // recorders and stores, without a call
  *     throw thrown;
  * }
  * }</pre>
  *
  * (with {@code recorderExit} or {@code projectionExit} as the site says). The bridge methods catch
  * everything themselves; what can still fail is calling them at all, with a stack that is all but
- * full (deep recursion through a site). So the counters are changed here, by instructions that
- * cannot fail, each once on every way out, and an exit call that fails is ignored: the method's
- * own outcome, its return value or its exception object, is what reaches the caller. The entry's
+ * full (deep recursion through a site), and then they have not begun. So the depth is taken away
+ * once on every way out, and an exit call that fails is otherwise ignored: the method's own
+ * outcome, its return value or its exception object, is what reaches the caller. The entry's
  * calls come before the increment: if one fails, nothing was changed.
  *
  * <p>The advice's variables live in slots of their own above every slot the method uses
@@ -200,7 +203,6 @@ final class SiteAdvice extends MethodVisitor {
             super.visitLabel(callEnd);
             returnExitCalls.add(callStart);
             returnExitCalls.add(callEnd);
-            changeDepth(Opcodes.ISUB);
             if (returnType.getSize() > 0) {
                 super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), scratchSlot());
             }
@@ -242,8 +244,9 @@ final class SiteAdvice extends MethodVisitor {
             super.visitLabel(callStart);
             exitCall(true);
             super.visitLabel(callEnd);
+        } else {
+            changeDepth(Opcodes.ISUB);
         }
-        changeDepth(Opcodes.ISUB);
         super.visitVarInsn(Opcodes.ALOAD, scratchSlot());
         super.visitInsn(Opcodes.ATHROW);
         if (site == Site.PROJECTION) {
@@ -329,7 +332,7 @@ final class SiteAdvice extends MethodVisitor {
         super.visitInsn(Opcodes.IASTORE);
     }
 
-    /** The exit call, with the exception in the scratch slot (projections) or none. */
+    /** The exit call (it takes the depth away), with the exception in the scratch slot (projections) or none. */
     private void exitCall(boolean thrown) {
         super.visitVarInsn(Opcodes.ALOAD, depthSlot());
         push(target);
