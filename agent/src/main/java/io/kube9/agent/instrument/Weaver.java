@@ -37,6 +37,12 @@ final class Weaver {
     private static final int JAVA_7 = 51;
     /** The most code bytes, local variable slots and operand stack entries a method can have. */
     private static final int MAX_U2 = 0xFFFF;
+    /**
+     * HotSpot compiles no method with more code bytes than this ({@code HugeMethodLimit}, with
+     * {@code DontCompileHugeMethods} on by default): a method the advice takes past it would run
+     * interpreted, 15 times slower in a measurement of a 7,950-byte projection.
+     */
+    private static final int JIT_LIMIT = 8000;
 
     private final Targets targets;
     /** Set only to warm up: the one method woven, for every target. */
@@ -85,17 +91,38 @@ final class Weaver {
             }
         }
         int version = majorVersion(classFile);
+        Map<String, Integer> codeBefore = null;
         while (!methods.isEmpty()) {
+            byte[] result;
             try {
-                byte[] result = write(reader, version, methods);
-                instrumentedMethods.addAndGet(methods.size()); // the writer gives each a visitor: each is woven
-                return result;
+                result = write(reader, version, methods);
             } catch (MethodTooLargeException e) {
                 String method = e.getMethodName() + e.getDescriptor();
                 if (methods.remove(method) == null) {
                     throw e; // not one of ours (the class file was already past the limit)
                 }
-                leftAlone.accept(leftAlone(className, method, "its code would take " + e.getCodeSize() + " bytes"));
+                leftAlone.accept(leftAlone(className, method,
+                        "its code would take " + e.getCodeSize() + " bytes (the JVM allows 65535)"));
+                continue;
+            }
+            if (codeBefore == null) {
+                codeBefore = codeLengths(reader);
+            }
+            Map<String, Integer> codeAfter = codeLengths(new ClassReader(result));
+            boolean allCompiled = true;
+            for (Map.Entry<String, Integer> method : codeAfter.entrySet()) {
+                Integer before = codeBefore.get(method.getKey());
+                if (before != null && before <= JIT_LIMIT && method.getValue() > JIT_LIMIT
+                        && methods.remove(method.getKey()) != null) {
+                    allCompiled = false;
+                    leftAlone.accept(leftAlone(className, method.getKey(), "its code would take " + method.getValue()
+                            + " bytes, more than the " + JIT_LIMIT + " the JIT compiles (HotSpot's "
+                            + "DontCompileHugeMethods): it would run interpreted"));
+                }
+            }
+            if (allCompiled) {
+                instrumentedMethods.addAndGet(methods.size()); // the writer gives each a visitor: each is woven
+                return result;
             }
         }
         return null;
@@ -103,7 +130,41 @@ final class Weaver {
 
     /** @param method name and descriptor */
     private static String leftAlone(String className, String method, String why) {
-        return className + "#" + method + " is left without advice: with it, " + why + " (the JVM allows 65535)";
+        return className + "#" + method + " is left without advice: with it, " + why;
+    }
+
+    /** The length of the code of each method with code, by name and descriptor. */
+    private static Map<String, Integer> codeLengths(ClassReader reader) {
+        Map<String, Integer> lengths = new HashMap<>();
+        char[] buffer = new char[reader.getMaxStringLength()];
+        int offset = reader.header + 6; // access_flags, this_class, super_class
+        offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
+        int fields = reader.readUnsignedShort(offset);
+        offset += 2;
+        for (int i = 0; i < fields; i++) { // access_flags, name, descriptor, attributes
+            offset = skipAttributes(reader, offset + 8, reader.readUnsignedShort(offset + 6));
+        }
+        int methods = reader.readUnsignedShort(offset);
+        offset += 2;
+        for (int i = 0; i < methods; i++) {
+            String method = reader.readUTF8(offset + 2, buffer) + reader.readUTF8(offset + 4, buffer);
+            int attributes = reader.readUnsignedShort(offset + 6);
+            offset += 8;
+            for (int j = 0; j < attributes; j++) {
+                if (reader.readUTF8(offset, buffer).equals("Code")) {
+                    lengths.put(method, reader.readInt(offset + 10)); // after max_stack, max_locals
+                }
+                offset += 6 + reader.readInt(offset + 2);
+            }
+        }
+        return lengths;
+    }
+
+    private static int skipAttributes(ClassReader reader, int offset, int count) {
+        for (int i = 0; i < count; i++) {
+            offset += 6 + reader.readInt(offset + 2);
+        }
+        return offset;
     }
 
     private byte[] write(ClassReader reader, int version, Map<String, MethodFacts> methods) {
@@ -204,9 +265,9 @@ final class Weaver {
                 }
             }
             if (locals > MAX_U2) {
-                return "it would need " + locals + " local variable slots";
+                return "it would need " + locals + " local variable slots (the JVM allows 65535)";
             }
-            return stack > MAX_U2 ? "its operand stack would need " + stack + " entries" : null;
+            return stack > MAX_U2 ? "its operand stack would need " + stack + " entries (the JVM allows 65535)" : null;
         }
 
         @Override

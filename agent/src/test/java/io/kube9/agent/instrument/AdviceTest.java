@@ -620,6 +620,26 @@ class AdviceTest {
                 + "65[5-9][0-9]{2} bytes \\(the JVM allows 65535\\)"));
     }
 
+    @Test
+    void aMethodTheAdviceWouldTakePastWhatTheJitCompilesIsLeftAsItIs() throws Throwable {
+        String name = "io.kube9.generated.CompiledStore";
+        List<String> leftAlone = new ArrayList<>();
+        Class<?> type = define(name, weave(LimitClassFiles.compiledStore(name), leftAlone, new AtomicInteger(),
+                STORE_TARGET), AdviceTest.class.getClassLoader());
+        Object target = type.getConstructor().newInstance();
+
+        assertThat(call(target, type.getMethod("append", Object.class, int.class), "e1", 0)).isEqualTo(2_663);
+        assertThat(call(target, type.getMethod("save", Object.class, int.class), "e2", 0)).isEqualTo(2_700);
+        assertThat(call(target, type.getMethod("store", Object.class, int.class), "e3", 0)).isEqualTo(1);
+
+        assertThat(sink.calls).as("already too big to compile, and small").extracting(call -> call.event)
+                .containsExactly("e2", "e3");
+        assertThat(leftAlone).singleElement().asString().matches(Pattern.quote(name
+                + "#append(Ljava/lang/Object;I)I is left without advice: with it, its code would take ")
+                + "80[0-9]{2}" + Pattern.quote(" bytes, more than the 8000 the JIT compiles (HotSpot's "
+                + "DontCompileHugeMethods): it would run interpreted"));
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     /**
