@@ -75,9 +75,10 @@ final class SiteAdvice extends MethodVisitor {
     private final boolean writeFrames;
     private final boolean classConstants;
     private final int base;
-    /** Where the advice's code starts: it gets the method's first line number. */
+    /** Where the advice's code starts. */
     private final Label entry = new Label();
-    private boolean entryHasLine;
+    /** The line of the method's first instruction, for this advice's entry to take; or -1. */
+    private int entryLine;
     /**
      * The ranges the handler covers: the method's code, minus the advice's own exit code (a
      * {@code StackOverflowError} there must not run the exit a second time).
@@ -93,9 +94,11 @@ final class SiteAdvice extends MethodVisitor {
      * @param writeFrames whether the method has stack map frames to keep whole (class files of
      *     Java 7 and later, or Java 6 ones that carry frames)
      * @param classConstants whether {@code ldc} can load a class (class files of Java 5 and later)
+     * @param entryLine the line of the method's first instruction (for the advice whose entry
+     *     comes first), or -1
      */
     SiteAdvice(MethodVisitor next, Site site, int target, String owner, int access, String name, String descriptor,
-            int base, boolean writeFrames, boolean classConstants) {
+            int base, boolean writeFrames, boolean classConstants, int entryLine) {
         super(Weaver.ASM_API, next);
         this.site = site;
         this.target = target;
@@ -108,6 +111,7 @@ final class SiteAdvice extends MethodVisitor {
         this.base = base;
         this.writeFrames = writeFrames;
         this.classConstants = classConstants;
+        this.entryLine = entryLine;
     }
 
     /** Slots the advice keeps for the whole method (the scratch slot comes after). */
@@ -177,16 +181,20 @@ final class SiteAdvice extends MethodVisitor {
     }
 
     /**
-     * The method's first line is the advice's entry's too: a {@code StackOverflowError} at the
-     * entry shows the line it would show at the method's first instruction.
+     * The line of the method's first instruction starts at the advice's entry instead (the first
+     * line visited is that one: lines come in the order of the code): a {@code StackOverflowError}
+     * at the entry shows the line it would show at the method's first instruction, and the line
+     * still has one entry in the table, where a debugger stops once.
      */
     @Override
     public void visitLineNumber(int line, Label start) {
-        super.visitLineNumber(line, start);
-        if (!entryHasLine) {
-            entryHasLine = true;
+        if (entryLine >= 0 && line == entryLine) {
+            entryLine = -1;
             super.visitLineNumber(line, entry);
+            return;
         }
+        entryLine = -1;
+        super.visitLineNumber(line, start);
     }
 
     @Override

@@ -91,7 +91,15 @@ final class Weaver {
             }
         }
         int version = majorVersion(classFile);
-        Map<String, Integer> codeBefore = null;
+        Map<String, Integer> codeBefore = new HashMap<>();
+        char[] buffer = new char[reader.getMaxStringLength()];
+        for (Map.Entry<String, Integer> code : codeAttributes(reader).entrySet()) {
+            codeBefore.put(code.getKey(), reader.readInt(code.getValue() + 4));
+            MethodFacts facts = methods.get(code.getKey());
+            if (facts != null) {
+                facts.entryLine = lineAtOffsetZero(reader, code.getValue(), buffer);
+            }
+        }
         while (!methods.isEmpty()) {
             byte[] result;
             try {
@@ -104,9 +112,6 @@ final class Weaver {
                 leftAlone.accept(leftAlone(className, method,
                         "its code would take " + e.getCodeSize() + " bytes (the JVM allows 65535)"));
                 continue;
-            }
-            if (codeBefore == null) {
-                codeBefore = codeLengths(reader);
             }
             Map<String, Integer> codeAfter = codeLengths(new ClassReader(result));
             boolean allCompiled = true;
@@ -136,6 +141,35 @@ final class Weaver {
     /** The length of the code of each method with code, by name and descriptor. */
     private static Map<String, Integer> codeLengths(ClassReader reader) {
         Map<String, Integer> lengths = new HashMap<>();
+        codeAttributes(reader).forEach((method, code) -> lengths.put(method, reader.readInt(code + 4)));
+        return lengths;
+    }
+
+    /**
+     * The line of the instruction at offset 0 of a method's code ({@code code}: where its Code
+     * attribute's contents begin), or -1 if it has none.
+     */
+    private static int lineAtOffsetZero(ClassReader reader, int code, char[] buffer) {
+        int offset = code + 8 + reader.readInt(code + 4); // max_stack, max_locals, code_length, code
+        offset += 2 + 8 * reader.readUnsignedShort(offset); // exception_table
+        int attributes = reader.readUnsignedShort(offset);
+        offset += 2;
+        for (int i = 0; i < attributes; i++) {
+            if (reader.readUTF8(offset, buffer).equals("LineNumberTable")) {
+                for (int entry = 0, entries = reader.readUnsignedShort(offset + 6); entry < entries; entry++) {
+                    if (reader.readUnsignedShort(offset + 8 + 4 * entry) == 0) { // start_pc, line_number
+                        return reader.readUnsignedShort(offset + 10 + 4 * entry);
+                    }
+                }
+            }
+            offset += 6 + reader.readInt(offset + 2);
+        }
+        return -1;
+    }
+
+    /** Where the contents of each method's Code attribute begin, by name and descriptor. */
+    private static Map<String, Integer> codeAttributes(ClassReader reader) {
+        Map<String, Integer> codes = new HashMap<>();
         char[] buffer = new char[reader.getMaxStringLength()];
         int offset = reader.header + 6; // access_flags, this_class, super_class
         offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
@@ -152,12 +186,12 @@ final class Weaver {
             offset += 8;
             for (int j = 0; j < attributes; j++) {
                 if (reader.readUTF8(offset, buffer).equals("Code")) {
-                    lengths.put(method, reader.readInt(offset + 10)); // after max_stack, max_locals
+                    codes.put(method, offset + 6);
                 }
                 offset += 6 + reader.readInt(offset + 2);
             }
         }
-        return lengths;
+        return codes;
     }
 
     private static int skipAttributes(ClassReader reader, int offset, int count) {
@@ -189,12 +223,14 @@ final class Weaver {
                 }
                 boolean frames = version >= JAVA_7 || (version == JAVA_6 && facts.hasFrames);
                 int base = facts.maxLocals;
+                int entryLine = facts.entryLine; // the first advice's entry comes first in the code
                 for (int index = 0; index < Long.SIZE; index++) {
                     if ((facts.targets & (1L << index)) != 0) {
                         Site site = targets.get(index).site();
                         next = new SiteAdvice(next, site, index, owner, access, name, descriptor, base, frames,
-                                version >= JAVA_5);
+                                version >= JAVA_5, entryLine);
                         base += SiteAdvice.slots(site);
+                        entryLine = -1;
                     }
                 }
                 return next;
@@ -247,6 +283,8 @@ final class Weaver {
         int maxLocals;
         int maxStack;
         boolean hasFrames;
+        /** The line of the method's first instruction, or -1. */
+        int entryLine = -1;
 
         MethodFacts(long targets, String descriptor) {
             super(ASM_API);

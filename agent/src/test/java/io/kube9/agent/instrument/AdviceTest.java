@@ -319,6 +319,9 @@ class AdviceTest {
 
                 assertThat(thrown).as("the method's own error, at %d frames", frames)
                         .isInstanceOf(StackOverflowError.class).isSameAs(deepest.get(null));
+                assertThat(thrown.getStackTrace()).as("lines, the advice's entry's too")
+                        .filteredOn(frame -> frame.getMethodName().equals(method))
+                        .allSatisfy(frame -> assertThat(frame.getLineNumber()).isPositive());
                 assertThat(returned).isEqualTo(3);
                 if (target == storeTarget) {
                     assertThat(sink.kinds()).as("only the call that returned").containsExactly("stored");
