@@ -254,6 +254,28 @@ final class Weaver {
         new Weaver(targets, "handle").weave(classFile, all, new AtomicInteger(), reason -> { });
     }
 
+    /**
+     * Of the targets of one site that a method matches, the last only. A preset's targets come
+     * after the conventional ones and are the more specific (an Axon storage engine is also an
+     * {@code *EventStorageEngine}); with an advice for each, the inner one, the conventional
+     * target's, counted the call with its accessors ({@code event_type} the message's class
+     * instead of Axon's payload type). One call counts once whatever advises it.
+     */
+    private long lastOfEachSite(long sites) {
+        long kept = 0;
+        int sitesSeen = 0;
+        for (int index = Long.SIZE - 1; index >= 0; index--) {
+            if ((sites & (1L << index)) != 0) {
+                int site = 1 << targets.get(index).site().ordinal();
+                if ((sitesSeen & site) == 0) {
+                    sitesSeen |= site;
+                    kept |= 1L << index;
+                }
+            }
+        }
+        return kept;
+    }
+
     /** The targets (of those matched by the class) whose methods include this one. */
     private long targetsOf(int access, String name, long matched) {
         if (warmUpMethod != null) {
@@ -269,7 +291,7 @@ final class Weaver {
                 sites |= 1L << index;
             }
         }
-        return sites;
+        return lastOfEachSite(sites);
     }
 
     private static int majorVersion(byte[] classFile) {

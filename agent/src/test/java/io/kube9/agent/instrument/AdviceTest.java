@@ -643,6 +643,29 @@ class AdviceTest {
                 + "DontCompileHugeMethods): it would run interpreted"));
     }
 
+    @Test
+    void aMethodThatTwoTargetsOfOneSiteMatchIsAdvisedByTheLaterOneAlone() throws Throwable {
+        AccessorNames accessors = AccessorNames.from(TestConfigs.defaults());
+        Targets conventionalThenPreset = Targets.of(List.of(
+                new Target(Site.STORE, List.of("*Store"), List.of("append"), accessors, null),
+                new Target(Site.STORE, List.of("*Store"), List.of("append"), accessors, null)));
+        List<String> leftAlone = new ArrayList<>();
+        AtomicInteger wovenMethods = new AtomicInteger();
+        byte[] woven = new Weaver(conventionalThenPreset).weave(classFile(SampleStore.class), 0b11, wovenMethods,
+                leftAlone::add);
+        Class<?> type = define(SampleStore.class.getName(), woven, SampleStore.class.getClassLoader());
+        SampleEvent event = new SampleEvent("e1");
+
+        call(newInstance(type), "append", types(String.class, long.class, SampleEvent.class), "orders-1", 3L, event);
+
+        assertThat(leftAlone).isEmpty();
+        assertThat(sink.calls).singleElement().satisfies(call -> {
+            assertThat(call.kind).isEqualTo("stored");
+            assertThat(call.target).as("the later target's").isEqualTo(1);
+            assertThat(call.event).isSameAs(event);
+        });
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     /**
