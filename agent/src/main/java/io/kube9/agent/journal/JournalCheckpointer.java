@@ -1,5 +1,8 @@
 package io.kube9.agent.journal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,6 +37,8 @@ final class JournalCheckpointer {
     static final long RESTART_LOG_BYTES = 32L << 20;
 
     private final Connection connection;
+    private final int pageSize;
+    private final Path file;
     /** {@link #RESTART_LOG_BYTES} in frames: a frame is one page (and a 24-byte header). */
     private final int restartFrames;
     /** One checkpoint at a time: the writer's would only fail with SQLITE_BUSY while this one runs. */
@@ -45,10 +50,29 @@ final class JournalCheckpointer {
     private volatile boolean commitsSinceCheckpoint;
     private Thread thread;
 
-    /** @param pageSize the journal's page size in bytes, which is the size of each frame's page */
-    JournalCheckpointer(Connection connection, int pageSize) {
+    /**
+     * @param pageSize the journal's page size in bytes, which is the size of each frame's page
+     * @param file the journal's file: a checkpoint waits while it is shorter than a page
+     */
+    JournalCheckpointer(Connection connection, int pageSize, Path file) {
         this.connection = connection;
         this.restartFrames = (int) (RESTART_LOG_BYTES / pageSize);
+        this.pageSize = pageSize;
+        this.file = file;
+    }
+
+    /**
+     * A journal's file holds at least its first page from the moment it opens; shorter, it was
+     * emptied under the writer ({@code : > journal.db}), and a checkpoint would copy the log's pages
+     * into it, a file without the rest of its pages that no reader could open. The writer starts
+     * such a file over at its next look ({@link JournalWriter}); meanwhile nothing is copied into it.
+     */
+    private boolean fileWhole() {
+        try {
+            return Files.size(file) >= pageSize;
+        } catch (IOException e) {
+            return true; // gone (deleted): the copy goes to the open file, which the writer lets go of
+        }
     }
 
     void start(ThreadFactory threads) {
@@ -70,7 +94,7 @@ final class JournalCheckpointer {
      * that the writer's next transaction starts the log over.
      */
     void finish(Connection writer) {
-        if ((!restartDue && !stopped) || !checkpointing.tryLock()) {
+        if ((!restartDue && !stopped) || !fileWhole() || !checkpointing.tryLock()) {
             return; // while a checkpoint is under way, after the next transaction: it leaves less to copy
         }
         try {
@@ -98,6 +122,10 @@ final class JournalCheckpointer {
         while (running) {
             if (!commitsSinceCheckpoint) {
                 LockSupport.park(this); // committed() and close() unpark
+                continue;
+            }
+            if (!fileWhole()) {
+                LockSupport.parkNanos(this, INTERVAL_NANOS); // the writer starts it over; close() unparks
                 continue;
             }
             commitsSinceCheckpoint = false;

@@ -202,7 +202,7 @@ public final class JournalWriter {
             closeQuietly(file.connection);
             throw e;
         }
-        checkpointer = new JournalCheckpointer(file.checkpointing, file.pageSize);
+        checkpointer = new JournalCheckpointer(file.checkpointing, file.pageSize, path);
         pageSize = file.pageSize;
         fileKey = file.key;
     }
