@@ -300,7 +300,7 @@ final class HttpEndpoint implements AutoCloseable {
                 try {
                     request = read(in);
                 } catch (BadRequest e) {
-                    write(connection, out, Response.text(e.status, e.getMessage() + "\n", false), false, false);
+                    write(connection, out, Response.text(e.status, e.getMessage() + "\n", false), false, false, false);
                     return;
                 }
                 if (request == null) {
@@ -313,7 +313,7 @@ final class HttpEndpoint implements AutoCloseable {
                     response = Response.text(500, "kube9 agent: " + e + "\n", request.isHead());
                 }
                 boolean keepAlive = request.keepAlive();
-                write(connection, out, response, keepAlive, request.http10);
+                write(connection, out, response, keepAlive, request.http10, request.isHead());
                 if (!keepAlive) {
                     return;
                 }
@@ -420,40 +420,44 @@ final class HttpEndpoint implements AutoCloseable {
         }
     }
 
-    /** {@link #write(OutputStream, Response, boolean, boolean)} within the write time limit. */
-    private void write(Connection connection, OutputStream out, Response response, boolean keepAlive, boolean http10)
-            throws IOException {
+    /** {@link #write(OutputStream, Response, boolean, boolean, boolean)} within the write time limit. */
+    private void write(Connection connection, OutputStream out, Response response, boolean keepAlive, boolean http10,
+            boolean head) throws IOException {
         connection.writing(System.nanoTime() + writeNanos);
         try {
-            write(out, response, keepAlive, http10);
+            write(out, response, keepAlive, http10, head);
         } finally {
             connection.written();
         }
     }
 
-    /** Status line, headers and body in one buffer and one write: one TCP segment for a small response. */
-    private static void write(OutputStream out, Response response, boolean keepAlive, boolean http10)
+    /**
+     * Status line, headers and body in one buffer and one write: one TCP segment for a small response.
+     * Every answer to a GET says its length, 0 when it has no body: without one a kept-alive client
+     * would read until the connection closes (a 405 once left curl waiting out the idle limit).
+     */
+    private static void write(OutputStream out, Response response, boolean keepAlive, boolean http10, boolean head)
             throws IOException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(256 + (response.body == null ? 0 : response.body.length));
-        StringBuilder head = new StringBuilder(256);
-        head.append(http10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(response.status).append(' ')
+        StringBuilder text = new StringBuilder(256);
+        text.append(http10 ? "HTTP/1.0 " : "HTTP/1.1 ").append(response.status).append(' ')
                 .append(reason(response.status)).append("\r\n");
         for (Map.Entry<String, String> header : response.headers.entrySet()) {
             if (!header.getKey().equalsIgnoreCase("Content-Length")) {
-                head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+                text.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
             }
         }
         long length = response.body != null ? response.body.length : response.announcedLength;
-        if (length >= 0) {
-            head.append("Content-Length: ").append(length).append("\r\n");
+        if (length >= 0 || !head) {
+            text.append("Content-Length: ").append(Math.max(0, length)).append("\r\n");
         }
         if (!keepAlive) {
-            head.append("Connection: close\r\n");
+            text.append("Connection: close\r\n");
         } else if (http10) {
-            head.append("Connection: keep-alive\r\n");
+            text.append("Connection: keep-alive\r\n");
         }
-        head.append("\r\n");
-        buffer.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        text.append("\r\n");
+        buffer.write(text.toString().getBytes(StandardCharsets.ISO_8859_1));
         if (response.body != null) {
             buffer.write(response.body);
         }

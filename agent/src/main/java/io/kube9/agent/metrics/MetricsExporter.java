@@ -25,6 +25,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class MetricsExporter implements AutoCloseable {
     private static final String HEALTHY = "Exporter is healthy.\n";
+    private static final String NOT_ALLOWED = "Method not allowed: the kube9 agent answers GET and HEAD.\n";
 
     private final HttpEndpoint endpoint;
 
@@ -47,7 +48,7 @@ public final class MetricsExporter implements AutoCloseable {
                         .header("WWW-Authenticate", authenticator.challenge());
             }
             if (!"GET".equals(request.method) && !request.isHead()) {
-                return new HttpEndpoint.Response(405).header("Allow", "GET, HEAD");
+                return HttpEndpoint.Response.text(405, NOT_ALLOWED, false).header("Allow", "GET, HEAD");
             }
             switch (request.path) {
                 case "/metrics":

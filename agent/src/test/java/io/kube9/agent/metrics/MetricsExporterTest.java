@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kube9.agent.config.ConfigLoader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,6 +82,38 @@ class MetricsExporterTest {
         assertThat(debug.statusCode()).isEqualTo(200);
         assertThat(debug.headers().firstValue("Content-Encoding")).isEmpty();
         assertThat(new String(debug.body(), StandardCharsets.UTF_8)).contains("kube9_events_total{");
+    }
+
+    @Test
+    void anotherMethodIs405WithALengthAndTheConnectionServesOn() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", exporter.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("POST /metrics HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi"
+                    + "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "GET /-/healthy HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < 2; i++) {
+                String head = head(in);
+                assertThat(head).startsWith("HTTP/1.1 405 Method Not Allowed\r\n").contains("\r\nAllow: GET, HEAD\r\n");
+                int length = Integer.parseInt(head.replaceAll("(?s).*\r\nContent-Length: (\\d+)\r\n.*", "$1"));
+                assertThat(new String(in.readNBytes(length), StandardCharsets.UTF_8))
+                        .isEqualTo("Method not allowed: the kube9 agent answers GET and HEAD.\n");
+            }
+            // the next reply's status line follows the 405s' bodies: a client that reads by length is not left waiting
+            assertThat(head(in)).startsWith("HTTP/1.1 200 OK\r\n");
+        }
+    }
+
+    private static String head(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed in the head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     private HttpResponse<byte[]> get(String method, String acceptEncoding, String accept) throws Exception {
