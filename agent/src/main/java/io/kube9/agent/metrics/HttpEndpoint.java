@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A small HTTP/1.1 server for the agent's port: GET and HEAD, keep-alive, whole responses
@@ -257,25 +258,31 @@ final class HttpEndpoint implements AutoCloseable {
     /**
      * Closes the connections whose response has not been written within its time: the client
      * stopped reading. Their threads, blocked in the write, get a {@code SocketException}.
-     *
-     * <p>With a linger of 0 the close resets the connection at once. Over TLS it must: a TLS
-     * socket's close first sends a close_notify under the lock that the blocked write holds, and
-     * without a linger it waits for that lock as long as the client does not read (this thread,
-     * the acceptor, with it); with one, it gives up on the close_notify and closes the socket.
      */
     private void closeStalledWrites() {
         long now = System.nanoTime();
         for (Connection connection : open) {
             if (connection.writeOverdue(now)) {
                 open.remove(connection);
-                try {
-                    connection.socket.setSoLinger(true, 0);
-                } catch (IOException ignored) {
-                    // closed meanwhile
-                }
-                closeQuietly(connection.socket);
+                closeAtOnce(connection.socket);
             }
         }
+    }
+
+    /**
+     * Closes with a linger of 0, which resets the connection at once. Over TLS it must when a
+     * write may be blocked: a TLS socket's close first sends a close_notify under the lock that the
+     * blocked write holds, and without a linger it waits for that lock as long as the client does
+     * not read (the acceptor, or the JVM's exit, with it); with one, it gives up on the
+     * close_notify and closes the socket.
+     */
+    private static void closeAtOnce(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // closed meanwhile
+        }
+        closeQuietly(socket);
     }
 
     private void serve(Connection connection) {
@@ -508,7 +515,14 @@ final class HttpEndpoint implements AutoCloseable {
             // closing
         }
         for (Connection connection : open) {
-            closeQuietly(connection.socket); // wakes threads blocked reading a kept-alive connection
+            // Wakes threads blocked reading a kept-alive connection. A shutdown hook calls this, so
+            // it never waits for a client that stopped reading: the JVM's exit would wait with it.
+            // Only a TLS socket's close can wait (in a write, or a handshake's), and it would.
+            if (connection.socket instanceof SSLSocket || connection.isWriting()) {
+                closeAtOnce(connection.socket);
+            } else {
+                closeQuietly(connection.socket);
+            }
         }
         connections.shutdownNow();
         try {
@@ -569,6 +583,10 @@ final class HttpEndpoint implements AutoCloseable {
 
         void written() {
             writing = false;
+        }
+
+        boolean isWriting() {
+            return writing;
         }
 
         boolean writeOverdue(long now) {

@@ -363,6 +363,34 @@ class HttpEndpointTest {
         }
     }
 
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void closingTheEndpointWhileAClientStopsReadingReturnsAtOnce(boolean tls, @TempDir Path dir) throws Exception {
+        byte[] large = new byte[64 << 20];
+        TestCertificates certificates = tls ? TestCertificates.generate(dir, "ec", "EC") : null;
+        SSLContext server = tls
+                ? TlsCredentials.fromKeystore(certificates.keystore.toString(), TestCertificates.PASSWORD) : null;
+        CountDownLatch answering = new CountDownLatch(1);
+        HttpEndpoint quick = HttpEndpoint.start("127.0.0.1", 0, server, request -> {
+            answering.countDown();
+            return HttpEndpoint.Response.of(200, "text/plain", large, request.isHead());
+        }, THREADS);
+        try (Socket stalled = connect(quick, certificates)) {
+            send(stalled, "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(answering.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(300); // the write fills both ends' buffers and blocks
+
+            Thread closing = new Thread(quick::close, "shutdown-hook"); // as at JVM exit
+            closing.setDaemon(true);
+            closing.start();
+            closing.join(2_000);
+
+            assertThat(closing.isAlive()).as("still closing 2 s later").isFalse();
+        } finally {
+            quick.close(); // the client has gone: this one returns whatever the first did
+        }
+    }
+
     /** A plain connection, or with {@code certificates} a TLS one that has shaken hands. */
     private static Socket connect(HttpEndpoint to, TestCertificates certificates) throws Exception {
         if (certificates == null) {
