@@ -48,10 +48,11 @@ import javax.net.ssl.SSLSocket;
  * {@value #REQUEST_MILLIS} ms from being accepted to deliver its first whole request (TLS
  * handshake included), and every later request has as long from its first byte to its last; a
  * connection waiting for its next request is closed after {@value #IDLE_MILLIS} ms, or sooner when
- * a new connection needs its place: at the limit, the connection that has waited longest between
- * requests is closed, so that idle or kept-alive connections (a status page left open, a client
- * that never sends) cannot keep a scrape out. A connection in the middle of a request is never
- * closed to make room; when every connection is, the new one is closed at once. Requests are read
+ * a new connection needs its place: at the limit, one connection is closed to let it in (see
+ * {@link #makeRoom}), so that idle, slow or stuck clients cannot keep a scrape out. A connection
+ * whose request has been read is not closed to make room until its response has been
+ * {@value #STALLED_MILLIS} ms in writing; when every connection is such, the new one is closed at
+ * once. Requests are read
  * with size limits; anything malformed is a 400 and the connection closes. A response has
  * {@value #WRITE_MILLIS} ms to be written: a client that stops reading in the middle of a large
  * scrape is closed then (a blocking socket write has no timeout of its own, and sixteen such
@@ -63,6 +64,12 @@ final class HttpEndpoint implements AutoCloseable {
     static final int WRITE_MILLIS = 30_000;
     /** How often the acceptor looks for writes past their time when no connection arrives. */
     private static final int WRITE_CHECK_MILLIS = 1_000;
+    /** How long a request may go on, or a response be in writing, before it may be closed to make room. */
+    static final int STALLED_MILLIS = 1_000;
+    private static final long STALLED_NANOS = TimeUnit.MILLISECONDS.toNanos(STALLED_MILLIS);
+    /** How far past its deadline a read may go before the acceptor closes its connection. */
+    static final int OVERDUE_GRACE_MILLIS = 1_000;
+    private static final long OVERDUE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(OVERDUE_GRACE_MILLIS);
     static final int MAX_CONNECTIONS = 16;
     private static final int MAX_LINE = 8192;
     private static final int MAX_HEADERS = 100;
@@ -207,7 +214,7 @@ final class HttpEndpoint implements AutoCloseable {
             try {
                 socket = server.accept();
             } catch (SocketTimeoutException e) {
-                closeStalledWrites();
+                closeOverdue();
                 continue;
             } catch (IOException e) {
                 if (closed) {
@@ -216,9 +223,9 @@ final class HttpEndpoint implements AutoCloseable {
                 pause(); // out of file descriptors, say: try again shortly rather than spin
                 continue;
             }
-            closeStalledWrites();
-            if (open.size() >= MAX_CONNECTIONS && !closeLongestIdle()) {
-                closeQuietly(socket); // every connection is in the middle of a request: the client retries
+            closeOverdue();
+            if (open.size() >= MAX_CONNECTIONS && !makeRoom()) {
+                closeQuietly(socket); // every connection is being answered: the client retries
                 continue;
             }
             Connection connection = new Connection(socket, requestNanos);
@@ -233,39 +240,87 @@ final class HttpEndpoint implements AutoCloseable {
     }
 
     /**
-     * Closes the connection that has waited longest for its next request, to make room for a new
-     * one; false when every open connection is in the middle of a request.
+     * Closes one connection to make room for a new one; false when none may be closed. In this
+     * order: one that has been sending its request, or writing a response its client does not
+     * read, for {@value #STALLED_MILLIS} ms or more; then the one that has waited longest for a
+     * request (Prometheus's kept-alive connection, used at every scrape, is the last of those);
+     * then one still sending its request; the oldest first within each. Without the first and the
+     * last, sixteen clients that send one byte each, or that ask for pages and never read them,
+     * kept every scrape out for as long as they liked (one byte a 5 s, a response a 30 s). A
+     * connection whose request has been read is not closed until its response has been
+     * {@value #STALLED_MILLIS} ms in writing: a scrape is answered in milliseconds.
      */
-    private boolean closeLongestIdle() {
+    private boolean makeRoom() {
         while (true) {
-            Connection longest = null;
+            long now = System.nanoTime();
+            Connection victim = null;
+            int victimState = 0;
+            int victimRank = NOT_CLOSED;
+            long victimSince = 0;
             for (Connection connection : open) {
-                if (connection.isIdle() && (longest == null || connection.idleSince - longest.idleSince < 0)) {
-                    longest = connection;
+                int state = connection.state();
+                long since = connection.since;
+                int rank = rank(state, now - since >= STALLED_NANOS);
+                if (rank < victimRank || (rank != NOT_CLOSED && rank == victimRank && since - victimSince < 0)) {
+                    victim = connection;
+                    victimState = state;
+                    victimRank = rank;
+                    victimSince = since;
                 }
             }
-            if (longest == null) {
+            if (victim == null) {
                 return false;
             }
-            if (longest.evict()) { // else its next request began meanwhile: look again
-                open.remove(longest);
-                closeQuietly(longest.socket); // its thread, blocked reading, gets a SocketException
+            if (victim.evict(victimState)) { // else it moved on meanwhile: look again
+                discard(victim, victimState);
                 return true;
             }
         }
     }
 
+    private static final int NOT_CLOSED = Integer.MAX_VALUE;
+
+    /** Lower is closed first to make room. */
+    private static int rank(int state, boolean stalled) {
+        switch (state) {
+            case Connection.READING: return stalled ? 0 : 2;
+            case Connection.WRITING: return stalled ? 0 : NOT_CLOSED;
+            case Connection.WAITING: return 1;
+            default: return NOT_CLOSED; // being answered, or closed
+        }
+    }
+
     /**
-     * Closes the connections whose response has not been written within its time: the client
-     * stopped reading. Their threads, blocked in the write, get a {@code SocketException}.
+     * Closes the connections past their time: a response not written within its limit (the client
+     * stopped reading; the thread, blocked in the write, gets a {@code SocketException}), or a
+     * request or TLS handshake still incomplete {@value #OVERDUE_GRACE_MILLIS} ms after its
+     * deadline. A plain socket's own read timeout ends a request at its deadline with a 408; a TLS
+     * socket's does not always: each read of a handshake message's bytes gets the whole timeout
+     * again, so a ClientHello sent a byte a second kept its connection and thread for hours.
      */
-    private void closeStalledWrites() {
+    private void closeOverdue() {
         long now = System.nanoTime();
         for (Connection connection : open) {
-            if (connection.writeOverdue(now)) {
-                open.remove(connection);
-                closeAtOnce(connection.socket);
+            int state = connection.state();
+            boolean overdue = state == Connection.WRITING ? connection.writeOverdue(now)
+                    : (state == Connection.WAITING || state == Connection.READING)
+                            && now - connection.deadline - OVERDUE_GRACE_NANOS > 0;
+            if (overdue && connection.evict(state)) {
+                discard(connection, state);
             }
+        }
+    }
+
+    /**
+     * Forgets a connection the acceptor has won and closes it: at once when a write may be blocked
+     * in it (see {@link #closeAtOnce}), with an orderly end otherwise.
+     */
+    private void discard(Connection connection, int state) {
+        open.remove(connection);
+        if (state == Connection.WRITING || connection.socket instanceof SSLSocket) {
+            closeAtOnce(connection.socket);
+        } else {
+            closeQuietly(connection.socket); // its thread, blocked reading, gets a SocketException
         }
     }
 
@@ -291,7 +346,6 @@ final class HttpEndpoint implements AutoCloseable {
             socket.setTcpNoDelay(true);
             RequestInput in = new RequestInput(connection);
             OutputStream out = socket.getOutputStream();
-            boolean first = true;
             while (!closed) {
                 if (!in.awaitRequest(connection, idleNanos)) {
                     return; // the client closed the connection
@@ -299,19 +353,17 @@ final class HttpEndpoint implements AutoCloseable {
                 if (!connection.beginRequest()) {
                     return; // closed to make room just as this request began; the client retries
                 }
-                if (!first) {
-                    connection.deadline = System.nanoTime() + requestNanos; // the first one's counts from accept
-                }
-                first = false;
                 Request request;
                 try {
                     request = read(in);
                 } catch (BadRequest e) {
-                    write(connection, out, Response.text(e.status, e.getMessage() + "\n", false), false, false, false);
+                    if (connection.answer()) {
+                        write(connection, out, Response.text(e.status, e.getMessage() + "\n", false), false, false, false);
+                    }
                     return;
                 }
-                if (request == null) {
-                    return; // the client closed the connection
+                if (request == null || !connection.answer()) {
+                    return; // the client closed the connection, or it was closed to make room
                 }
                 Response response;
                 try {
@@ -431,10 +483,9 @@ final class HttpEndpoint implements AutoCloseable {
     private void write(Connection connection, OutputStream out, Response response, boolean keepAlive, boolean http10,
             boolean head) throws IOException {
         connection.writing(System.nanoTime() + writeNanos);
-        try {
-            write(out, response, keepAlive, http10, head);
-        } finally {
-            connection.written();
+        write(out, response, keepAlive, http10, head);
+        if (!connection.written()) {
+            throw new SocketException("closed to make room"); // just as the write ended
         }
     }
 
@@ -517,8 +568,8 @@ final class HttpEndpoint implements AutoCloseable {
         for (Connection connection : open) {
             // Wakes threads blocked reading a kept-alive connection. A shutdown hook calls this, so
             // it never waits for a client that stopped reading: the JVM's exit would wait with it.
-            // Only a TLS socket's close can wait (in a write, or a handshake's), and it would.
-            if (connection.socket instanceof SSLSocket || connection.isWriting()) {
+            // Only a TLS socket's close can wait (behind a blocked write, or a handshake's).
+            if (connection.socket instanceof SSLSocket) {
                 closeAtOnce(connection.socket);
             } else {
                 closeQuietly(connection.socket);
@@ -533,75 +584,97 @@ final class HttpEndpoint implements AutoCloseable {
     }
 
     /**
-     * One accepted connection: whether it may be closed to make room (only while it waits for a
-     * request to begin), and the deadline of its reads. The acceptor closes a connection only
-     * after winning {@link #evict()}; the serving thread handles a request only after winning
-     * {@link #beginRequest()}: the two compare-and-set the same state, so a request is never cut off.
+     * One accepted connection and where it is: waiting for a request to begin, reading one,
+     * answering it (never closed to make room), or writing the answer. The acceptor closes a
+     * connection only after winning {@link #evict}; the serving thread moves it on only by
+     * compare-and-set of the same state, so a request is never cut off while it is answered.
      */
     private static final class Connection extends InputStream {
-        private static final int WAITING = 0;
-        private static final int IN_REQUEST = 1;
-        private static final int EVICTED = 2;
+        static final int WAITING = 0;
+        static final int READING = 1;
+        static final int ANSWERING = 2;
+        static final int WRITING = 3;
+        static final int EVICTED = 4;
 
         final Socket socket;
         private final long requestNanos;
         private final AtomicInteger state = new AtomicInteger(WAITING);
-        /** {@code System.nanoTime()} when it began to wait; read by the acceptor while WAITING. */
-        volatile long idleSince;
-        /** {@code System.nanoTime()} by which the current read must be done; the serving thread's own. */
-        long deadline;
+        /** {@code System.nanoTime()} when the state began; written before the state, read by the acceptor after it. */
+        volatile long since;
+        /** {@code System.nanoTime()} by which the current read must be done; read by the acceptor too. */
+        volatile long deadline;
         /** {@code System.nanoTime()} by which the response being written must be out; read by the acceptor. */
         private volatile long writeDeadline;
-        private volatile boolean writing;
+        /** Whether a request has been answered: the first one's time counts from the accept. */
+        private boolean answered;
         private InputStream in;
 
         /** Accepted just now: its first request is due within {@code requestNanos}. */
         Connection(Socket socket, long requestNanos) {
             this.socket = socket;
             this.requestNanos = requestNanos;
-            this.idleSince = System.nanoTime();
-            this.deadline = idleSince + requestNanos;
+            this.since = System.nanoTime();
+            this.deadline = since + requestNanos;
         }
 
-        boolean isIdle() {
-            return state.get() == WAITING;
+        int state() {
+            return state.get();
         }
 
-        boolean evict() {
-            return state.compareAndSet(WAITING, EVICTED);
+        /** True when the acceptor may close it: it was still in {@code from}. */
+        boolean evict(int from) {
+            return state.compareAndSet(from, EVICTED);
         }
 
-        /** True when this thread may read and answer the request whose first byte has arrived. */
+        /** True when this thread may read the request whose first byte has arrived. */
         boolean beginRequest() {
-            return state.get() == IN_REQUEST || state.compareAndSet(WAITING, IN_REQUEST);
+            if (state.get() == READING) {
+                return true; // pipelined: its time began when the last answer was written
+            }
+            long now = System.nanoTime();
+            if (answered) {
+                deadline = now + requestNanos;
+            }
+            since = now;
+            return state.compareAndSet(WAITING, READING);
+        }
+
+        /** True when this thread may answer the request it has read (or refuse it). */
+        boolean answer() {
+            return state.compareAndSet(READING, ANSWERING);
         }
 
         void writing(long deadline) {
-            writeDeadline = deadline; // before the flag: the acceptor reads it after seeing the flag
-            writing = true;
+            writeDeadline = deadline;
+            since = System.nanoTime();
+            state.set(WRITING); // from ANSWERING, which the acceptor never changes
         }
 
-        void written() {
-            writing = false;
-        }
-
-        boolean isWriting() {
-            return writing;
+        /** The answer is out: a pipelined request may follow at once. False when closed meanwhile. */
+        boolean written() {
+            answered = true;
+            long now = System.nanoTime();
+            deadline = now + requestNanos;
+            since = now;
+            return state.compareAndSet(WRITING, READING);
         }
 
         boolean writeOverdue(long now) {
-            return writing && now - writeDeadline > 0;
+            return state.get() == WRITING && now - writeDeadline > 0;
         }
 
         /** About to wait for the next request: from now on it may be closed to make room. */
-        void awaitRequest(long idleNanos) {
-            if (state.get() == WAITING) {
+        void awaitRequest(long idleNanos) throws SocketException {
+            int current = state.get();
+            if (current == WAITING) {
                 return; // still waiting for the first request (its deadline stands), or after stray line ends
             }
             long now = System.nanoTime();
             deadline = now + idleNanos;
-            idleSince = now; // before the state: the acceptor reads it after seeing WAITING
-            state.set(WAITING);
+            since = now;
+            if (current != READING || !state.compareAndSet(READING, WAITING)) {
+                throw new SocketException("closed to make room");
+            }
         }
 
         /**
@@ -635,7 +708,7 @@ final class HttpEndpoint implements AutoCloseable {
 
         /** In the middle of a request a 408 says why; between requests the close is silent. */
         private IOException timedOut() {
-            if (state.get() == IN_REQUEST) {
+            if (state.get() == READING) {
                 return new BadRequest(408, "Request not complete within "
                         + TimeUnit.NANOSECONDS.toMillis(requestNanos) + " ms");
             }

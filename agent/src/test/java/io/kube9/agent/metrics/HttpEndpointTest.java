@@ -246,6 +246,96 @@ class HttpEndpointTest {
     }
 
     @Test
+    void clientsThatEachSendOneByteAndStopDoNotKeepAScrapeOut() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < HttpEndpoint.MAX_CONNECTIONS; i++) {
+                Socket socket = connect();
+                slow.add(socket);
+                send(socket, "G"); // in the middle of a request, for up to its 5 s, then again on a new connection
+            }
+            Thread.sleep(500); // every byte read: each connection is reading a request, none is waiting for one
+
+            try (Socket scrape = connect()) {
+                scrape(scrape);
+            }
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void clientsThatStopReadingTheirAnswersKeepAScrapeOutForASecondAtMost() throws Exception {
+        byte[] large = new byte[16 << 20]; // far more than both ends' buffers: the write blocks
+        CountDownLatch writing = new CountDownLatch(HttpEndpoint.MAX_CONNECTIONS);
+        HttpEndpoint pages = HttpEndpoint.start("127.0.0.1", 0, null, request -> {
+            if (request.path.equals("/large")) {
+                writing.countDown();
+                return HttpEndpoint.Response.of(200, "text/plain", large, request.isHead());
+            }
+            return echo(request);
+        }, THREADS);
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < HttpEndpoint.MAX_CONNECTIONS; i++) {
+                Socket socket = connect(pages, null);
+                stalled.add(socket);
+                send(socket, "GET /large HTTP/1.1\r\nHost: a\r\n\r\n"); // and never read: held for the 30 s write limit
+            }
+            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(HttpEndpoint.STALLED_MILLIS + 300);
+
+            try (Socket scrape = connect(pages)) {
+                scrape(scrape);
+            }
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+            pages.close();
+        }
+    }
+
+    @Test
+    void aTlsHandshakeThatTricklesInIsClosedAfterItsDeadline(@TempDir Path dir) throws Exception {
+        TestCertificates certificates = TestCertificates.generate(dir, "ec", "EC");
+        SSLContext server = TlsCredentials.fromKeystore(certificates.keystore.toString(), TestCertificates.PASSWORD);
+        try (HttpEndpoint quick = HttpEndpoint.start("127.0.0.1", 0, server, this::echo, THREADS, 300, 60_000,
+                HttpEndpoint.WRITE_MILLIS); Socket socket = connect(quick)) {
+            // A handshake record of 16 KB announced, a ClientHello begun, then a byte every 100 ms:
+            // the TLS socket gives every read of it the whole read timeout again.
+            socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x3f, (byte) 0xf0, 0x01, 0x00, 0x3f, (byte) 0xec, 0x03, 0x03});
+            long start = System.nanoTime();
+            Thread trickle = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 300; i++) {
+                        Thread.sleep(100);
+                        socket.getOutputStream().write('a');
+                    }
+                } catch (IOException | InterruptedException closed) {
+                    // the endpoint closed the connection, as it should
+                }
+            }, "trickle");
+            trickle.setDaemon(true);
+            trickle.start();
+
+            try {
+                while (socket.getInputStream().read() >= 0) {
+                    // an alert, if any
+                }
+            } catch (IOException reset) {
+                // closed at once: a reset
+            }
+            trickle.interrupt();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("ms until closed")
+                    .isLessThan(300 + HttpEndpoint.OVERDUE_GRACE_MILLIS + 2_000);
+        }
+        assertThat(served).hasValue(0);
+    }
+
+    @Test
     void aKeptAliveConnectionMayWaitLongerThanARequestMayTake() throws Exception {
         try (HttpEndpoint quick = startWithLimits(300, 60_000); Socket socket = connect(quick)) {
             scrape(socket); // the first request is due within the request time limit of the connection's opening
