@@ -73,6 +73,9 @@ final class HttpEndpoint implements AutoCloseable {
     static final int MAX_CONNECTIONS = 16;
     private static final int MAX_LINE = 8192;
     private static final int MAX_HEADERS = 100;
+    /** The request line and headers together, line ends included. */
+    static final int MAX_HEAD = 65_536;
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final int MAX_REQUEST_BODY = 65_536;
 
     /** One parsed request. Header names are lower-cased. */
@@ -355,7 +358,7 @@ final class HttpEndpoint implements AutoCloseable {
                 }
                 Request request;
                 try {
-                    request = read(in);
+                    request = read(in, out);
                 } catch (BadRequest e) {
                     if (connection.answer()) {
                         write(connection, out, Response.text(e.status, e.getMessage() + "\n", false), false, false, false);
@@ -385,8 +388,14 @@ final class HttpEndpoint implements AutoCloseable {
         }
     }
 
-    /** The next request, or null at a clean end of the stream before one starts. */
-    static Request read(InputStream in) throws IOException {
+    /**
+     * The next request, or null at a clean end of the stream before one starts. What RFC 9112
+     * says a server must refuse is refused: a request line or header name with other than visible
+     * ASCII, whitespace before a header's colon, a folded header line, a Content-Length that is not
+     * one number. {@code out} gets the {@code 100 Continue} of a client that waits for it before
+     * it sends its body (which is then read and ignored).
+     */
+    static Request read(InputStream in, OutputStream out) throws IOException {
         String line = readLine(in, true);
         while (line != null && line.isEmpty()) {
             line = readLine(in, true); // tolerated: stray CRLF between requests
@@ -395,24 +404,40 @@ final class HttpEndpoint implements AutoCloseable {
             return null;
         }
         String[] parts = line.split(" ");
-        if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
+        if (parts.length != 3 || !visibleAscii(parts[0]) || !visibleAscii(parts[1]) || !isVersion(parts[2])) {
             throw new BadRequest(400, "Bad request line");
         }
+        if (!parts[2].startsWith("HTTP/1.")) {
+            throw new BadRequest(505, "HTTP version not supported: the kube9 agent speaks HTTP/1.1");
+        }
+        int size = line.length() + 2;
         Map<String, List<String>> headers = new LinkedHashMap<>();
         int count = 0;
         String header;
         while (!(header = readLine(in, false)).isEmpty()) {
+            size += header.length() + 2;
             if (++count > MAX_HEADERS) {
                 throw new BadRequest(431, "Too many headers");
             }
+            if (size > MAX_HEAD) {
+                throw new BadRequest(431, "Request headers larger than 64 KB");
+            }
             int colon = header.indexOf(':');
-            if (colon <= 0) {
+            if (colon <= 0 || !visibleAscii(header.substring(0, colon))) {
                 throw new BadRequest(400, "Bad header line");
             }
-            String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String name = header.substring(0, colon).toLowerCase(Locale.ROOT);
             headers.computeIfAbsent(name, unused -> new ArrayList<>(1)).add(header.substring(colon + 1).trim());
         }
-        skipBody(in, headers);
+        long length = bodyLength(headers);
+        if (length > 0) {
+            List<String> expect = headers.get("expect");
+            if (expect != null && expect.get(0).equalsIgnoreCase("100-continue")) {
+                out.write(CONTINUE);
+                out.flush();
+            }
+            skip(in, length);
+        }
         String target = parts[1];
         int question = target.indexOf('?');
         String path = question < 0 ? target : target.substring(0, question);
@@ -424,24 +449,68 @@ final class HttpEndpoint implements AutoCloseable {
         return new Request(parts[0], path, query, parts[2].equals("HTTP/1.0"), headers);
     }
 
-    /** GET and HEAD carry no body; one that comes anyway is read and ignored, within a limit. */
-    private static void skipBody(InputStream in, Map<String, List<String>> headers) throws IOException {
+    /** True for a non-empty run of visible ASCII characters (no space, control or other byte). */
+    private static boolean visibleAscii(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code HTTP/d.d}. */
+    private static boolean isVersion(String text) {
+        return text.length() == 8 && text.startsWith("HTTP/") && isDigit(text.charAt(5)) && text.charAt(6) == '.'
+                && isDigit(text.charAt(7));
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /**
+     * GET and HEAD carry no body; the length of one that comes anyway, to be read and ignored
+     * within a limit. Every Content-Length given must be the same number: were two different ones
+     * taken, one by a proxy and the other here, they would disagree on where the next request begins.
+     */
+    private static long bodyLength(Map<String, List<String>> headers) throws BadRequest {
         if (headers.containsKey("transfer-encoding")) {
             throw new BadRequest(411, "Chunked request bodies are not accepted");
         }
         List<String> lengths = headers.get("content-length");
         if (lengths == null) {
-            return;
+            return 0;
         }
-        long length;
-        try {
-            length = Long.parseLong(lengths.get(0));
-        } catch (NumberFormatException e) {
-            throw new BadRequest(400, "Bad Content-Length");
+        String first = lengths.get(0);
+        for (String length : lengths) {
+            if (!length.equals(first) || !digits(length)) {
+                throw new BadRequest(400, "Bad Content-Length");
+            }
         }
-        if (length < 0 || length > MAX_REQUEST_BODY) {
+        if (first.length() > 18 || Long.parseLong(first) > MAX_REQUEST_BODY) {
             throw new BadRequest(413, "Request body too large");
         }
+        return Long.parseLong(first);
+    }
+
+    private static boolean digits(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (!isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void skip(InputStream in, long length) throws IOException {
         while (length > 0) {
             long skipped = in.skip(length);
             if (skipped <= 0) {
@@ -537,6 +606,7 @@ final class HttpEndpoint implements AutoCloseable {
             case 431: return "Request Header Fields Too Large";
             case 500: return "Internal Server Error";
             case 503: return "Service Unavailable";
+            case 505: return "HTTP Version Not Supported";
             default: return "Status";
         }
     }

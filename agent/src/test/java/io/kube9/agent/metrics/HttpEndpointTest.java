@@ -113,6 +113,17 @@ class HttpEndpointTest {
             {"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", "411", "Chunked"},
             {"GET / HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n", "413", "too large"},
             {"GET / HTTP/1.1\r\nContent-Length: ten\r\n\r\n", "400", "Content-Length"},
+            {"GET / HTTP/1.1\r\nContent-Length: +0\r\n\r\n", "400", "Content-Length"},
+            // two lengths: which one ends the body decides where the next request starts
+            {"GET / HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\n", "400", "Content-Length"},
+            {"GET / HTTP/1.1\r\nContent-Length: 0, 5\r\n\r\n", "400", "Content-Length"},
+            {"GET / HTTP/1.1x\r\n\r\n", "400", "Bad request line"},
+            {"GET /\u0000 HTTP/1.1\r\n\r\n", "400", "Bad request line"},
+            {"G\u00c9T / HTTP/1.1\r\n\r\n", "400", "Bad request line"},
+            {"GET / HTTP/2.0\r\n\r\n", "505", "HTTP/1.1"},
+            {"GET / HTTP/1.1\r\nHost : a\r\n\r\n", "400", "Bad header line"},
+            {"GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n", "400", "Bad header line"},
+            {"GET / HTTP/1.1\r\n" + ("X: " + "y".repeat(8000) + "\r\n").repeat(9) + "\r\n", "431", "64 KB"},
         };
         for (String[] bad : cases) {
             try (Socket socket = connect()) {
@@ -125,6 +136,17 @@ class HttpEndpointTest {
             }
         }
         assertThat(served).hasValue(0);
+    }
+
+    @Test
+    void aClientThatExpectsToBeToldToSendItsBodyIsTold() throws IOException {
+        try (Socket socket = connect()) {
+            send(socket, "GET /a HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+            InputStream in = socket.getInputStream();
+            assertThat(readHead(in)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            send(socket, "hello");
+            assertThat(Reply.read(in).body).startsWith("GET /a ");
+        }
     }
 
     @Test
