@@ -25,6 +25,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class MetricsExporter implements AutoCloseable {
     private static final String HEALTHY = "Exporter is healthy.\n";
+    private static final String BAD_ESCAPE = "Bad query string: '%' must be followed by two hexadecimal digits.\n";
     private static final String NOT_ALLOWED = "Method not allowed: the kube9 agent answers GET and HEAD.\n";
 
     private final HttpEndpoint endpoint;
@@ -62,6 +63,10 @@ public final class MetricsExporter implements AutoCloseable {
     }
 
     private static HttpEndpoint.Response scrape(PrometheusScrapeHandler scrapes, HttpEndpoint.Request request) {
+        if (request.query != null && !escapesAreWhole(request.query)) {
+            // the handler's URLDecoder would throw, and the client see a failed scrape (500)
+            return HttpEndpoint.Response.text(400, BAD_ESCAPE, request.isHead());
+        }
         ScrapeExchange exchange = new ScrapeExchange(request);
         try {
             scrapes.handleRequest(exchange);
@@ -69,6 +74,17 @@ public final class MetricsExporter implements AutoCloseable {
             throw new UncheckedIOException(e); // writes go to memory: not expected
         }
         return exchange.response();
+    }
+
+    /** Whether every {@code %} is followed by two hex digits, as {@code URLDecoder} requires. */
+    private static boolean escapesAreWhole(String query) {
+        for (int i = query.indexOf('%'); i >= 0; i = query.indexOf('%', i + 3)) {
+            if (i + 2 >= query.length() || Character.digit(query.charAt(i + 1), 16) < 0
+                    || Character.digit(query.charAt(i + 2), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public int port() {

@@ -104,6 +104,27 @@ class MetricsExporterTest {
         }
     }
 
+    @Test
+    void aQueryWithABrokenEscapeIs400NotAFailedScrape() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", exporter.port())) { // java.net.URI refuses these
+            socket.setSoTimeout(5_000);
+            InputStream in = socket.getInputStream();
+            for (String query : new String[] {"name[]=%ZZ", "name[]=kube9_agent_info%", "name%5B%5D=%4"}) {
+                socket.getOutputStream().write(("GET /metrics?" + query + " HTTP/1.1\r\nHost: a\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                String head = head(in);
+                assertThat(head).as(query).startsWith("HTTP/1.1 400 Bad Request\r\n");
+                int length = Integer.parseInt(head.replaceAll("(?s).*\r\nContent-Length: (\\d+)\r\n.*", "$1"));
+                assertThat(new String(in.readNBytes(length), StandardCharsets.UTF_8))
+                        .isEqualTo("Bad query string: '%' must be followed by two hexadecimal digits.\n");
+            }
+        }
+        HttpResponse<String> filtered = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + exporter.port() + "/metrics?name%5B%5D=kube9_events_total")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(filtered.statusCode()).isEqualTo(200);
+        assertThat(filtered.body()).startsWith("# HELP kube9_events_total ").doesNotContain("# TYPE kube9_events_dropped");
+    }
+
     private static String head(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
