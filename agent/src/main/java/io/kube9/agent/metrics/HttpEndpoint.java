@@ -12,6 +12,9 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -574,6 +577,7 @@ final class HttpEndpoint implements AutoCloseable {
                 text.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
             }
         }
+        text.append("Date: ").append(Dated.now()).append("\r\n");
         long length = response.body != null ? response.body.length : response.announcedLength;
         if (length >= 0 || !head) {
             text.append("Content-Length: ").append(Math.max(0, length)).append("\r\n");
@@ -590,6 +594,34 @@ final class HttpEndpoint implements AutoCloseable {
         }
         buffer.writeTo(out);
         out.flush();
+    }
+
+    /**
+     * The {@code Date} of a response (RFC 9110 asks it of a server with a clock), formatted once a
+     * second: a scrape costs a clock read, not a formatting.
+     */
+    private static final class Dated {
+        private static final DateTimeFormatter IMF_FIXDATE =
+                DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
+        private static volatile Dated last = new Dated(Long.MIN_VALUE, "");
+
+        private final long second;
+        private final String text;
+
+        private Dated(long second, String text) {
+            this.second = second;
+            this.text = text;
+        }
+
+        static String now() {
+            long second = System.currentTimeMillis() / 1000;
+            Dated dated = last;
+            if (dated.second != second) {
+                dated = new Dated(second, IMF_FIXDATE.format(Instant.ofEpochSecond(second)));
+                last = dated;
+            }
+            return dated.text;
+        }
     }
 
     private static String reason(int status) {

@@ -11,6 +11,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -66,6 +69,22 @@ class HttpEndpointTest {
             }
         }
         assertThat(served).hasValue(3);
+    }
+
+    @Test
+    void everyAnswerIsDatedInTheFormHttpRequires() throws IOException {
+        try (Socket socket = connect()) {
+            send(socket, "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\nHEAD / HTTP/1.1\r\n\r\nBAD\r\n\r\n");
+            InputStream in = socket.getInputStream();
+            String[] heads = {Reply.read(in).head, readHead(in), Reply.read(in).head};
+            for (String head : heads) {
+                String date = head.replaceAll("(?s).*\r\nDate: ([^\r]*)\r\n.*", "$1");
+                assertThat(date).as(head).matches("(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d\\d "
+                        + "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d\\d:\\d\\d:\\d\\d GMT");
+                Instant sent = DateTimeFormatter.RFC_1123_DATE_TIME.parse(date, Instant::from);
+                assertThat(Duration.between(sent, Instant.now()).abs()).isLessThan(Duration.ofSeconds(5));
+            }
+        }
     }
 
     @Test
