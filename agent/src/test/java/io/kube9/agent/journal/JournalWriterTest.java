@@ -175,11 +175,7 @@ class JournalWriterTest {
     @Test
     void aJournalDeletedWhileItIsWrittenStartsAgainAtItsPathAndTheDeletedFileIsLetGo() throws Exception {
         Path file = dir.resolve("journal.db");
-        JournalWriter writer = open(file, KEEP_ALL, false, 0);
-        writer.start(THREADS);
-        enqueue("order.created", 1);
-        enqueue("order.paid", 2);
-        await(() -> writer.inserted() == 2, "the first two rows written");
+        JournalWriter writer = startedWithTwoRows(file);
 
         for (String suffix : List.of("", "-wal", "-shm")) {
             Files.deleteIfExists(dir.resolve("journal.db" + suffix));
@@ -204,11 +200,7 @@ class JournalWriterTest {
     @Test
     void aJournalEmptiedWhileItIsWrittenGetsItsTablesBackAndTheWaitingRows() throws Exception {
         Path file = dir.resolve("journal.db");
-        JournalWriter writer = open(file, KEEP_ALL, false, 0);
-        writer.start(THREADS);
-        enqueue("order.created", 1);
-        enqueue("order.paid", 2);
-        await(() -> writer.inserted() == 2, "the first two rows written");
+        JournalWriter writer = startedWithTwoRows(file);
         // The commit hands the log to the checkpointer, which copies it within a few milliseconds: a file
         // emptied during that copy gets the log's pages back and looks whole (left: see BENCHMARKS.md).
         Thread.sleep(300);
@@ -1127,6 +1119,16 @@ class JournalWriterTest {
             assertThat(System.nanoTime()).as("waited 10 s for: " + what).isLessThan(deadline);
             Thread.sleep(10);
         }
+    }
+
+    /** A writer started on {@code file}, once it has written two rows (created, paid). */
+    private JournalWriter startedWithTwoRows(Path file) throws Exception {
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        enqueue("order.created", 1);
+        enqueue("order.paid", 2);
+        await(() -> writer.inserted() == 2, "the first two rows written");
+        return writer;
     }
 
     /** This JVM's open files that have been deleted ({@code /proc/self/fd}); empty where there is no such directory. */
