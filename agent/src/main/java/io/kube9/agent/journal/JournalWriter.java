@@ -547,7 +547,7 @@ public final class JournalWriter {
         nextPathCheckMillis = now + PATH_CHECK_INTERVAL_MILLIS;
         if (connection != null) {
             BasicFileAttributes file = attributes(path);
-            boolean same = file != null && (fileKey == null || fileKey.equals(file.fileKey()));
+            boolean same = isOpenFile(file);
             if (same && file.size() >= pageSize) {
                 return true; // a journal's file holds at least its first page from the moment it opens
             }
@@ -566,6 +566,11 @@ public final class JournalWriter {
         }
         healthy = true; // as a journal just opened: until a write fails
         return true;
+    }
+
+    /** Whether {@code file} (the path's attributes, or null) is the file open, as far as the file system tells. */
+    private boolean isOpenFile(BasicFileAttributes file) {
+        return file != null && (fileKey == null || fileKey.equals(file.fileKey()));
     }
 
     private static BasicFileAttributes attributes(Path path) {
@@ -974,7 +979,7 @@ public final class JournalWriter {
      */
     private void reopenQuietly() {
         BasicFileAttributes file = attributes(path);
-        boolean emptied = file != null && file.size() < pageSize && (fileKey == null || fileKey.equals(file.fileKey()));
+        boolean emptied = isOpenFile(file) && file.size() < pageSize;
         letGoOfFile();
         if (emptied) {
             startOver();
