@@ -35,6 +35,21 @@ import java.util.concurrent.atomic.LongAdder;
  * service under load 2-4 survivor regions instead of 1 and young pauses 2-3 ms longer for the
  * minute the first lap took, which tipped G1 into growing the heap by 80 MB in four of six runs
  * (BENCHMARKS.md, "The queue's slots as two arrays").
+ *
+ * <p><b>The event's ids go into young chunks.</b> Being old, the slot arrays make every store of a
+ * reference into them pay G1's write barrier in full: a StoreLoad fence, which waits for the
+ * stores before it to reach the cache, and a card to mark. The repeated strings are stored only
+ * when they change; the event id and aggregate id change every event, and two fenced stores cost
+ * a producer 60-80 ns of its ~80 (against ~25 with the ids in a young array; {@code SlotFillCost},
+ * BENCHMARKS.md "The ids' young chunks"). So the consumer, as it drains, provides for the next
+ * {@value #LOOKAHEAD_CHUNKS} chunks of positions ahead of the tail a fresh {@link IdChunk}: an
+ * array for those positions' ids, allocated on its own thread and used within milliseconds, while
+ * it is still young, when G1's barrier stops at the card check. A producer stores its ids into
+ * the chunk when the chunk serves its very position (a chunk is made for one lap of its slots and
+ * never reused), and into the slot otherwise: before the consumer has come round, or when it
+ * falls behind and the lane is full. Each id is in exactly one place and the other is null, so
+ * the consumer takes the slot's, or else the chunk's. Chunks are let go once their positions are
+ * all taken.
  */
 public final class Lane extends QueueCounters {
     private static final VarHandle HEAD;
@@ -60,6 +75,10 @@ public final class Lane extends QueueCounters {
     private static final int OCCURRED_AT = 1;
     private static final int RECORDED_AT = 2;
     private static final int PAYLOAD_BYTES = 3;
+    /** Slots a chunk of ids serves at most; fewer in lanes of fewer than 16 times as many. */
+    static final int MAX_CHUNK = 256;
+    /** How many chunks the consumer provides ahead of the tail (at most a lap, less one chunk). */
+    static final int LOOKAHEAD_CHUNKS = 16;
 
     static {
         try {
@@ -78,6 +97,14 @@ public final class Lane extends QueueCounters {
     private final int dropRun;
     /** Drops happen on producers' threads, several at once when the writer falls behind. */
     private final LongAdder dropped = new LongAdder();
+    /** The ids' chunks, one per {@link #chunkSize} slots; written by the consumer only. */
+    private final IdChunk[] chunks;
+    private final int chunkSize;
+    private final int chunkShift;
+    /** The consumer's: chunks are provided for every position below this one. */
+    private long provided;
+    /** The consumer's: chunks of positions below this one have been let go. */
+    private long retired;
 
     /** @param requestedCapacity rounded up to a power of two */
     Lane(int requestedCapacity) {
@@ -100,6 +127,10 @@ public final class Lane extends QueueCounters {
         this.dropRun = dropRun > 0
                 ? Math.min(dropRun, capacity)
                 : Math.max(1, Math.min(MAX_DROP_RUN, capacity / DROP_RUN_SHARE));
+        chunkSize = Math.max(1, Math.min(MAX_CHUNK, capacity / 16));
+        chunkShift = Integer.numberOfTrailingZeros(chunkSize);
+        chunks = new IdChunk[capacity / chunkSize];
+        provideChunks();
     }
 
     public int capacity() {
@@ -168,8 +199,20 @@ public final class Lane extends QueueCounters {
         storeIfOther(refs, r + TYPE, eventType);
         storeIfOther(refs, r + SEVERITY, severity);
         storeIfOther(refs, r + THREAD, thread);
-        refs[r + EVENT_ID] = eventId;
-        refs[r + AGGREGATE_ID] = aggregateId;
+        IdChunk chunk = chunks[index >>> chunkShift];
+        if (chunk != null && chunk.first == (position & -chunkSize)) {
+            Object[] ids = chunk.ids;
+            int k = (index & (chunkSize - 1)) << 1;
+            ids[k] = eventId;
+            ids[k + 1] = aggregateId;
+        } else { // no chunk serves this position: the slot's own places (cleared as it was taken)
+            if (eventId != null) {
+                refs[r + EVENT_ID] = eventId;
+            }
+            if (aggregateId != null) {
+                refs[r + AGGREGATE_ID] = aggregateId;
+            }
+        }
         if (payload != null) { // else still null: cleared as the slot was taken
             refs[r + PAYLOAD] = payload;
         }
@@ -199,13 +242,45 @@ public final class Lane extends QueueCounters {
      * @return how many were moved
      */
     int drainTo(CapturedEvent[] into, int from, int max) {
-        while (true) {
-            int count = takeRun(into, from, max);
-            if (count >= 0) {
-                return count;
-            }
-            // a producer dropped the oldest under us; look again
+        int count;
+        do {
+            count = takeRun(into, from, max); // -1: a producer dropped the oldest under us; look again
+        } while (count < 0);
+        retireChunks();
+        provideChunks();
+        return count;
+    }
+
+    /**
+     * Consumer only: makes a fresh chunk for each chunk of positions from the tail to {@value
+     * #LOOKAHEAD_CHUNKS} chunks ahead that has none yet, once the previous lap's events of its
+     * slots are all taken (in a lane that is nearly full, none: producers use the slots).
+     */
+    private void provideChunks() {
+        long head = this.head;
+        long tail = this.tail;
+        long start = Math.max(provided, tail & -chunkSize);
+        long end = tail + (long) LOOKAHEAD_CHUNKS * chunkSize;
+        while (start < end && start + chunkSize - capacity <= head) {
+            chunks[(int) (start & mask) >>> chunkShift] = new IdChunk(start, chunkSize);
+            start += chunkSize;
         }
+        provided = Math.max(provided, start);
+    }
+
+    /** Consumer only: lets go of the chunks whose positions are all taken (at most a lap's). */
+    private void retireChunks() {
+        long head = this.head;
+        long position = Math.max(retired, (head & -chunkSize) - capacity);
+        while (position + chunkSize <= head) {
+            int c = (int) (position & mask) >>> chunkShift;
+            IdChunk chunk = chunks[c];
+            if (chunk != null && chunk.first <= position) {
+                chunks[c] = null;
+            }
+            position += chunkSize;
+        }
+        retired = position;
     }
 
     /**
@@ -251,6 +326,9 @@ public final class Lane extends QueueCounters {
             int index = (int) taken & mask;
             int r = index * REFS;
             int l = index * LONGS;
+            IdChunk chunk = chunks[index >>> chunkShift];
+            Object[] ids = chunk != null && chunk.first == (taken & -chunkSize) ? chunk.ids : null;
+            int k = (index & (chunkSize - 1)) << 1;
             if (into != null) {
                 CapturedEvent row = into[from + i];
                 if (row == null) { // the consumer's rows are made as its batches first need them
@@ -259,24 +337,58 @@ public final class Lane extends QueueCounters {
                 }
                 row.fill((String) refs[r + SITE], (String) refs[r + SOURCE], (String) refs[r + TYPE],
                         (String) refs[r + SEVERITY], (String) refs[r + THREAD]);
-                row.eventId = refs[r + EVENT_ID];
-                row.aggregateId = refs[r + AGGREGATE_ID];
+                Object eventId = refs[r + EVENT_ID];
+                Object aggregateId = refs[r + AGGREGATE_ID];
+                if (ids != null) { // each id is in the slot or in the chunk, and the other place null
+                    eventId = eventId != null ? eventId : ids[k];
+                    aggregateId = aggregateId != null ? aggregateId : ids[k + 1];
+                }
+                row.eventId = eventId;
+                row.aggregateId = aggregateId;
                 row.payload = refs[r + PAYLOAD];
                 row.occurredAt = longs[l + OCCURRED_AT];
                 row.recordedAt = longs[l + RECORDED_AT];
                 row.payloadBytes = longs[l + PAYLOAD_BYTES];
             }
-            // Lets go of the application's objects: the repeated strings stay for the next lap.
-            refs[r + EVENT_ID] = null;
-            refs[r + AGGREGATE_ID] = null;
-            refs[r + PAYLOAD] = null;
+            // Lets go of the application's objects: the repeated strings stay for the next lap. A
+            // place already null is only read: the slot's line stays shared with the producers,
+            // which (ids in a chunk, strings unchanged) only read it too.
+            clear(refs, r + EVENT_ID);
+            clear(refs, r + AGGREGATE_ID);
+            clear(refs, r + PAYLOAD);
+            if (ids != null) {
+                ids[k] = null;
+                ids[k + 1] = null;
+            }
             LONG.setRelease(longs, l + SEQUENCE, taken + capacity);
         }
         return count;
     }
 
+    private static void clear(Object[] refs, int at) {
+        if (refs[at] != null) {
+            refs[at] = null;
+        }
+    }
+
     private long sequence(long position) {
         return (long) LONG.getAcquire(longs, ((int) position & mask) * LONGS + SEQUENCE);
+    }
+}
+
+/**
+ * The ids of one lap of a run of a lane's slots: made by the consumer, filled by producers while
+ * it is young, read and let go by the consumer (see {@link Lane}).
+ */
+final class IdChunk {
+    /** The first position it serves; it serves the next {@code ids.length / 2}, no other lap. */
+    final long first;
+    /** Event id and aggregate id of each position in turn. */
+    final Object[] ids;
+
+    IdChunk(long first, int size) {
+        this.first = first;
+        this.ids = new Object[size * 2];
     }
 }
 

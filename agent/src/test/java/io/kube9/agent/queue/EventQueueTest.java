@@ -188,6 +188,55 @@ class EventQueueTest {
     }
 
     @Test
+    void idsPutBeyondTheChunksTheConsumerProvidedComeOutAsIdsPutIntoThem() {
+        // 4,096 slots: chunks of 256, of which the new lane provides 15 (a lap less one chunk)
+        EventQueue queue = new EventQueue(4096);
+        for (long id = 0; id < 4096; id++) {
+            assertThat(offer(queue, id)).isTrue();
+        }
+        CapturedEvent[] rows = rows(4096);
+
+        assertThat(take(queue, rows, 4096)).isEqualTo(4096);
+
+        for (int i = 0; i < 4096; i++) {
+            assertThat(rows[i].eventId).as("event %d", i).isEqualTo((long) i);
+            assertThat(rows[i].aggregateId).as("event %d", i).isEqualTo("order-" + i);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void everyEventKeepsItsOwnIdsWhateverTheOrderOfOffersDrainsAndDrops(long seed) {
+        // 64 slots: chunks of 4; offers and drains of random sizes, so that ids go into chunks,
+        // into slots before a chunk is provided or while the lane is full, and are dropped
+        java.util.Random random = new java.util.Random(seed);
+        EventQueue queue = new EventQueue(64);
+        CapturedEvent[] rows = rows(64);
+        long next = 0;
+        long last = -1;
+        long drained = 0;
+        for (int step = 0; step < 2_000; step++) {
+            for (int n = random.nextInt(random.nextBoolean() ? 8 : 100); n > 0; n--) {
+                offer(queue, next++);
+            }
+            int count = take(queue, rows, random.nextInt(65));
+            for (int i = 0; i < count; i++) {
+                long id = (Long) rows[i].eventId;
+                assertThat(rows[i].aggregateId).as("step %d, event %d", step, id).isEqualTo("order-" + id);
+                assertThat(rows[i].eventType).isEqualTo("type-" + id);
+                assertThat(id).isGreaterThan(last);
+                last = id;
+                rows[i].clear();
+            }
+            drained += count;
+        }
+        drained += drainAll(queue).size();
+
+        assertThat(queue.dropped()).isPositive();
+        assertThat(drained + queue.dropped()).isEqualTo(next);
+    }
+
+    @Test
     void drainToMovesAtMostMaxEventsAndLeavesTheRest() {
         EventQueue queue = new EventQueue(16);
         for (int i = 0; i < 10; i++) {
@@ -320,6 +369,7 @@ class EventQueueTest {
 
         long offered = (long) producers * perProducer;
         assertThat(result.duplicates).as("events drained twice").isZero();
+        assertThat(result.wrongIds).as("events drained with another's ids").isZero();
         assertThat(result.drained + result.dropped).as("drained + dropped").isEqualTo(offered);
         assertThat(result.dropped).as("the consumer started only once the queue overflowed").isPositive();
         assertThat(result.orderViolations).as("events of one producer drained out of order").isZero();
@@ -335,6 +385,7 @@ class EventQueueTest {
         Result result = race(EventQueue.laned(producers * perProducer, lanes), producers, perProducer, false);
 
         assertThat(result.duplicates).isZero();
+        assertThat(result.wrongIds).isZero();
         assertThat(result.dropped).isZero();
         assertThat(result.drained).isEqualTo((long) producers * perProducer);
         assertThat(result.orderViolations).isZero();
@@ -424,6 +475,8 @@ class EventQueueTest {
         long dropped;
         long duplicates;
         long orderViolations;
+        /** Events drained with another event's aggregate id. */
+        long wrongIds;
     }
 
     /**
@@ -482,6 +535,9 @@ class EventQueueTest {
             int count = take(queue, rows, rows.length);
             for (int i = 0; i < count; i++) {
                 long id = (Long) rows[i].eventId;
+                if (!rows[i].aggregateId.equals("order-" + id)) {
+                    result.wrongIds++;
+                }
                 if (seen.get((int) id)) {
                     result.duplicates++;
                 }
@@ -520,7 +576,9 @@ class EventQueueTest {
         if (position < 0) {
             return false;
         }
-        Slots.put(lane, position, Slots.event(id, "type-" + id));
+        CapturedEvent event = Slots.event(id, "type-" + id);
+        event.aggregateId = "order-" + id;
+        Slots.put(lane, position, event);
         return true;
     }
 

@@ -4,9 +4,11 @@ package io.kube9.agent.queue;
  * Not a test: what filling a queue slot costs the application's thread once the slots have been
  * promoted to the old generation (as they are in any service that runs for more than a few
  * collections), through {@link Lane#put}, which skips a store when the slot already holds that
- * string. (Up to the tenth round this compared that with storing every reference, in slots that
- * were objects: 41.5 against 31.9 ns, BENCHMARKS.md "The capture path and G1".) The event id and
- * aggregate id are new objects per event, young as an application's are.
+ * string and puts the event's ids into the consumer's young chunks. (Up to the tenth round this
+ * compared that with storing every reference, in slots that were objects: 41.5 against 31.9 ns,
+ * BENCHMARKS.md "The capture path and G1"; the fifteenth round ran it on the classes before and
+ * after the chunks: "The ids' young chunks".) The event id and aggregate id are new objects per
+ * event, young as an application's are.
  *
  * <p>Two set-ups. Without burst arguments one thread claims, fills and publishes, and every
  * 1,024 events drains them itself (timed apart, reported as "copy out"): the lines stay on one
