@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p><b>The event's ids go into young chunks.</b> Being old, the slot arrays make every store of a
  * reference into them pay G1's write barrier in full: a StoreLoad fence, which waits for the
  * stores before it to reach the cache, and a card to mark. The repeated strings are stored only
- * when they change; the event id and aggregate id change every event, and two fenced stores cost
- * a producer 60-80 ns of its ~80 (against ~25 with the ids in a young array; {@code SlotFillCost},
+ * when they change; the event id and aggregate id change every event: filling a slot took 66-79 ns
+ * with them, 13 ns without them and 17-38 ns with them in a young array ({@code SlotFillCost},
  * BENCHMARKS.md "The ids' young chunks"). So the consumer, as it drains, provides for the next
  * {@value #LOOKAHEAD_CHUNKS} chunks of positions ahead of the tail a fresh {@link IdChunk}: an
  * array for those positions' ids, allocated on its own thread and used within milliseconds, while
