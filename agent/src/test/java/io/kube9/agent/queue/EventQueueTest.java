@@ -189,16 +189,16 @@ class EventQueueTest {
 
     @Test
     void idsPutBeyondTheChunksTheConsumerProvidedComeOutAsIdsPutIntoThem() {
-        // 4,096 slots: chunks of 256, of which the new lane provides 15 (a lap less one chunk)
-        EventQueue queue = new EventQueue(4096);
-        for (long id = 0; id < 4096; id++) {
+        // 8,192 slots: chunks of 256, of which the new lane provides 16, for the first 4,096 positions
+        EventQueue queue = new EventQueue(8192);
+        for (long id = 0; id < 8192; id++) {
             assertThat(offer(queue, id)).isTrue();
         }
-        CapturedEvent[] rows = rows(4096);
+        CapturedEvent[] rows = rows(8192);
 
-        assertThat(take(queue, rows, 4096)).isEqualTo(4096);
+        assertThat(take(queue, rows, 8192)).isEqualTo(8192);
 
-        for (int i = 0; i < 4096; i++) {
+        for (int i = 0; i < 8192; i++) {
             assertThat(rows[i].eventId).as("event %d", i).isEqualTo((long) i);
             assertThat(rows[i].aggregateId).as("event %d", i).isEqualTo("order-" + i);
         }
@@ -535,7 +535,7 @@ class EventQueueTest {
             int count = take(queue, rows, rows.length);
             for (int i = 0; i < count; i++) {
                 long id = (Long) rows[i].eventId;
-                if (!rows[i].aggregateId.equals("order-" + id)) {
+                if (!("order-" + id).equals(rows[i].aggregateId)) {
                     result.wrongIds++;
                 }
                 if (seen.get((int) id)) {
