@@ -77,7 +77,7 @@ public final class Lane extends QueueCounters {
     private static final int PAYLOAD_BYTES = 3;
     /** Slots a chunk of ids serves at most; fewer in lanes of fewer than 16 times as many. */
     static final int MAX_CHUNK = 256;
-    /** How many chunks the consumer provides ahead of the tail (at most a lap, less one chunk). */
+    /** How many chunks the consumer provides ahead of the tail (at most a lap's). */
     static final int LOOKAHEAD_CHUNKS = 16;
 
     static {
@@ -265,7 +265,7 @@ public final class Lane extends QueueCounters {
             chunks[(int) (start & mask) >>> chunkShift] = new IdChunk(start, chunkSize);
             start += chunkSize;
         }
-        provided = Math.max(provided, start);
+        provided = start; // never below what it was: start began there at the least
     }
 
     /** Consumer only: lets go of the chunks whose positions are all taken (at most a lap's). */
