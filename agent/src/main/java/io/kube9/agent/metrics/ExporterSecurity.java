@@ -12,7 +12,7 @@ import javax.net.ssl.SSLContext;
  *
  * <pre>{@code
  * ExporterSecurity security = ExporterSecurity.from(config); // ConfigException names the key
- * MetricsExporter.start(metrics, host, port, security, threads);
+ * MetricsExporter.start(metrics, host, port, security, threads, AgentLog::warn);
  * }</pre>
  *
  * <p>Settings that were given but cannot be used are an error, never a quiet fallback: an

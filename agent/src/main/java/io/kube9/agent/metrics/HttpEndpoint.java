@@ -375,7 +375,8 @@ final class HttpEndpoint implements AutoCloseable {
                 try {
                     response = handler.apply(request);
                 } catch (RuntimeException e) {
-                    response = Response.text(500, "kube9 agent: " + e + "\n", request.isHead());
+                    // the handler logs what it must (MetricsExporter); the text is never the client's
+                    response = Response.text(500, "kube9 agent: the request failed.\n", request.isHead());
                 }
                 boolean keepAlive = request.keepAlive();
                 write(connection, out, response, keepAlive, request.http10, request.isHead());

@@ -13,6 +13,8 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -22,11 +24,19 @@ import java.util.zip.GZIPOutputStream;
  * {@code /-/healthy} and a status page at {@code /} ({@link StatusPage}), served from the
  * agent's own registry by the agent's own daemon threads ({@link HttpEndpoint}), over HTTP or
  * HTTPS and with or without basic auth ({@link ExporterSecurity}) on every path.
+ *
+ * <p>A request that fails inside the agent (a collector that throws, a bug of ours) is answered
+ * with a 500 that says only that: the exception's text can carry paths, hosts or a user's label
+ * values, and the endpoint may face more of the network than the service's log does. The text
+ * goes to the agent's log instead, once when answers start failing and once when they recover,
+ * so a scrape every second cannot flood it.
  */
 public final class MetricsExporter implements AutoCloseable {
     private static final String HEALTHY = "Exporter is healthy.\n";
     private static final String BAD_ESCAPE = "Bad query string: '%' must be followed by two hexadecimal digits.\n";
     private static final String NOT_ALLOWED = "Method not allowed: the kube9 agent answers GET and HEAD.\n";
+    static final String SCRAPE_FAILED = "kube9 agent: the scrape failed; the agent's log says why.\n";
+    static final String FAILED = "kube9 agent: the request failed; the agent's log says why.\n";
 
     private final HttpEndpoint endpoint;
 
@@ -36,30 +46,45 @@ public final class MetricsExporter implements AutoCloseable {
 
     /**
      * @param security basic auth and TLS, as configured; every path (metrics, health) is behind them
+     * @param warn the agent's log, for requests that fail inside the agent
      * @throws IOException when the address cannot be bound (busy port, unknown host)
      */
     public static MetricsExporter start(AgentMetrics metrics, String host, int port, ExporterSecurity security,
-            ThreadFactory threads) throws IOException {
+            ThreadFactory threads, Consumer<String> warn) throws IOException {
         PrometheusScrapeHandler scrapes = new PrometheusScrapeHandler(metrics.properties(), metrics.registry());
         StatusPage statusPage = new StatusPage();
         PasswordAuthenticator authenticator = security.authenticator();
+        Failures failures = new Failures(warn);
         return new MetricsExporter(HttpEndpoint.start(host, port, security.tls(), request -> {
-            if (authenticator != null && !authenticator.accepts(request.header("Authorization"))) {
-                return HttpEndpoint.Response.text(401, "Unauthorized\n", request.isHead())
-                        .header("WWW-Authenticate", authenticator.challenge());
-            }
-            if (!"GET".equals(request.method) && !request.isHead()) {
-                return HttpEndpoint.Response.text(405, NOT_ALLOWED, false).header("Allow", "GET, HEAD");
-            }
-            switch (request.path) {
-                case "/metrics":
-                    return scrape(scrapes, request);
-                case "/-/healthy":
-                    return HttpEndpoint.Response.text(200, HEALTHY, request.isHead());
-                default:
-                    return statusPage.handle(request);
+            try {
+                HttpEndpoint.Response response = answer(request, authenticator, scrapes, statusPage);
+                failures.answered(request.path);
+                return response;
+            } catch (RuntimeException e) {
+                failures.failed(request.path, e);
+                return HttpEndpoint.Response.text(500, "/metrics".equals(request.path) ? SCRAPE_FAILED : FAILED,
+                        request.isHead());
             }
         }, threads));
+    }
+
+    private static HttpEndpoint.Response answer(HttpEndpoint.Request request, PasswordAuthenticator authenticator,
+            PrometheusScrapeHandler scrapes, StatusPage statusPage) {
+        if (authenticator != null && !authenticator.accepts(request.header("Authorization"))) {
+            return HttpEndpoint.Response.text(401, "Unauthorized\n", request.isHead())
+                    .header("WWW-Authenticate", authenticator.challenge());
+        }
+        if (!"GET".equals(request.method) && !request.isHead()) {
+            return HttpEndpoint.Response.text(405, NOT_ALLOWED, false).header("Allow", "GET, HEAD");
+        }
+        switch (request.path) {
+            case "/metrics":
+                return scrape(scrapes, request);
+            case "/-/healthy":
+                return HttpEndpoint.Response.text(200, HEALTHY, request.isHead());
+            default:
+                return statusPage.handle(request);
+        }
     }
 
     private static HttpEndpoint.Response scrape(PrometheusScrapeHandler scrapes, HttpEndpoint.Request request) {
@@ -72,6 +97,9 @@ public final class MetricsExporter implements AutoCloseable {
             scrapes.handleRequest(exchange);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writes go to memory: not expected
+        }
+        if (exchange.failure != null) { // client_java caught it to answer a 500 with its text: ours says less
+            throw exchange.failure;
         }
         return exchange.response();
     }
@@ -97,6 +125,45 @@ public final class MetricsExporter implements AutoCloseable {
     }
 
     /**
+     * Says in the agent's log when answers start failing (with the first failure's text) and when
+     * they recover; not every failure, as the endpoint may be asked once a second. Scrapes and the
+     * other paths apart, so that a health check answered between two failed scrapes does not make
+     * each of them news.
+     */
+    private static final class Failures {
+        private final Consumer<String> warn;
+        private final AtomicBoolean scrapesFailing = new AtomicBoolean();
+        private final AtomicBoolean othersFailing = new AtomicBoolean();
+
+        Failures(Consumer<String> warn) {
+            this.warn = warn;
+        }
+
+        void failed(String path, RuntimeException e) {
+            if (state(path).compareAndSet(false, true)) {
+                warn.accept("metrics endpoint: " + (isScrape(path) ? "scrapes of " + path : "a request for " + path)
+                        + " failed, answered 500 (said once until it recovers): " + e);
+            }
+        }
+
+        void answered(String path) {
+            AtomicBoolean failing = state(path);
+            if (failing.get() && failing.compareAndSet(true, false)) {
+                warn.accept("metrics endpoint: " + (isScrape(path) ? "scrapes" : "requests other than scrapes")
+                        + " are answered again");
+            }
+        }
+
+        private AtomicBoolean state(String path) {
+            return isScrape(path) ? scrapesFailing : othersFailing;
+        }
+
+        private static boolean isScrape(String path) {
+            return "/metrics".equals(path);
+        }
+    }
+
+    /**
      * client_java's scrape handler, answering into a buffer that the endpoint writes whole.
      *
      * <p>The handler does not see {@code Accept-Encoding}: we compress its answer ourselves, at
@@ -112,7 +179,7 @@ public final class MetricsExporter implements AutoCloseable {
         private final ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
         private int status = 500;
         private boolean withBody;
-        private RuntimeException failure;
+        RuntimeException failure;
 
         ScrapeExchange(HttpEndpoint.Request request) {
             this.request = request;
@@ -132,9 +199,6 @@ public final class MetricsExporter implements AutoCloseable {
         }
 
         HttpEndpoint.Response response() {
-            if (failure != null) {
-                return HttpEndpoint.Response.text(500, "kube9 agent: scrape failed: " + failure + "\n", request.isHead());
-            }
             HttpEndpoint.Response response = new HttpEndpoint.Response(status);
             response.headers.putAll(headers);
             boolean compressed = gzip && status == 200;

@@ -373,7 +373,8 @@ public final class AgentRuntime {
         int port = config.get(Keys.EXPORTER_PORT);
         try {
             ExporterSecurity security = ExporterSecurity.from(config);
-            exporter = MetricsExporter.start(metrics, host, port, security, new DaemonThreads("kube9-exporter"));
+            exporter = MetricsExporter.start(metrics, host, port, security, new DaemonThreads("kube9-exporter"),
+                    AgentLog::warn);
             AgentLog.info("metrics on " + security.scheme() + "://" + host + ":" + exporter.port() + "/metrics"
                     + security.describe());
         } catch (ConfigException e) {

@@ -167,6 +167,8 @@ class ExporterSecurityTest {
             Thread thread = new Thread(task, "exporter-test");
             thread.setDaemon(true);
             return thread;
+        }, warning -> {
+            throw new AssertionError("no request should fail here: " + warning);
         });
         try {
             HttpClient https = HttpClient.newBuilder().sslContext(ec.trustingClient())
@@ -203,6 +205,8 @@ class ExporterSecurityTest {
             Thread thread = new Thread(task, "exporter-test");
             thread.setDaemon(true);
             return thread;
+        }, warning -> {
+            throw new AssertionError("no request should fail here: " + warning);
         });
         List<Socket> idle = new ArrayList<>();
         try {

@@ -72,6 +72,29 @@ class HttpEndpointTest {
     }
 
     @Test
+    void aHandlerThatThrowsGets500WithoutItsTextAndTheConnectionServesOn() throws IOException {
+        HttpEndpoint throwing = HttpEndpoint.start("127.0.0.1", 0, null, request -> {
+            if (request.path.equals("/boom")) {
+                throw new IllegalStateException("password=hunter2 in /etc/kube9/secret");
+            }
+            return echo(request);
+        }, THREADS);
+        try (Socket socket = connect(throwing)) {
+            send(socket, "GET /boom HTTP/1.1\r\nHost: a\r\n\r\nGET /after HTTP/1.1\r\nHost: a\r\n\r\n");
+            Reply failed = Reply.read(socket.getInputStream());
+            Reply after = Reply.read(socket.getInputStream());
+
+            assertThat(failed.status).isEqualTo("HTTP/1.1 500 Internal Server Error");
+            assertThat(failed.body).isEqualTo("kube9 agent: the request failed.\n");
+            assertThat(failed.head).doesNotContain("hunter2");
+            assertThat(after.status).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(after.body).startsWith("GET /after ");
+        } finally {
+            throwing.close();
+        }
+    }
+
+    @Test
     void everyAnswerIsDatedInTheFormHttpRequires() throws IOException {
         try (Socket socket = connect()) {
             send(socket, "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\nHEAD / HTTP/1.1\r\n\r\nBAD\r\n\r\n");

@@ -3,6 +3,7 @@ package io.kube9.agent.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kube9.agent.config.ConfigLoader;
+import io.prometheus.metrics.model.registry.Collector;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +25,7 @@ class MetricsExporterTest {
     private static final String OPEN_METRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
     private AgentMetrics metrics;
     private MetricsExporter exporter;
 
@@ -35,7 +39,7 @@ class MetricsExporterTest {
             Thread thread = new Thread(task, "exporter-test");
             thread.setDaemon(true);
             return thread;
-        });
+        }, warnings::add);
     }
 
     @AfterEach
@@ -135,6 +139,43 @@ class MetricsExporterTest {
             head.append((char) b);
         }
         return head.toString();
+    }
+
+    @Test
+    void aFailedScrapeAnswers500WithoutTheExceptionsTextAndTheLogSaysItOnceUntilItRecovers() throws Exception {
+        Collector broken = () -> {
+            throw new IllegalStateException("cannot read /srv/secret/orders.db for tenant acme");
+        };
+        metrics.registry().register(broken);
+
+        HttpResponse<byte[]> first = get("GET", "gzip", OPEN_METRICS);
+        HttpResponse<String> health = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + exporter.port() + "/-/healthy")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<byte[]> second = get("GET", null, null);
+        HttpResponse<byte[]> head = get("HEAD", null, null);
+
+        for (HttpResponse<byte[]> failed : List.of(first, second)) {
+            assertThat(failed.statusCode()).isEqualTo(500);
+            assertThat(failed.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(new String(failed.body(), StandardCharsets.UTF_8)).isEqualTo(MetricsExporter.SCRAPE_FAILED);
+        }
+        assertThat(head.statusCode()).isEqualTo(500);
+        assertThat(head.body()).isEmpty();
+        assertThat(health.statusCode()).isEqualTo(200); // answered between the failures: they are not news again
+        assertThat(warnings).singleElement().asString()
+                .contains("scrapes of /metrics failed, answered 500")
+                .contains("IllegalStateException: cannot read /srv/secret/orders.db for tenant acme");
+
+        metrics.registry().unregister(broken);
+        HttpResponse<byte[]> recovered = get("GET", null, null);
+        assertThat(recovered.statusCode()).isEqualTo(200);
+        assertThat(new String(recovered.body(), StandardCharsets.UTF_8)).contains("kube9_events_total{");
+        assertThat(warnings).hasSize(2).last().asString().contains("scrapes are answered again");
+
+        metrics.registry().register(broken);
+        assertThat(get("GET", null, null).statusCode()).isEqualTo(500);
+        assertThat(warnings).hasSize(3).last().asString().contains("scrapes of /metrics failed");
     }
 
     private HttpResponse<byte[]> get(String method, String acceptEncoding, String accept) throws Exception {
