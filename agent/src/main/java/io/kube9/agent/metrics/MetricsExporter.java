@@ -201,6 +201,9 @@ public final class MetricsExporter implements AutoCloseable {
         HttpEndpoint.Response response() {
             HttpEndpoint.Response response = new HttpEndpoint.Response(status);
             response.headers.putAll(headers);
+            // The format follows Accept and the coding Accept-Encoding: a cache between us and
+            // the scraper must not hand one client's answer to another.
+            response.header("Vary", "Accept, Accept-Encoding");
             boolean compressed = gzip && status == 200;
             if (compressed) {
                 response.headers.remove("Content-Length"); // a HEAD cannot know the compressed length

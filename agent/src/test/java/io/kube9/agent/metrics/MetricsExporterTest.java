@@ -57,6 +57,9 @@ class MetricsExporterTest {
         assertThat(compressed.statusCode()).isEqualTo(200);
         assertThat(compressed.headers().firstValue("Content-Encoding")).hasValue("gzip");
         assertThat(compressed.headers().firstValue("Content-Type")).hasValue(OPEN_METRICS);
+        for (HttpResponse<byte[]> answer : List.of(plain, compressed, listed)) {
+            assertThat(answer.headers().allValues("Vary")).containsExactly("Accept, Accept-Encoding");
+        }
         assertThat(compressed.body().length).isLessThan(plain.body().length / 5);
         String text = gunzip(compressed.body());
         assertThat(text).isEqualTo(new String(plain.body(), StandardCharsets.UTF_8))
