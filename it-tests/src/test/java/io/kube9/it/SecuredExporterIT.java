@@ -145,6 +145,10 @@ class SecuredExporterIT {
             try (JvmProcess service = JvmProcess.sample(run, "exporter.port=" + port + ",exporter.host=127.0.0.1,journal.path="
                     + run.resolve("kube9-events.db") + "," + setting[1], "--load", "300", "--seed", "33", "--hold")) {
                 SampleCounts truth = service.awaitSummary(Duration.ofSeconds(60));
+                // The endpoint starts (or says why not) at the agent's deferred start, which can come after a
+                // short load's summary.
+                Awaitility.await("the agent's word on the endpoint").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> service.stderr().contains(setting[2]));
                 String[] agentLines = service.stderr().lines().filter(line -> line.startsWith("[kube9-agent]"))
                         .toArray(String[]::new);
                 assertThat(agentLines).as("the agent's lines").anySatisfy(line -> assertThat(line).contains(setting[2]))
