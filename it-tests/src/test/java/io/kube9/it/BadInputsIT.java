@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kube9.it.apps.TrickyApp;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -181,6 +182,27 @@ class BadInputsIT {
             Files.createDirectories(later.getParent());
             Files.write(later, new byte[12345]);
             assertThat(Scrape.of(port).value("event_store_size_bytes")).isEqualTo(12345);
+            service.terminate(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aStorePathThisJvmCannotOpenCostsOnlyItsGauge() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("store-path-unusable"));
+        int port = JvmProcess.freePort();
+        // A NUL fails in any locale, as characters outside the file-name encoding fail in a container without one.
+        Path file = dir.resolve("kube9.properties");
+        Files.write(file, ("store.path=" + dir.resolve("orders") + "\\u0000.db\n").getBytes(StandardCharsets.UTF_8));
+        try (JvmProcess service = JvmProcess.sample(dir, "exporter.port=" + port + ",journal.path=" + dir.resolve("j.db")
+                + ",config=" + file, withHold(LOAD))) {
+            service.awaitSummary(Duration.ofSeconds(60));
+            Awaitility.await("the metrics endpoint").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> service.stderr().contains("[kube9-agent] metrics on "));
+            assertThat(Scrape.of(port).value("kube9_instrumented_methods")).isPositive();
+            assertThat(Scrape.of(port).series("event_store_size_bytes")).isEmpty();
+            assertThat(service.stderr()).contains("kube9.store.path: \"" + dir.resolve("orders") + "\\u0000.db\" is not a"
+                    + " path this JVM can open").contains("event_store_size_bytes is not served, the other metrics are")
+                    .doesNotContain("start-up failed part-way");
             service.terminate(Duration.ofSeconds(30));
         }
     }

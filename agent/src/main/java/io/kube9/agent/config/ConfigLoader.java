@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -62,7 +63,7 @@ public final class ConfigLoader {
 
         String file = firstNonNull(args.values.get(Keys.CONFIG.name()),
                 props.values.get(Keys.CONFIG.name()), env.values.get(Keys.CONFIG.name()));
-        if (file != null) {
+        if (file != null && !file.trim().isEmpty()) { // an empty one is reported as a bad value, below
             sources.add(fromFile(file, problems));
         }
         sources.add(env);
@@ -310,7 +311,14 @@ public final class ConfigLoader {
             }
         };
         try {
-            properties.load(new StringReader(readConfigFile(Paths.get(file))));
+            Path path;
+            try {
+                path = Paths.get(file);
+            } catch (InvalidPathException e) { // a NUL, or characters the JVM's file-name encoding cannot hold
+                throw new IOException("not a path this JVM can open (" + e.getReason() + "; file names are "
+                        + System.getProperty("sun.jnu.encoding") + " here)");
+            }
+            properties.load(new StringReader(readConfigFile(path)));
         } catch (IOException | IllegalArgumentException e) {
             String reason = e instanceof IllegalArgumentException ? "a malformed \\u escape (" + e.getMessage() + ")"
                     : e.getMessage();
@@ -362,8 +370,10 @@ public final class ConfigLoader {
             throw new IOException(e.getReason() != null ? e.getReason() : "cannot be read");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            // Editors on Windows start UTF-8 with a byte-order mark: it would become part of the first key.
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
             throw new IOException("not UTF-8 text");
         }

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.SQLException;
@@ -174,7 +175,11 @@ public final class AgentRuntime {
                 instrumenter.retransformLoaded();
             }
             openJournal();
-            registerMetrics();
+            try {
+                registerMetrics();
+            } catch (RuntimeException | LinkageError e) { // the endpoint still serves what was registered
+                AgentLog.warn("some metrics could not be registered, the endpoint serves the rest: " + e);
+            }
             startExporter();
         } catch (Throwable t) {
             AgentLog.warn("start-up failed part-way, the application runs on: " + t);
@@ -355,10 +360,12 @@ public final class AgentRuntime {
                 instrumenter::instrumentedMethods);
         String store = config.get(Keys.STORE_PATH);
         if (store != null) {
-            Path storePath = Paths.get(store).toAbsolutePath();
-            AtomicBoolean missingSaid = new AtomicBoolean();
-            metrics.gauge("event_store_size_bytes", "Size on disk of the service's own event store",
-                    () -> storeSize(storePath, missingSaid));
+            Path storePath = storePath(store);
+            if (storePath != null) {
+                AtomicBoolean missingSaid = new AtomicBoolean();
+                metrics.gauge("event_store_size_bytes", "Size on disk of the service's own event store",
+                        () -> storeSize(storePath, missingSaid));
+            }
         }
         if (config.get(Keys.JVM_METRICS)) {
             JvmMetrics.builder(metrics.properties()).register(metrics.registry());
@@ -425,6 +432,31 @@ public final class AgentRuntime {
      * the agent (and on every fresh volume): a warning then would be a false alarm. The path
      * is read again at every scrape, so the gauge follows a store created later.
      */
+    /**
+     * The store's path, or null (said) when this JVM cannot make one of it: a NUL, or characters
+     * its file-name encoding cannot hold (a container without a UTF-8 locale). Only the gauge goes.
+     */
+    private static Path storePath(String store) {
+        try {
+            return Paths.get(store).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            AgentLog.warn(Keys.STORE_PATH.name() + ": " + shown(store) + " is not a path this JVM can open ("
+                    + e.getReason() + "; file names are " + System.getProperty("sun.jnu.encoding") + " here);"
+                    + " event_store_size_bytes is not served, the other metrics are");
+            return null;
+        }
+    }
+
+    /** A value as the log can show it: quoted, control characters as escapes. */
+    private static String shown(String value) {
+        StringBuilder shown = new StringBuilder("\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            shown.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return shown.append('"').toString();
+    }
+
     private static long storeSize(Path path, AtomicBoolean missingSaid) {
         if (!Files.exists(path)) {
             if (missingSaid.compareAndSet(false, true)) {

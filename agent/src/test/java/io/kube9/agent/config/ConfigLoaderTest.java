@@ -548,6 +548,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aConfigFileThatStartsWithAByteOrderMarkReadsItsFirstKey() throws IOException {
+        Path file = dir.resolve("bom.properties");
+        Files.write(file, "\uFEFFexporter.port=1234\njournal.path=/x.db\n".getBytes(StandardCharsets.UTF_8));
+
+        AgentConfig config = load("config=" + file, new Properties(), Map.of());
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1234);
+    }
+
+    @Test
+    void aConfigPathThisJvmCannotOpenIsSaidSoNotCalledAnEscape() {
+        AgentConfig config = load("config=/etc/kube9\u0000.properties,exporter.port=1234", new Properties(), Map.of());
+
+        assertThat(config.problems()).singleElement().asString()
+                .contains("kube9.config: cannot read").contains("not a path this JVM can open")
+                .doesNotContain("escape").endsWith("its keys are ignored");
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1234);
+    }
+
+    @Test
+    void anEmptyConfigValueIsOneProblemNotARead() {
+        AgentConfig config = load("config=", new Properties(), Map.of("KUBE9_EXPORTER_PORT", "1234"));
+
+        assertThat(config.problems()).singleElement().asString().startsWith("kube9.config: ").doesNotContain("cannot read");
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(1234);
+    }
+
+    @Test
     void aDirectoryAsConfigFileIsReported() {
         AgentConfig config = load("config=" + dir, new Properties(), Map.of());
 
