@@ -45,8 +45,20 @@ final class EventFilterOptions {
         for (String site : split("--site", sites)) {
             siteNames.add(site(site).name());
         }
-        return new EventFilter(split("--type", types), split("--severity", severities), siteNames, source,
-                aggregateId, window.since, window.until);
+        return new EventFilter(split("--type", types), split("--severity", severities), siteNames,
+                notEmpty("--source", source), notEmpty("--aggregate", aggregateId), window.since, window.until);
+    }
+
+    /**
+     * An empty value matches no row: most likely an unset shell variable ({@code --aggregate "$ID"}),
+     * which should fail rather than say that no events match.
+     */
+    private String notEmpty(String option, String value) {
+        if (value != null && value.isEmpty()) {
+            throw new ParameterException(command.commandLine(), "Invalid value for option '" + option
+                    + "': empty (an unset shell variable?); leave the option out to match every row");
+        }
+        return value;
     }
 
     /** Every comma-separated item of every occurrence; an empty item is a usage error. */

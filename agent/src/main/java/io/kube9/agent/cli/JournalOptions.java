@@ -1,5 +1,6 @@
 package io.kube9.agent.cli;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +27,17 @@ final class JournalOptions {
             throw new ParameterException(command.commandLine(), "--db needs a path to a journal file (from --db"
                     + " or KUBE9_JOURNAL_PATH), found \"" + (path == null ? "" : path) + "\"");
         }
-        return Paths.get(path);
+        try {
+            return Paths.get(path);
+        } catch (InvalidPathException e) {
+            // A NUL, or (more often) a name outside the file-name encoding: under kubectl exec there is often no
+            // locale at all, and Java then takes file names as ASCII.
+            String encoding = System.getProperty("sun.jnu.encoding");
+            boolean unmappable = !path.contains("\0");
+            throw new ParameterException(command.commandLine(), "--db \"" + TextTable.printable(path)
+                    + "\" is not a path this system can open (" + e.getReason() + ")"
+                    + (unmappable ? "; file names are " + encoding + " here: give the JVM a UTF-8 locale"
+                            + " (LANG=C.UTF-8)" : ""));
+        }
     }
 }

@@ -222,6 +222,22 @@ class JournalErrorsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"list", "stats", "tail", "get 1"})
+    void aPathThisSystemCannotOpenIsAUsageErrorThatSaysWhy(String command) throws Exception {
+        String[] words = ("query events " + command).split(" ");
+        String[] args = Arrays.copyOf(words, words.length + 2);
+        args[words.length] = "--db";
+        args[words.length + 1] = "/tmp/journal\0.db";
+
+        CliRun run = CliRun.run(args);
+
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+        assertThat(run.out).isEmpty();
+        assertThat(run.err).startsWith("kube9: --db \"/tmp/journal\\u0000.db\" is not a path this system can open (")
+                .doesNotContain("Exception").endsWith(" --help')" + System.lineSeparator());
+    }
+
     private static CliRun run(String command, Path db) {
         String[] words = command.split(" ");
         String[] args = new String[words.length + 4];

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ListEventsCommandTest {
     @TempDir
@@ -129,6 +130,19 @@ class ListEventsCommandTest {
             assertThat(run.err).isEqualTo("kube9: Invalid value for option '" + option + "': an empty value in \""
                     + value + "\" (give one or more values, separated by commas) (see 'java -jar kube9-agent.jar"
                     + " query events " + command + " --help')" + System.lineSeparator());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--aggregate", "--source"})
+    void anEmptySingleValueIsAUsageErrorNotAnEmptyResult(String option) {
+        for (String command : new String[] {"list", "stats", "tail"}) {
+            CliRun run = CliRun.run("query", "events", command, "--db", db, option, "");
+
+            assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+            assertThat(run.out).isEmpty();
+            assertThat(run.err).startsWith("kube9: Invalid value for option '" + option + "': empty (an unset shell"
+                    + " variable?); leave the option out to match every row");
         }
     }
 
