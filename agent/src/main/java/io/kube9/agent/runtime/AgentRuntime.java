@@ -486,14 +486,31 @@ public final class AgentRuntime {
     /** What to change when the address cannot be bound: the keys that name it, and their sources. */
     private String remedy(Throwable e, int port) {
         if (e instanceof BindException) {
-            return ": set " + Keys.EXPORTER_PORT.name() + " (" + origin(Keys.EXPORTER_PORT) + ") to a free port, or 0"
-                    + " for any free port";
+            return bindRemedy(e.getMessage(), port, origin(Keys.EXPORTER_PORT), origin(Keys.EXPORTER_HOST));
         }
         if (e instanceof UnknownHostException) {
             return ": check " + Keys.EXPORTER_HOST.name() + " (" + origin(Keys.EXPORTER_HOST) + ") and "
                     + Keys.EXPORTER_PORT.name() + " (" + origin(Keys.EXPORTER_PORT) + ")";
         }
         return "";
+    }
+
+    /**
+     * The key to change for a failed bind, by the system's reason: a port in use, a port this user
+     * may not bind, or a host that is none of this machine's addresses (Linux words them so; any
+     * other reason gets the advice for a busy port).
+     */
+    static String bindRemedy(String reason, int port, String portOrigin, String hostOrigin) {
+        String message = reason == null ? "" : reason;
+        if (message.contains("Cannot assign requested address")) {
+            return ": set " + Keys.EXPORTER_HOST.name() + " (" + hostOrigin + ") to an address of this machine, or"
+                    + " 0.0.0.0 for all of them";
+        }
+        if (message.contains("Permission denied") && port > 0 && port < 1024) {
+            return ": ports below 1024 need privileges this process does not have; set " + Keys.EXPORTER_PORT.name()
+                    + " (" + portOrigin + ") to 1024 or above";
+        }
+        return ": set " + Keys.EXPORTER_PORT.name() + " (" + portOrigin + ") to a free port, or 0 for any free port";
     }
 
     private String origin(Key<?> key) {
