@@ -1,6 +1,10 @@
 package io.kube9.agent.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,6 +26,9 @@ final class TailEventsCommand implements Callable<Integer> {
     static final int BATCH = 1000;
     /** Recent rows measured for the column widths, so that the first lines already align with later ones. */
     static final int LAYOUT_SAMPLE = 100;
+    /** How long a journal that is there again may take to become one (the agent makes its tables first). */
+    private static final Duration NEW_JOURNAL_GRACE = Duration.ofSeconds(5);
+    private static final Object MISSING = new Object();
 
     /** Lower case: the constants are the command-line spelling. */
     enum Format { text, json }
@@ -61,7 +68,13 @@ final class TailEventsCommand implements Callable<Integer> {
         }
         EventFilter filter = filters.toFilter();
         PrintWriter out = spec.commandLine().getOut();
-        try (JournalReader reader = journal.open()) {
+        Path path = journal.path();
+        JournalReader reader = journal.open();
+        try {
+            // What the path named when it was opened: the agent starts a journal again in a new file when
+            // its own is deleted or moved away, and the reader, holding the old one open, would see nothing
+            // new for ever. (Held open, the old file's identity cannot pass to the new one.)
+            Object opened = fileKey(path);
             // Everything up to this id counts as "already there"; following starts after it, so a
             // row is printed at most once, even when the writer commits between the two queries.
             long lastSeenId = reader.maxId();
@@ -83,6 +96,18 @@ final class TailEventsCommand implements Callable<Integer> {
                 if (!sleep(interval)) {
                     break;
                 }
+                if (opened != null && !opened.equals(fileKey(path))) {
+                    reader.close();
+                    reader = null;
+                    spec.commandLine().getErr().println("kube9: " + path + " is no longer the journal being followed"
+                            + " (deleted or moved away); following the journal at that path from its first row");
+                    reader = reopen(path);
+                    if (reader == null) {
+                        break; // interrupted while waiting for it
+                    }
+                    opened = fileKey(path);
+                    lastSeenId = 0;
+                }
                 long newest = reader.maxId();
                 if (!inBatches(reader, filter, lastSeenId, newest, rows -> print(out, rows))) {
                     return Cli.EXIT_OUTPUT_CLOSED;
@@ -90,8 +115,45 @@ final class TailEventsCommand implements Callable<Integer> {
                 // on to newest even when nothing matched, so a narrow filter never rescans the same rows
                 lastSeenId = Math.max(newest, lastSeenId);
             }
+        } finally {
+            if (reader != null) {
+                reader.close();
+            }
         }
         return 0;
+    }
+
+    /**
+     * The journal at {@code path} once there is one again, or null when interrupted while waiting. A
+     * file that is there but is no journal within {@link #NEW_JOURNAL_GRACE} is an error, as at the start.
+     */
+    private JournalReader reopen(Path path) {
+        long deadline = 0;
+        while (true) {
+            if (Files.exists(path)) {
+                try {
+                    return journal.open();
+                } catch (CliException e) {
+                    if (deadline == 0) {
+                        deadline = System.nanoTime() + NEW_JOURNAL_GRACE.toNanos();
+                    } else if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+            }
+            if (!sleep(interval.isZero() ? Duration.ofMillis(100) : interval)) {
+                return null;
+            }
+        }
+    }
+
+    /** The file system's identity of the file at {@code path}: null when it has none, or is gone. */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return MISSING;
+        }
     }
 
     /**

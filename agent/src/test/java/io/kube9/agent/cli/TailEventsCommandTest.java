@@ -14,6 +14,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -238,6 +239,44 @@ class TailEventsCommandTest {
         assertThat(lines[1502]).contains("burst-1499");
         assertThat(Arrays.stream(lines).filter(line -> line.contains("Ignored"))).isEmpty();
         assertThat(Arrays.stream(lines).distinct()).hasSize(lines.length);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void followGoesOnWithTheJournalTheAgentStartsAgainAfterItsFileWasDeleted() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger exitCode = new AtomicInteger(-1);
+        Thread follower = new Thread(() -> exitCode.set(Cli.run(new String[] {"query", "events", "tail", "--db", db,
+            "--follow", "--interval", "20ms", "--lines", "1", "--format", "json"},
+                new PrintStream(out, true), new PrintStream(err, true))), "tail-follow");
+        follower.start();
+        awaitLines(out, lines -> lines.length == 1);
+
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Files.deleteIfExists(Paths.get(db + suffix));
+        }
+        Thread.sleep(200); // polls that find no file at all
+        try (TestJournal journal = TestJournal.create(directory)) { // as the agent starts it again: ids from 1
+            journal.insert(row().type("Again").aggregate("after-1"));
+            journal.insert(row().type("Again").aggregate("after-2"));
+            awaitLines(out, lines -> lines.length == 3);
+            journal.insert(row().type("Again").aggregate("after-3"));
+            awaitLines(out, lines -> lines.length == 4);
+        }
+
+        follower.interrupt();
+        follower.join(5000);
+        assertThat(follower.isAlive()).isFalse();
+        assertThat(exitCode.get()).isZero();
+        assertThat(err.toString(Charset.defaultCharset())).isEqualTo("kube9: " + db + " is no longer the journal"
+                + " being followed (deleted or moved away); following the journal at that path from its first row"
+                + System.lineSeparator());
+        String[] lines = out.toString(Charset.defaultCharset()).split("\\R");
+        assertThat(lines[0]).contains("\"id\":12");
+        assertThat(lines[1]).contains("\"id\":1,").contains("after-1");
+        assertThat(lines[2]).contains("\"id\":2,").contains("after-2");
+        assertThat(lines[3]).contains("\"id\":3,").contains("after-3");
     }
 
     @Test
