@@ -36,8 +36,11 @@ final class EventStatsCommand implements Callable<Integer> {
     @Mixin
     EventFilterOptions filters;
 
-    @Option(names = "--since", paramLabel = "TIME", defaultValue = "1h", converter = TimeExpression.Converter.class,
-            description = "Start of the window (default: ${DEFAULT-VALUE}, i.e. an hour ago).")
+    /** Without --since, the window is the hour before --until (so only --until moves the whole window). */
+    static final Duration DEFAULT_LENGTH = Duration.ofHours(1);
+
+    @Option(names = "--since", paramLabel = "TIME", converter = TimeExpression.Converter.class,
+            description = "Start of the window (default: an hour before --until, i.e. an hour ago).")
     TimeExpression since;
 
     @Option(names = "--until", paramLabel = "TIME", defaultValue = "now", converter = TimeExpression.Converter.class,
@@ -50,7 +53,9 @@ final class EventStatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TimeWindow window = TimeWindow.resolve(spec.commandLine(), since, until, Instant.now());
+        TimeWindow window = since != null
+                ? TimeWindow.resolve(spec.commandLine(), since, until, Instant.now())
+                : TimeWindow.endingAt(spec.commandLine(), until, DEFAULT_LENGTH, Instant.now());
         EventFilter filter = filters.toFilter(window);
         long total;
         Map<String, Map<String, Long>> groups = new LinkedHashMap<>();

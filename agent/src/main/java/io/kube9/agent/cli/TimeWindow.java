@@ -1,5 +1,7 @@
 package io.kube9.agent.cli;
 
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -25,6 +27,19 @@ final class TimeWindow {
                     "--since (" + Times.iso(from) + ") is after --until (" + Times.iso(to) + ")");
         }
         return new TimeWindow(from, to);
+    }
+
+    /** The {@code length} before {@code until}, resolved against {@code now}. */
+    static TimeWindow endingAt(CommandLine commandLine, TimeExpression until, Duration length, Instant now) {
+        Instant to = resolve(commandLine, "--until", until, now);
+        try {
+            Instant from = to.minus(length);
+            from.toEpochMilli(); // the journal's times are milliseconds: the earliest they can hold, or an error
+            return new TimeWindow(from, to);
+        } catch (DateTimeException | ArithmeticException e) {
+            throw new ParameterException(commandLine, "--until (" + Times.iso(to) + ") leaves no room for the "
+                    + Durations.format(length) + " before it that --since defaults to: give --since too");
+        }
     }
 
     private static Instant resolve(CommandLine commandLine, String option, TimeExpression time, Instant now) {

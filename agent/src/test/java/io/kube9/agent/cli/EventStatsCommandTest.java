@@ -103,6 +103,23 @@ class EventStatsCommandTest {
     }
 
     @Test
+    void withOnlyUntilTheWindowIsTheHourBeforeIt() {
+        CliRun run = CliRun.run("query", "events", "stats", "--db", db, "--until", "2026-11-22T04:00:00Z");
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.out).contains("window   2026-11-22T03:00:00.000Z .. 2026-11-22T04:00:00.000Z (1h)")
+                .contains("events   10 (");
+
+        CliRun relative = CliRun.run("query", "events", "stats", "--db", db, "--until", "2h");
+        assertThat(relative.exitCode).as(relative.toString()).isZero();
+        assertThat(relative.out).contains("(1h)");
+
+        CliRun earliest = CliRun.run("query", "events", "stats", "--db", db, "--until=-292275055-05-16T16:47:04.192Z");
+        assertThat(earliest.exitCode).as(earliest.toString()).isEqualTo(2);
+        assertThat(earliest.err).startsWith("kube9: --until (").contains("give --since too");
+    }
+
+    @Test
     void anEmptyWindowSaysZero() {
         CliRun run = CliRun.run("query", "events", "stats", "--db", db, "--since", "2020-01-01", "--until",
                 "2020-01-02");
