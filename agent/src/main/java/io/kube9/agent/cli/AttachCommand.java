@@ -1,6 +1,7 @@
 package io.kube9.agent.cli;
 
 import io.kube9.agent.Kube9Agent;
+import io.kube9.agent.config.ConfigLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -46,6 +48,7 @@ final class AttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkArguments();
         if (pid == ProcessHandle.current().pid()) {
             throw new CliException(pid + " is this command's own JVM; give the pid of the JVM to instrument");
         }
@@ -68,6 +71,29 @@ final class AttachCommand implements Callable<Integer> {
                 + (options == null ? "" : " with " + options) + "; the agent reports on that JVM's stderr");
         out.flush();
         return 0;
+    }
+
+    /**
+     * The arguments as the agent will read them, here, where the user sees the answer: once
+     * loaded, the agent says what is wrong only on the target's stderr and carries on with its
+     * defaults (a typo in exporter.port would bind 9469). A config file is not read here: it is
+     * the target's path, which this process may not see.
+     */
+    private void checkArguments() {
+        List<String> settings = new ArrayList<>();
+        for (String argument : agentArguments) {
+            for (String pair : argument.split(",")) {
+                String key = pair.contains("=") ? pair.substring(0, pair.indexOf('=')).trim() : "";
+                if (!key.equalsIgnoreCase("config") && !key.equalsIgnoreCase("kube9.config")) {
+                    settings.add(pair);
+                }
+            }
+        }
+        List<String> problems = ConfigLoader.problemsOf(String.join(",", settings));
+        if (!problems.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "not attached: the agent would ignore or replace"
+                    + " these arguments: " + String.join("; ", problems));
+        }
     }
 
     private static Path checkedJar(Path given) {

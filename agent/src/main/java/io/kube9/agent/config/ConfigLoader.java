@@ -53,6 +53,14 @@ public final class ConfigLoader {
         return load(agentArgs, System.getProperties(), System.getenv());
     }
 
+    /**
+     * What is wrong with these agent arguments alone (no system property, environment or file),
+     * as the agent would report it: for a command that passes them on to another JVM.
+     */
+    public static List<String> problemsOf(String agentArgs) {
+        return load(agentArgs, new Properties(), Map.of()).problems();
+    }
+
     static AgentConfig load(String agentArgs, Properties systemProperties, Map<String, String> environment) {
         List<String> problems = new ArrayList<>();
         // Lowest first, so that each later source overwrites.

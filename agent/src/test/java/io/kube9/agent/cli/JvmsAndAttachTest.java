@@ -64,6 +64,26 @@ class JvmsAndAttachTest {
     }
 
     @Test
+    void attachRefusesArgumentsTheAgentWouldIgnoreBeforeTouchingTheProcess() throws Exception {
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try {
+            CliRun run = CliRun.run("attach", "--force", Long.toString(sleep.pid()), "exporter.port=abc",
+                    "journal.pth=/x.db,config=/only/in/the/container.properties", "bogus");
+
+            assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+            assertThat(run.out).isEmpty();
+            assertThat(run.err).startsWith("kube9: not attached: the agent would ignore or replace these arguments: ")
+                    .contains("kube9.exporter.port").contains("\"abc\"")
+                    .contains("kube9.journal.pth: unknown key").contains("did you mean kube9.journal.path?")
+                    .contains("agent argument \"bogus\": expected key=value")
+                    .doesNotContain("container.properties").hasLineCount(1);
+            assertThat(sleep.isAlive()).isTrue();
+        } finally {
+            sleep.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void attachLeavesAProcessThatIsNotAJvmAlone() throws Exception {
         Process sleep = new ProcessBuilder("sleep", "30").start();
         try {
