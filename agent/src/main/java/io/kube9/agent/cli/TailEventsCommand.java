@@ -128,15 +128,17 @@ final class TailEventsCommand implements Callable<Integer> {
      * file that is there but is no journal within {@link #NEW_JOURNAL_GRACE} is an error, as at the start.
      */
     private JournalReader reopen(Path path) {
-        long deadline = 0;
+        long firstFailure = 0;
+        boolean failed = false;
         while (true) {
             if (Files.exists(path)) {
                 try {
                     return journal.open();
                 } catch (CliException e) {
-                    if (deadline == 0) {
-                        deadline = System.nanoTime() + NEW_JOURNAL_GRACE.toNanos();
-                    } else if (System.nanoTime() > deadline) {
+                    if (!failed) {
+                        failed = true;
+                        firstFailure = System.nanoTime();
+                    } else if (System.nanoTime() - firstFailure > NEW_JOURNAL_GRACE.toNanos()) {
                         throw e;
                     }
                 }
@@ -147,7 +149,10 @@ final class TailEventsCommand implements Callable<Integer> {
         }
     }
 
-    /** The file system's identity of the file at {@code path}: null when it has none, or is gone. */
+    /**
+     * The file system's identity of the file at {@code path}: null when the file system gives none
+     * (then a replaced journal goes unseen), {@link #MISSING} when nothing is there.
+     */
     private static Object fileKey(Path path) {
         try {
             return Files.readAttributes(path, BasicFileAttributes.class).fileKey();

@@ -426,13 +426,6 @@ public final class AgentRuntime {
     }
 
     /**
-     * The store's size, and once, at the first scrape that finds no file there, a line that says
-     * so: a typo in the path would otherwise only show as a gauge at 0. Said at a scrape rather
-     * than when the agent starts, because a service creates its store as it starts, often after
-     * the agent (and on every fresh volume): a warning then would be a false alarm. The path
-     * is read again at every scrape, so the gauge follows a store created later.
-     */
-    /**
      * The store's path, or null (said) when this JVM cannot make one of it: a NUL, or characters
      * its file-name encoding cannot hold (a container without a UTF-8 locale). Only the gauge goes.
      */
@@ -457,6 +450,13 @@ public final class AgentRuntime {
         return shown.append('"').toString();
     }
 
+    /**
+     * The store's size, and once, at the first scrape that finds no file there, a line that says
+     * so: a typo in the path would otherwise only show as a gauge at 0. Said at a scrape rather
+     * than when the agent starts, because a service creates its store as it starts, often after
+     * the agent (and on every fresh volume): a warning then would be a false alarm. The path
+     * is read again at every scrape, so the gauge follows a store created later.
+     */
     private static long storeSize(Path path, AtomicBoolean missingSaid) {
         if (!Files.exists(path)) {
             if (missingSaid.compareAndSet(false, true)) {
