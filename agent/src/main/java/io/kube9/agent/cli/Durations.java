@@ -2,6 +2,7 @@ package io.kube9.agent.cli;
 
 import io.kube9.agent.config.Key;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
@@ -19,7 +20,7 @@ final class Durations {
 
     /** The duration, or null when {@code text} is not one. */
     static Duration parseOrNull(String text) {
-        Matcher matcher = AMOUNT_AND_UNIT.matcher(text);
+        Matcher matcher = AMOUNT_AND_UNIT.matcher(text.toLowerCase(Locale.ROOT)); // 2H, as the configuration takes it
         if (!matcher.matches()) {
             return null;
         }

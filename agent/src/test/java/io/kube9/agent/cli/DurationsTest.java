@@ -11,7 +11,8 @@ import picocli.CommandLine.TypeConversionException;
 
 class DurationsTest {
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"500ms, PT0.5S", "1s, PT1S", "90s, PT1M30S", "15m, PT15M", "2h, PT2H", "7d, PT168H"})
+    @CsvSource({"500ms, PT0.5S", "1s, PT1S", "90s, PT1M30S", "15m, PT15M", "2h, PT2H", "7d, PT168H", "2H, PT2H", "500MS, PT0.5S",
+        "15M, PT15M"})
     void parses(String text, String expected) {
         assertThat(Durations.parseOrNull(text)).isEqualTo(Duration.parse(expected));
     }
