@@ -206,13 +206,9 @@ class TailEventsCommandTest {
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void followPrintsNewRowsAsTheyAreWrittenUntilInterrupted() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        AtomicInteger exitCode = new AtomicInteger(-1);
-        Thread follower = new Thread(() -> exitCode.set(Cli.run(new String[] {"query", "events", "tail", "--db", db,
-            "--follow", "--interval", "20ms", "--lines", "1", "--type", "Wanted,Even"},
-                new PrintStream(out, true), new PrintStream(err, true))), "tail-follow");
-        follower.start();
+        Follower follower = new Follower("--type", "Wanted,Even");
+        ByteArrayOutputStream out = follower.out;
+        ByteArrayOutputStream err = follower.err;
         awaitLines(out, lines -> lines.length == 1 && lines[0].contains(" 12  recorder  Even"));
 
         try (TestJournal journal = TestJournal.create(directory)) {
@@ -228,10 +224,7 @@ class TailEventsCommandTest {
             awaitLines(out, lines -> lines.length == 1503);
         }
 
-        follower.interrupt();
-        follower.join(5000);
-        assertThat(follower.isAlive()).isFalse();
-        assertThat(exitCode.get()).isZero();
+        assertThat(follower.stop()).isZero();
         assertThat(err.toString(Charset.defaultCharset())).isEmpty();
         String[] lines = out.toString(Charset.defaultCharset()).split("\\R");
         assertThat(lines[1]).contains("   13  recorder  Wanted ").contains("first");
@@ -244,13 +237,9 @@ class TailEventsCommandTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void followGoesOnWithTheJournalTheAgentStartsAgainAfterItsFileWasDeleted() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        AtomicInteger exitCode = new AtomicInteger(-1);
-        Thread follower = new Thread(() -> exitCode.set(Cli.run(new String[] {"query", "events", "tail", "--db", db,
-            "--follow", "--interval", "20ms", "--lines", "1", "--format", "json"},
-                new PrintStream(out, true), new PrintStream(err, true))), "tail-follow");
-        follower.start();
+        Follower follower = new Follower("--format", "json");
+        ByteArrayOutputStream out = follower.out;
+        ByteArrayOutputStream err = follower.err;
         awaitLines(out, lines -> lines.length == 1);
 
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
@@ -265,10 +254,7 @@ class TailEventsCommandTest {
             awaitLines(out, lines -> lines.length == 4);
         }
 
-        follower.interrupt();
-        follower.join(5000);
-        assertThat(follower.isAlive()).isFalse();
-        assertThat(exitCode.get()).isZero();
+        assertThat(follower.stop()).isZero();
         assertThat(err.toString(Charset.defaultCharset())).isEqualTo("kube9: " + db + " is no longer the journal"
                 + " being followed (deleted or moved away); following the journal at that path from its first row"
                 + System.lineSeparator());
@@ -390,6 +376,31 @@ class TailEventsCommandTest {
                 throw new IOException("Broken pipe");
             }
             written += length;
+        }
+    }
+
+    /** {@code tail --follow --interval 20ms --lines 1} and more on a thread of its own, until {@link #stop}. */
+    private final class Follower {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        private final AtomicInteger exitCode = new AtomicInteger(-1);
+        private final Thread thread;
+
+        Follower(String... more) {
+            List<String> args = new ArrayList<>(List.of("query", "events", "tail", "--db", db, "--follow", "--interval",
+                    "20ms", "--lines", "1"));
+            args.addAll(List.of(more));
+            thread = new Thread(() -> exitCode.set(Cli.run(args.toArray(new String[0]), new PrintStream(out, true),
+                    new PrintStream(err, true))), "tail-follow");
+            thread.start();
+        }
+
+        /** Interrupts it, as Ctrl-C would: its exit code. */
+        int stop() throws InterruptedException {
+            thread.interrupt();
+            thread.join(5000);
+            assertThat(thread.isAlive()).as("still following").isFalse();
+            return exitCode.get();
         }
     }
 
