@@ -207,26 +207,24 @@ class TailEventsCommandTest {
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void followPrintsNewRowsAsTheyAreWrittenUntilInterrupted() throws Exception {
         Follower follower = new Follower("--type", "Wanted,Even");
-        ByteArrayOutputStream out = follower.out;
-        ByteArrayOutputStream err = follower.err;
-        awaitLines(out, lines -> lines.length == 1 && lines[0].contains(" 12  recorder  Even"));
+        awaitLines(follower.out, lines -> lines.length == 1 && lines[0].contains(" 12  recorder  Even"));
 
         try (TestJournal journal = TestJournal.create(directory)) {
             journal.insert(row().type("Wanted").aggregate("first"));
             journal.insert(row().type("Ignored"));
             journal.insert(row().type("Wanted").aggregate("second"));
-            awaitLines(out, lines -> lines.length == 3);
+            awaitLines(follower.out, lines -> lines.length == 3);
             List<TestJournal.Row> burst = new ArrayList<>();
             for (int i = 0; i < 1500; i++) { // more than one follow batch in one poll
                 burst.add(row().type("Wanted").aggregate("burst-" + i));
             }
             journal.insertBatch(burst);
-            awaitLines(out, lines -> lines.length == 1503);
+            awaitLines(follower.out, lines -> lines.length == 1503);
         }
 
         assertThat(follower.stop()).isZero();
-        assertThat(err.toString(Charset.defaultCharset())).isEmpty();
-        String[] lines = out.toString(Charset.defaultCharset()).split("\\R");
+        assertThat(follower.err.toString(Charset.defaultCharset())).isEmpty();
+        String[] lines = follower.out.toString(Charset.defaultCharset()).split("\\R");
         assertThat(lines[1]).contains("   13  recorder  Wanted ").contains("first");
         assertThat(lines[2]).contains("   15  recorder  Wanted ").contains("second");
         assertThat(lines[1502]).contains("burst-1499");
@@ -238,9 +236,7 @@ class TailEventsCommandTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void followGoesOnWithTheJournalTheAgentStartsAgainAfterItsFileWasDeleted() throws Exception {
         Follower follower = new Follower("--format", "json");
-        ByteArrayOutputStream out = follower.out;
-        ByteArrayOutputStream err = follower.err;
-        awaitLines(out, lines -> lines.length == 1);
+        awaitLines(follower.out, lines -> lines.length == 1);
 
         for (String suffix : new String[] {"", "-wal", "-shm"}) {
             Files.deleteIfExists(Paths.get(db + suffix));
@@ -249,16 +245,16 @@ class TailEventsCommandTest {
         try (TestJournal journal = TestJournal.create(directory)) { // as the agent starts it again: ids from 1
             journal.insert(row().type("Again").aggregate("after-1"));
             journal.insert(row().type("Again").aggregate("after-2"));
-            awaitLines(out, lines -> lines.length == 3);
+            awaitLines(follower.out, lines -> lines.length == 3);
             journal.insert(row().type("Again").aggregate("after-3"));
-            awaitLines(out, lines -> lines.length == 4);
+            awaitLines(follower.out, lines -> lines.length == 4);
         }
 
         assertThat(follower.stop()).isZero();
-        assertThat(err.toString(Charset.defaultCharset())).isEqualTo("kube9: " + db + " is no longer the journal"
-                + " being followed (deleted or moved away); following the journal at that path from its first row"
-                + System.lineSeparator());
-        String[] lines = out.toString(Charset.defaultCharset()).split("\\R");
+        assertThat(follower.err.toString(Charset.defaultCharset())).isEqualTo("kube9: " + db
+                + " is no longer the journal being followed (deleted or moved away); following the journal at that"
+                + " path from its first row" + System.lineSeparator());
+        String[] lines = follower.out.toString(Charset.defaultCharset()).split("\\R");
         assertThat(lines[0]).contains("\"id\":12");
         assertThat(lines[1]).contains("\"id\":1,").contains("after-1");
         assertThat(lines[2]).contains("\"id\":2,").contains("after-2");
