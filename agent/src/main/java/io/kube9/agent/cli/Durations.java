@@ -1,59 +1,30 @@
 package io.kube9.agent.cli;
 
+import io.kube9.agent.config.DurationText;
 import io.kube9.agent.config.Key;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Durations as the agent's configuration writes them ({@code 500ms}, {@code 90s}, {@code 15m},
- * {@code 2h}, {@code 7d}): one whole number and one unit, so that the same text means the same
- * thing in {@code kube9.journal.retention.age} and on the command line.
+ * Durations on the command line, as the agent's configuration writes them ({@link DurationText}:
+ * {@code 500ms}, {@code 90s}, {@code 1m30s}, {@code 2h}, {@code 7d}), so that the same text means
+ * the same thing in {@code kube9.journal.retention.age} and here.
  */
 final class Durations {
-    private static final Pattern AMOUNT_AND_UNIT = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
-
     private Durations() {}
 
-    /** The duration, or null when {@code text} is not one. */
+    /**
+     * The duration, or null when {@code text} is not one. A bare {@code 0}, which the configuration
+     * takes for "none", is not one here: on the command line a number needs its unit.
+     */
     static Duration parseOrNull(String text) {
-        Matcher matcher = AMOUNT_AND_UNIT.matcher(text.toLowerCase(Locale.ROOT)); // 2H, as the configuration takes it
-        if (!matcher.matches()) {
-            return null;
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        switch (matcher.group(2)) {
-            case "ms": return Duration.ofMillis(amount);
-            case "s": return Duration.ofSeconds(amount);
-            case "m": return Duration.ofMinutes(amount);
-            case "h": return Duration.ofHours(amount);
-            default: return Duration.ofDays(amount);
-        }
+        return text.equals("0") ? null : DurationText.parseOrNull(text);
     }
 
-    /** Compact and exact: {@code 1h}, {@code 1h30m}, {@code 90ms}, {@code 2d3h}. */
+    /** Compact and exact, and taken back by {@link #parseOrNull}: {@code 1h}, {@code 1h30m}, {@code 2d3h}. */
     static String format(Duration duration) {
-        if (duration.isZero()) {
-            return "0s";
-        }
-        StringBuilder text = new StringBuilder();
-        long days = duration.toDays();
-        Duration rest = duration.minusDays(days);
-        append(text, days, "d");
-        append(text, rest.toHours(), "h");
-        append(text, rest.toMinutesPart(), "m");
-        append(text, rest.toSecondsPart(), "s");
-        append(text, rest.toMillisPart(), "ms");
-        return text.toString();
-    }
-
-    private static void append(StringBuilder text, long amount, String unit) {
-        if (amount != 0) {
-            text.append(amount).append(unit);
-        }
+        return DurationText.format(duration);
     }
 
     /**
@@ -68,7 +39,7 @@ final class Durations {
         public Duration convert(String text) {
             Duration duration = parseOrNull(text.trim());
             if (duration == null || duration.isZero() || duration.compareTo(LONGEST_INTERVAL) > 0) {
-                throw new TypeConversionException("expected a duration above zero such as 500ms, 1s or 5m, of at most "
+                throw new TypeConversionException("expected a duration above zero such as 500ms, 1s, 5m or 1m30s, of at most "
                         + format(LONGEST_INTERVAL) + ", found \"" + text + "\"");
             }
             return duration;

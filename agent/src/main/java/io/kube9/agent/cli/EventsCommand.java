@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
         description = {"Events captured at recorder and store sites.",
                 "Times select on recorded_at (when the agent captured the event): --since inclusive, --until"
                         + " exclusive. A time is ISO-8601 (2026-11-22T03:12:00Z; UTC without an offset), a date"
-                        + " (2026-11-22, midnight UTC), 'now', or a duration before now (90s, 15m, 2h, 7d)."},
+                        + " (2026-11-22, midnight UTC), 'now', or a duration before now (90s, 15m, 1h30m, 7d)."},
         subcommands = {ListEventsCommand.class, GetEventCommand.class, EventStatsCommand.class,
             TailEventsCommand.class})
 final class EventsCommand implements Callable<Integer> {

@@ -16,7 +16,7 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * A {@code --since}/{@code --until} value: an ISO-8601 time ({@code 2026-11-22T03:12:00Z}; without
  * an offset it is UTC), a date ({@code 2026-11-22}, midnight UTC), {@code now}, or a duration
- * before now ({@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}). Digits past the millisecond are
+ * before now ({@code 90s}, {@code 15m}, {@code 1h30m}, {@code 7d}). Digits past the millisecond are
  * taken as the next millisecond ({@link #resolve}).
  *
  * <p>Parsing and resolving are separate so that one command resolves all its times against the
@@ -24,7 +24,7 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class TimeExpression {
     static final String EXPECTED = "expected an ISO-8601 time such as 2026-11-22T03:12:00Z, a date such as"
-            + " 2026-11-22, or a time before now such as 90s, 15m, 2h or 7d";
+            + " 2026-11-22, or a time before now such as 90s, 15m, 1h30m or 7d";
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     /** The journal compares epoch milliseconds: a time must fit in a long of them. */
     static final Instant EARLIEST = Instant.ofEpochMilli(Long.MIN_VALUE);

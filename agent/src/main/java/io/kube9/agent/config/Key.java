@@ -112,7 +112,7 @@ public final class Key<T> {
         }, description);
     }
 
-    /** A duration such as {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or {@code 0} for none. */
+    /** A duration such as {@code 90s}, {@code 15m}, {@code 1h30m}, {@code 7d} ({@link DurationText}), or {@code 0} for none. */
     static Key<Duration> duration(String name, String defaultValue, String description) {
         return new Key<>(name, defaultValue, text -> parseDuration(name, text), description);
     }
@@ -171,31 +171,10 @@ public final class Key<T> {
     public static final long MAX_DURATION_DAYS = 36_500;
 
     static Duration parseDuration(String name, String text) {
-        String expected = "a duration such as 90s, 15m, 2h or 7d (0 = none) of at most " + MAX_DURATION_DAYS + "d";
-        if (text.equals("0")) {
-            return Duration.ZERO;
-        }
-        String lower = text.toLowerCase(Locale.ROOT);
-        String unit = lower.endsWith("ms") ? "ms" : lower.isEmpty() ? "" : lower.substring(lower.length() - 1);
-        long amount = parseWhole(name, lower.substring(0, lower.length() - unit.length()), expected, text);
-        if (amount < 0) {
-            throw ConfigException.badValue(name, expected, text);
-        }
-        Duration value;
-        try {
-            switch (unit) {
-                case "ms": value = Duration.ofMillis(amount); break;
-                case "s": value = Duration.ofSeconds(amount); break;
-                case "m": value = Duration.ofMinutes(amount); break;
-                case "h": value = Duration.ofHours(amount); break;
-                case "d": value = Duration.ofDays(amount); break;
-                default: throw ConfigException.badValue(name, expected, text);
-            }
-        } catch (ArithmeticException tooLong) {
-            throw ConfigException.badValue(name, expected, text);
-        }
-        if (value.compareTo(Duration.ofDays(MAX_DURATION_DAYS)) > 0) {
-            throw ConfigException.badValue(name, expected, text);
+        Duration value = DurationText.parseOrNull(text);
+        if (value == null || value.compareTo(Duration.ofDays(MAX_DURATION_DAYS)) > 0) {
+            throw ConfigException.badValue(name,
+                    "a duration such as 90s, 15m, 1h30m, 2h or 7d (0 = none) of at most " + MAX_DURATION_DAYS + "d", text);
         }
         return value;
     }

@@ -346,7 +346,7 @@ class TailEventsCommandTest {
         assertThat(run.exitCode).isEqualTo(2);
         assertThat(run.out).isEmpty(); // before: the last line, then "unexpected error: ArithmeticException"
         assertThat(run.err).isEqualTo("kube9: Invalid value for option '--interval': expected a duration above zero"
-                + " such as 500ms, 1s or 5m, of at most 36500d, found \"999999999999d\" (see 'java -jar"
+                + " such as 500ms, 1s, 5m or 1m30s, of at most 36500d, found \"999999999999d\" (see 'java -jar"
                 + " kube9-agent.jar query events tail --help')" + System.lineSeparator());
     }
 

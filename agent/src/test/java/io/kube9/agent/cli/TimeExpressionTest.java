@@ -19,6 +19,8 @@ class TimeExpressionTest {
         "2h,                            2026-11-22T10:00:00Z",
         "7d,                            2026-11-15T12:00:00Z",
         "1500ms,                        2026-11-22T11:59:58.500Z",
+        "1h30m,                         2026-11-22T10:30:00Z",
+        "1m30s,                         2026-11-22T11:58:30Z",
         "0s,                            2026-11-22T12:00:00Z",
         "now,                           2026-11-22T12:00:00Z",
         "NOW,                           2026-11-22T12:00:00Z",
@@ -47,7 +49,7 @@ class TimeExpressionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "yesterday", "15", "-15m", "15 m", "1.5h", "15min", "2w", "1h30m", "2026-02-30",
+    @ValueSource(strings = {"", "yesterday", "15", "-15m", "15 m", "1.5h", "15min", "2w", "30m1h", "1h1h", "0", "2026-02-30",
         "2026-11-22T25:00:00Z", "22/11/2026", "2026-11-22 03:12:00"})
     void rejects(String text) {
         assertThatThrownBy(() -> TimeExpression.parse(text))

@@ -64,7 +64,7 @@ class ConfigLoaderTest {
     @ParameterizedTest(name = "\"{0}\" -> {1}")
     @CsvSource({
         "90s, PT1M30S", "15m, PT15M", "2h, PT2H", "7d, PT168H", "0, PT0S", "0s, PT0S",
-        "100ms, PT0.1S", "5M, PT5M", "' 30s ', PT30S", "36500d, PT876000H"
+        "100ms, PT0.1S", "5M, PT5M", "' 30s ', PT30S", "36500d, PT876000H", "1h30m, PT1H30M", "1_000ms, PT1S"
     })
     void durations(String text, String expected) {
         AgentConfig config = fromProperty("kube9.journal.retention.age", text);
@@ -157,6 +157,8 @@ class ConfigLoaderTest {
         "kube9.journal.retention.age, 9223372036854775807h, a duration",
         "kube9.journal.retention.age, 200000000000d, a duration",
         "kube9.journal.retention.age, 36501d, a duration",
+        "kube9.journal.retention.age, 36500d1ms, a duration",
+        "kube9.journal.retention.age, 30m1h, a duration",
         "kube9.journal.shutdown-timeout, 200000000000d, a duration",
         "kube9.journal.shutdown-timeout, 876001h, a duration",
         "kube9.start.defer, 200000d, a duration",
