@@ -103,6 +103,28 @@ class BadInputsIT {
     }
 
     @Test
+    void aQueueOfFewerSlotsThanTwoALaneIsMadeLargerAndSaysSo() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("queue-lanes"));
+        int port = JvmProcess.freePort();
+        SampleCounts reference = referenceRun("queue-lanes-reference");
+        try (JvmProcess service = JvmProcess.sample(dir, "exporter.port=" + port + ",journal.path=" + dir.resolve("j.db")
+                + ",queue.capacity=2,queue.lanes=64", withHold(LOAD))) {
+            SampleCounts counts = service.awaitSummary(Duration.ofSeconds(60));
+            assertThat(counts.lines).isEqualTo(reference.lines);
+            assertThat(service.stderr()).contains("kube9.queue.capacity=2 is fewer than two events for each of the 64"
+                    + " lanes (kube9.queue.lanes): the queue holds 128 events");
+            double captured = counts.sum("stored_events") + counts.sum("recorded_events");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Scrape scrape = Scrape.of(port);
+                assertThat(scrape.value("kube9_events_queue_capacity")).isEqualTo(128);
+                assertThat(scrape.value("kube9_database_operations_total{operation=\"insert\"}")
+                        + scrape.value("kube9_events_dropped_total")).as("each event written or dropped").isEqualTo(captured);
+            });
+            assertThat(Scrape.of(port).value("kube9_agent_config_problems")).as("a note, not a problem").isZero();
+        }
+    }
+
+    @Test
     void aBusyPortLeavesCaptureAndJournalWorking() throws Exception {
         Path dir = JvmProcess.freshDir(WORK.resolve("busy-port"));
         SampleCounts reference = referenceRun("busy-port-reference");

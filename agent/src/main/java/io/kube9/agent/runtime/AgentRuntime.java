@@ -218,9 +218,7 @@ public final class AgentRuntime {
     private boolean startCapture() {
         try {
             metrics = new AgentMetrics(config.get(Keys.LABEL_LIMIT));
-            queue = config.get(Keys.JOURNAL_ENABLED)
-                    ? EventQueue.laned(queueCapacity(), config.get(Keys.QUEUE_LANES))
-                    : null;
+            queue = config.get(Keys.JOURNAL_ENABLED) ? queue() : null;
             // The journal opens later; the queue holds what is captured until then.
             sink = new CaptureSink(targets, metrics, queue, config.get(Keys.JOURNAL_PAYLOAD));
         } catch (Throwable t) {
@@ -234,6 +232,18 @@ public final class AgentRuntime {
             return false;
         }
         return true;
+    }
+
+    /** The journal's queue, as configured: said when its lanes made it larger than asked. */
+    private EventQueue queue() {
+        int capacity = queueCapacity();
+        EventQueue made = EventQueue.laned(capacity, config.get(Keys.QUEUE_LANES));
+        if (made.capacity() > EventQueue.roundedCapacity(capacity)) {
+            AgentLog.warn(Keys.QUEUE_CAPACITY.name() + "=" + config.get(Keys.QUEUE_CAPACITY) + " is fewer than two events"
+                    + " for each of the " + made.lanes() + " lanes (" + Keys.QUEUE_LANES.name() + "): the queue holds "
+                    + made.capacity() + " events");
+        }
+        return made;
     }
 
     /**
