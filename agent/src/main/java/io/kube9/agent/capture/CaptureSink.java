@@ -128,7 +128,8 @@ public final class CaptureSink implements EventSink {
             if (latest != null) {
                 long occurredAt = shapes[target].get(latest.getClass()).timestamp(latest);
                 if (occurredAt != EventShape.NO_TIME) {
-                    instruments.lag((clock.millisNotBefore(occurredAt) - occurredAt) / 1000.0);
+                    long handledAt = clock.millisNotBefore(occurredAt);
+                    instruments.lag(handledAt, handledAt - occurredAt);
                 }
             }
         } catch (Throwable t) {
