@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the agent, the sample service and the benchmarks (fetching the peer agents through
 # Maven into benchmarks/target/peers), then runs every benchmark and prints the tables.
-#   benchmarks/run.sh                  # full run, ~30 min on 2 cores
+#   benchmarks/run.sh                  # full run, ~20 min on 2 cores
 #   benchmarks/run.sh --quick          # shorter runs, wider error
 #   benchmarks/run.sh --before OLD.jar # also measure another build of the agent (before/after ratios)
 #   benchmarks/run.sh --only jmh,journal,startup,service,scrape
