@@ -103,6 +103,19 @@ class EventStatsCommandTest {
     }
 
     @Test
+    void aWindowOfHoursAndMinutesIsGivenAsStatsPrintsIt() throws Exception {
+        try (TestJournal journal = TestJournal.create(directory)) {
+            journal.insert(row().type("Compound").recordedAt(Instant.now().minus(Duration.ofMinutes(89))));
+            journal.insert(row().type("Compound").recordedAt(Instant.now().minus(Duration.ofMinutes(91))));
+        }
+
+        CliRun run = CliRun.run("query", "events", "stats", "--db", db, "--type", "Compound", "--since", "1h30m");
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.out).contains("(1h30m)").contains("events   1 (");
+    }
+
+    @Test
     void withOnlyUntilTheWindowIsTheHourBeforeIt() {
         CliRun run = CliRun.run("query", "events", "stats", "--db", db, "--until", "2026-11-22T04:00:00Z");
 
