@@ -16,8 +16,8 @@ public final class ProjectionInstruments {
      *
      * <p>Threads that handle events of the same projection at once (a consumer per partition)
      * would all write one field on every call, and its cache line would travel from core to core
-     * each time: with two threads, a projection call took 136 ns of CPU against 97 with the
-     * line left alone (JMH, issue 5's target is 120 ns). So each thread writes a stripe of its own
+     * each time: with two threads, a projection call took 131-144 ns of CPU, 99-103 with a stripe
+     * per thread (JMH, three runs; issue 5's target is 120 ns). So each thread writes a stripe of its own
      * (by thread id, on a 128-byte line pair of its own, as {@code CoarseClock} counts its reads):
      * when the event was handled and its lag, both in milliseconds. The scrape reports the lag of
      * the stripe handled last. A stripe is written only where it changes: a thread that handles
