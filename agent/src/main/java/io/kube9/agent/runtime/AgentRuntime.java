@@ -239,9 +239,9 @@ public final class AgentRuntime {
         int capacity = queueCapacity();
         EventQueue made = EventQueue.laned(capacity, config.get(Keys.QUEUE_LANES));
         if (made.capacity() > EventQueue.roundedCapacity(capacity)) {
-            AgentLog.warn(Keys.QUEUE_CAPACITY.name() + "=" + config.get(Keys.QUEUE_CAPACITY) + " is fewer than two events"
-                    + " for each of the " + made.lanes() + " lanes (" + Keys.QUEUE_LANES.name() + "): the queue holds "
-                    + made.capacity() + " events");
+            AgentLog.warn(Keys.QUEUE_CAPACITY.name() + "=" + config.get(Keys.QUEUE_CAPACITY)
+                    + " is fewer than two events for each of the " + made.lanes() + " lanes ("
+                    + Keys.QUEUE_LANES.name() + "): the queue holds " + made.capacity() + " events");
         }
         return made;
     }
