@@ -9,6 +9,9 @@ import io.kube9.agent.metrics.ProjectionInstruments;
 import io.kube9.agent.queue.CapturedEvent;
 import io.kube9.agent.queue.EventQueue;
 import io.kube9.agent.queue.Lane;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.RandomAccess;
 
@@ -18,6 +21,11 @@ import java.util.RandomAccess;
  * No lock, no I/O, no allocation for the common event shapes; a full queue is a counted drop.
  */
 public final class CaptureSink implements EventSink {
+    /** What the journal says of the thread of a virtual thread without a name. */
+    static final String VIRTUAL = "virtual";
+    /** {@code Thread::isVirtual}, on Java 21 and later; null before. */
+    private static final MethodHandle IS_VIRTUAL = isVirtual();
+
     private final AgentMetrics metrics;
     /** null: journal off; dropped when the journal, opened after capture starts, cannot open. */
     private volatile EventQueue queue;
@@ -190,8 +198,36 @@ public final class CaptureSink implements EventSink {
             return; // counted as dropped by the queue
         }
         lane.put(position, site.label(), source, strings.of(type), strings.of(severity),
-                Thread.currentThread().getName(), eventId,
+                threadName(Thread.currentThread()), eventId,
                 aggregateId, occurredAt, clock.millisNotBefore(occurredAt), payloadBytes, keepPayload ? payload : null);
+    }
+
+    /**
+     * The thread's name, or {@value #VIRTUAL} for a virtual thread without one (a service that
+     * runs each request on a new virtual thread leaves them unnamed). Naming each by its id would
+     * make a string per event on the application's thread; the journal says what kind of thread
+     * it was instead of nothing.
+     */
+    static String threadName(Thread thread) {
+        String name = thread.getName();
+        if (name.isEmpty() && IS_VIRTUAL != null) {
+            try {
+                if ((boolean) IS_VIRTUAL.invokeExact(thread)) {
+                    return VIRTUAL;
+                }
+            } catch (Throwable t) {
+                return name;
+            }
+        }
+        return name;
+    }
+
+    private static MethodHandle isVirtual() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException | RuntimeException beforeJava21) {
+            return null;
+        }
     }
 
     /** Each element of a batch as one event; no lambda, so no allocation per batch (issue 5). */

@@ -97,6 +97,22 @@ class CaptureSinkTest {
     }
 
     @Test
+    void theQueueCarriesTheThreadsNameAndAPlatformThreadNamedNothingKeepsItsEmptyName() throws Exception {
+        Thread named = new Thread(() -> sink.recorded(RECORDER, RECORDER_SOURCE, new Plain(), 0), "order-worker-7");
+        Thread unnamed = new Thread(() -> sink.recorded(RECORDER, RECORDER_SOURCE, new Plain(), 0), "");
+        named.start();
+        named.join();
+        unnamed.start();
+        unnamed.join();
+
+        CapturedEvent[] rows = rows(queue.capacity());
+        assertThat(queue.drainTo(rows, rows.length)).isEqualTo(2);
+        assertThat(rows[0].thread).isEqualTo("order-worker-7");
+        assertThat(rows[1].thread).as("'virtual' is for virtual threads only (VirtualThreadsIT)").isEmpty();
+        assertThat(CaptureSink.threadName(unnamed)).isEmpty();
+    }
+
+    @Test
     void withPayloadCaptureTheQueueCarriesThePayloadObject() {
         CaptureSink keeping = new CaptureSink(targets, metrics, queue, true);
         OrderEvent event = new OrderEvent("order.created", Severity.INFO);
