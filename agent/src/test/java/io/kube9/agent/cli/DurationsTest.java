@@ -23,12 +23,6 @@ class DurationsTest {
         assertThat(Durations.parseOrNull(text)).isNull();
     }
 
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"PT0S, 0s", "PT1H, 1h", "PT1H30M, 1h30m", "PT0.09S, 90ms", "PT51H, 2d3h", "PT1M0.5S, 1m500ms"})
-    void formatsCompactly(String duration, String expected) {
-        assertThat(Durations.format(Duration.parse(duration))).isEqualTo(expected);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"0s", "0ms", "soon"})
     void intervalsMustBePositive(String text) {
