@@ -212,9 +212,7 @@ public final class CaptureSink implements EventSink {
         String name = thread.getName();
         if (name.isEmpty() && IS_VIRTUAL != null) {
             try {
-                if ((boolean) IS_VIRTUAL.invokeExact(thread)) {
-                    return VIRTUAL;
-                }
+                return (boolean) IS_VIRTUAL.invokeExact(thread) ? VIRTUAL : name;
             } catch (Throwable t) {
                 return name;
             }

@@ -22,11 +22,6 @@ final class Durations {
         return text.equals("0") ? null : DurationText.parseOrNull(text);
     }
 
-    /** Compact and exact, and taken back by {@link #parseOrNull}: {@code 1h}, {@code 1h30m}, {@code 2d3h}. */
-    static String format(Duration duration) {
-        return DurationText.format(duration);
-    }
-
     /**
      * The longest wait between two looks at the journal, the configuration's longest duration:
      * longer ones overflowed the sleep's milliseconds.
@@ -40,7 +35,7 @@ final class Durations {
             Duration duration = parseOrNull(text.trim());
             if (duration == null || duration.isZero() || duration.compareTo(LONGEST_INTERVAL) > 0) {
                 throw new TypeConversionException("expected a duration above zero such as 500ms, 1s, 5m or 1m30s, of at most "
-                        + format(LONGEST_INTERVAL) + ", found \"" + text + "\"");
+                        + DurationText.format(LONGEST_INTERVAL) + ", found \"" + text + "\"");
             }
             return duration;
         }

@@ -1,5 +1,6 @@
 package io.kube9.agent.cli;
 
+import io.kube9.agent.config.DurationText;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -109,7 +110,7 @@ final class EventStatsCommand implements Callable<Integer> {
             Map<String, Map<String, Long>> groups) {
         out.println("journal  " + journal.path());
         out.println("window   " + Times.iso(window.since) + " .. " + Times.iso(window.until) + " ("
-                + Durations.format(length) + ")");
+                + DurationText.format(length) + ")");
         out.println("events   " + total + " (" + perSecond(total, length).toPlainString() + "/s)");
         if (total == 0) {
             return;

@@ -1,5 +1,6 @@
 package io.kube9.agent.cli;
 
+import io.kube9.agent.config.DurationText;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,7 @@ final class TimeWindow {
             return new TimeWindow(from, to);
         } catch (DateTimeException | ArithmeticException e) {
             throw new ParameterException(commandLine, "--until (" + Times.iso(to) + ") leaves no room for the "
-                    + Durations.format(length) + " before it that --since defaults to: give --since too");
+                    + DurationText.format(length) + " before it that --since defaults to: give --since too");
         }
     }
 
