@@ -143,6 +143,8 @@ public final class JournalWriter {
     private final AtomicLong rows = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean healthy = true;
+    /** The writer's: a batch failed other than in the database, and that was said (once). */
+    private boolean failedOutsideDatabase;
     private Thread thread;
     private long nextRetentionMillis;
 
@@ -517,6 +519,18 @@ public final class JournalWriter {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
                 backoffMillis = Math.min(backoffMillis * 2, 5000);
+            } catch (RuntimeException | Error e) {
+                // Not the database's: the agent's own fault, or the JVM out of memory. The same batch
+                // would fail again; the writer must not end (every event after would be lost uncounted).
+                metrics.journalWriteError();
+                if (!failedOutsideDatabase) {
+                    warn.accept("journal writer failed on a batch of " + pending + " events, which are dropped and"
+                            + " counted in kube9_events_dropped_total (writing goes on): " + e);
+                    failedOutsideDatabase = true;
+                }
+                rollbackQuietly();
+                discard(pending);
+                pending = 0;
             }
         }
         if (connection != null) {
@@ -639,6 +653,15 @@ public final class JournalWriter {
         rows.addAndGet(count - pruned);
         deleted.addAndGet(pruned);
         metrics.journalBatchWritten((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Lets go of the batch's first {@code count} rows unwritten, counted as dropped. */
+    private void discard(int count) {
+        for (int i = 0; i < count; i++) {
+            batch[i].clear();
+        }
+        ids.clear();
+        queue.discarded(count);
     }
 
     /**
@@ -786,8 +809,9 @@ public final class JournalWriter {
     private byte[] payloadBytesOrNull(Object payload) {
         try {
             return payloadBytes(payload);
-        } catch (RuntimeException e) {
+        } catch (Throwable t) { // the application's code, whatever it throws (see text)
             // the application's CharSequence or buffer failed (or changed as it was read): no payload
+            metrics.accessorError();
             return null;
         }
     }
@@ -801,14 +825,20 @@ public final class JournalWriter {
         }
     }
 
-    private static String text(Object value) {
+    /**
+     * An id's text: its {@code toString()}, which is the application's code and may throw anything.
+     * A {@code StackOverflowError} is the usual one (a generated {@code toString()} of objects that
+     * refer to each other); let through, it ended the writer and every event after it was lost.
+     */
+    private String text(Object value) {
         if (value == null) {
             return null;
         }
         try {
             return String.valueOf(value);
-        } catch (RuntimeException e) {
-            return null; // the application's toString() failed; the column stays empty
+        } catch (Throwable t) {
+            metrics.accessorError(); // the column stays empty, as for an accessor that throws
+            return null;
         }
     }
 

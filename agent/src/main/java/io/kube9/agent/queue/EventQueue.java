@@ -32,6 +32,8 @@ public final class EventQueue {
     private int nextLane;
     /** Events the consumer took but has not yet reported {@link #written}; only it writes this. */
     private volatile int inFlight;
+    /** Events the consumer took and could not write ({@link #discarded}); only it writes this. */
+    private volatile long discarded;
 
     /** One lane of {@code requestedCapacity}, rounded up to a power of two. */
     public EventQueue(int requestedCapacity) {
@@ -110,9 +112,12 @@ public final class EventQueue {
         return size;
     }
 
-    /** Events dropped because their lane was full, oldest first. */
+    /**
+     * Events dropped: because their lane was full, oldest first, and those the consumer took and
+     * {@link #discarded}.
+     */
     public long dropped() {
-        long dropped = 0;
+        long dropped = discarded;
         for (Lane lane : lanes) {
             dropped += lane.dropped();
         }
@@ -122,6 +127,15 @@ public final class EventQueue {
     /** The consumer wrote {@code count} of the events it took; they no longer count as waiting. */
     public void written(int count) {
         inFlight -= count; // single consumer: no lost update
+    }
+
+    /**
+     * The consumer took {@code count} events it cannot write (a failure that would repeat): they
+     * count as dropped, so that every event offered still ends written or dropped.
+     */
+    public void discarded(int count) {
+        inFlight -= count; // single consumer: no lost update
+        discarded += count;
     }
 
     public int drainTo(CapturedEvent[] into, int max) {

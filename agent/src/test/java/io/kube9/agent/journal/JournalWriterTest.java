@@ -654,6 +654,66 @@ class JournalWriterTest {
     }
 
     @Test
+    void anIdOrPayloadThatThrowsAnErrorIsLeftOutAndTheWriterWritesOn() throws Exception {
+        // A generated toString() of objects that refer to each other overflows the stack: that
+        // Error once ended the writer, and every event after it was lost uncounted.
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, true, 16);
+        Object cyclic = new Object() {
+            @Override
+            public String toString() {
+                return "cyclic(" + this + ")";
+            }
+        };
+        CharSequence failing = new CharSequence() {
+            @Override
+            public int length() {
+                return 3;
+            }
+
+            @Override
+            public char charAt(int index) {
+                return 'a';
+            }
+
+            @Override
+            public CharSequence subSequence(int start, int end) {
+                return this;
+            }
+
+            @Override
+            public String toString() {
+                throw new AssertionError("the application's own assertion");
+            }
+        };
+        put(event -> {
+            fill(event, "before", 1);
+            event.eventId = "e-1";
+        });
+        put(event -> {
+            fill(event, "cyclic", 2);
+            event.eventId = "e-2";
+            event.aggregateId = cyclic;
+            event.payload = failing;
+        });
+        put(event -> {
+            fill(event, "after", 3);
+            event.eventId = "e-3";
+        });
+        writer.start(THREADS);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT event_type, event_id, aggregate_id, payload FROM events ORDER BY id"))
+                    .containsExactly(Arrays.asList("before", "e-1", null, null), Arrays.asList("cyclic", "e-2", null, null),
+                            Arrays.asList("after", "e-3", null, null));
+        }
+        assertThat(Scraped.value(metrics, "kube9_accessor_errors_total")).isEqualTo(2.0);
+        assertThat(writer.inserted()).isEqualTo(3);
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
     void repeatedTextsAreStoredAsTextWhateverTheirCharactersLengthOrNumber() throws Exception {
         Path file = dir.resolve("journal.db");
         JournalWriter writer = open(file, KEEP_ALL, true, 16);
