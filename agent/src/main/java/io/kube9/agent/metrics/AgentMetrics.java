@@ -27,7 +27,9 @@ public final class AgentMetrics {
 
     private final PrometheusProperties properties = PrometheusProperties.builder().build();
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final LabelLimiter eventTypes;
+    /** Each metric's own: a recorder's runaway types must not turn the store's into {@code other}. */
+    private final LabelLimiter recordedTypes;
+    private final LabelLimiter storedTypes;
     private final LabelLimiter severities;
     private final LabelLimiter projections;
     private final int cacheLimit;
@@ -52,7 +54,8 @@ public final class AgentMetrics {
     private final RecentPoint[] recentStored = new RecentPoint[RECENT];
 
     public AgentMetrics(int labelLimit) {
-        eventTypes = new LabelLimiter(labelLimit);
+        recordedTypes = new LabelLimiter(labelLimit);
+        storedTypes = new LabelLimiter(labelLimit);
         severities = new LabelLimiter(labelLimit);
         projections = new LabelLimiter(labelLimit);
         cacheLimit = labelLimit * 4;
@@ -143,7 +146,7 @@ public final class AgentMetrics {
     }
 
     private LabelledCounter.Series recordedPoint(String eventType, String severity) {
-        LabelledCounter.Series point = eventsTotal.labelValues(eventTypes.admit(eventType), severities.admit(severity));
+        LabelledCounter.Series point = eventsTotal.labelValues(recordedTypes.admit(eventType), severities.admit(severity));
         if (eventsByType.size() < cacheLimit) {
             ConcurrentHashMap<String, LabelledCounter.Series> bySeverity =
                     eventsByType.computeIfAbsent(eventType, type -> new ConcurrentHashMap<>());
@@ -164,7 +167,7 @@ public final class AgentMetrics {
         } else {
             point = storedByType.get(eventType);
             if (point == null) {
-                point = storedTotal.labelValues(eventTypes.admit(eventType));
+                point = storedTotal.labelValues(storedTypes.admit(eventType));
                 if (storedByType.size() < cacheLimit) {
                     storedByType.putIfAbsent(eventType, point);
                 }

@@ -268,6 +268,25 @@ class CaptureSinkTest {
     }
 
     @Test
+    void recordedAndStoredEventTypesEachHaveTheirOwnLabelLimit() {
+        AgentMetrics limited = new AgentMetrics(2);
+        CaptureSink capped = new CaptureSink(targets, limited, null, false);
+
+        capped.stored(STORE, STORE_SOURCE, new OrderEvent("order.created", Severity.INFO), 0);
+        for (int i = 0; i < 50; i++) { // a recorder with a request id in its types
+            capped.recorded(RECORDER, RECORDER_SOURCE, new OrderEvent("request-" + i, Severity.INFO), 0);
+        }
+        capped.stored(STORE, STORE_SOURCE, new OrderEvent("order.paid", Severity.INFO), 0);
+        capped.stored(STORE, STORE_SOURCE, new OrderEvent("order.shipped", Severity.INFO), 0);
+
+        assertThat(Scraped.labelValues(limited, "kube9_events_total", "event_type"))
+                .containsExactlyInAnyOrder("request-0", "request-1", "other");
+        assertThat(count(limited, "events_stored_total", "event_type", "order.created")).isEqualTo(1);
+        assertThat(count(limited, "events_stored_total", "event_type", "order.paid")).isEqualTo(1);
+        assertThat(count(limited, "events_stored_total", "event_type", "other")).isEqualTo(1);
+    }
+
+    @Test
     void theLabelLimitAppliesToStoredEventTypesAndSeveritiesToo() {
         AgentMetrics limited = new AgentMetrics(1);
         CaptureSink capped = new CaptureSink(targets, limited, null, false);
