@@ -19,6 +19,14 @@ final class EventShape {
     static final String UNKNOWN = "unknown";
     static final long NO_TIME = Long.MIN_VALUE;
 
+    /** A class's label: its simple name, as for an event read without an accessor. */
+    private static final ClassValue<String> CLASS_LABELS = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return simpleName(type);
+        }
+    };
+    /** The lower-case names of an enum's constants: severities. */
     private static final ClassValue<String[]> ENUM_LABELS = new ClassValue<>() {
         @Override
         protected String[] computeValue(Class<?> type) {
@@ -42,8 +50,7 @@ final class EventShape {
     private EnumLabels severityLabels;
 
     EventShape(Class<?> type, AccessorNames names, Runnable onAccessorError) {
-        String simple = type.getSimpleName();
-        this.className = simple.isEmpty() ? type.getName().substring(type.getName().lastIndexOf('.') + 1) : simple;
+        this.className = simpleName(type);
         this.eventType = Accessor.resolve(type, names.eventType);
         this.severity = Accessor.resolve(type, names.severity);
         this.timestamp = Accessor.resolve(type, names.timestamp);
@@ -154,6 +161,11 @@ final class EventShape {
         }
     }
 
+    /**
+     * The label of an attribute's value: a string as it is, an enum constant's name as declared
+     * (a severity is lower-cased apart, in {@link #severity}), a class's simple name (Axon's
+     * payload type), anything else its {@code toString()}; null for nothing or an empty text.
+     */
     static String label(Object value) {
         if (value == null) {
             return null;
@@ -163,11 +175,19 @@ final class EventShape {
             return text.isEmpty() ? null : text;
         }
         if (value instanceof Enum) {
-            Enum<?> constant = (Enum<?>) value;
-            return ENUM_LABELS.get(constant.getDeclaringClass())[constant.ordinal()];
+            return ((Enum<?>) value).name();
+        }
+        if (value instanceof Class) {
+            return CLASS_LABELS.get((Class<?>) value);
         }
         String text = String.valueOf(value);
         return text.isEmpty() ? null : text;
+    }
+
+    /** The simple name, or for an anonymous or hidden class its binary name after the package. */
+    private static String simpleName(Class<?> type) {
+        String simple = type.getSimpleName();
+        return simple.isEmpty() ? type.getName().substring(type.getName().lastIndexOf('.') + 1) : simple;
     }
 
     static long toEpochMillis(Object value) {

@@ -178,13 +178,35 @@ class EventShapeTest {
     }
 
     @Test
-    void enumLabelsAreLowerCaseNamesEvenWithConstantBodiesOrToString() {
-        assertThat(EventShape.label(Level.WARN)).isEqualTo("warn");
-        assertThat(EventShape.label(Level.CRITICAL)).isEqualTo("critical");
-        assertThat(EventShape.label(Thread.State.TIMED_WAITING)).isEqualTo("timed_waiting");
+    void enumLabelsAreTheConstantsNamesEvenWithConstantBodiesOrToString() {
+        assertThat(EventShape.label(Level.WARN)).isEqualTo("WARN");
+        assertThat(EventShape.label(Level.CRITICAL)).isEqualTo("CRITICAL");
+        assertThat(EventShape.label(Thread.State.TIMED_WAITING)).isEqualTo("TIMED_WAITING");
         assertThat(EventShape.label(3)).isEqualTo("3");
         assertThat(EventShape.label("")).isNull();
         assertThat(EventShape.label(null)).isNull();
+    }
+
+    @Test
+    void anEnumEventTypeKeepsItsNameWhereAnEnumSeverityIsLowerCased() {
+        // The severity is the agent's to normalise (info, warning); the event type is the
+        // service's own name, which the journal keeps and the command line's --type matches.
+        Map<String, Object> event = Map.of("type", Level.CRITICAL, "severity", Level.CRITICAL);
+
+        assertThat(shape(Map.class).eventType(event)).isEqualTo("CRITICAL");
+        assertThat(shape(Map.class).severity(event)).isEqualTo("critical");
+    }
+
+    @Test
+    void aClassAsEventTypeGivesItsSimpleName() {
+        // Axon's messages give their payload type as a Class (the axon preset reads payloadType):
+        // "OrderPlaced", as an event read without an accessor is named, not "class com.acme.OrderPlaced".
+        assertThat(shape(Map.class).eventType(Map.of("type", RecordLike.class))).isEqualTo("RecordLike");
+        Class<?> anonymous = new Object() { }.getClass();
+        assertThat(shape(Map.class).eventType(Map.of("type", anonymous)))
+                .isEqualTo(anonymous.getName().substring(anonymous.getName().lastIndexOf('.') + 1))
+                .matches("EventShapeTest\\$[0-9]+");
+        assertThat(shape(Map.class).eventType(Map.of("type", int[].class))).isEqualTo("int[]");
     }
 
     // ---- accessors that fail ------------------------------------------------------------------
