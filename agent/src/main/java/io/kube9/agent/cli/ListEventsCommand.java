@@ -67,10 +67,17 @@ final class ListEventsCommand implements Callable<Integer> {
         TimeWindow window = TimeWindow.resolve(spec.commandLine(), since, until, Instant.now());
         EventFilter filter = filters.toFilter(window);
         long total;
-        List<JournalRow> rows;
+        List<JournalRow> rows = new ArrayList<>();
         try (JournalReader reader = journal.open()) {
-            total = reader.count(filter);
-            rows = total > offset ? reader.page(filter, limit, offset) : List.of();
+            // One snapshot for both: on a live journal, a batch the agent commits in between would
+            // be on the page and not in the total ("1-238 of 237 matching events").
+            total = reader.inOneReadTransaction(() -> {
+                long all = reader.count(filter);
+                if (all > offset) {
+                    rows.addAll(reader.page(filter, limit, offset));
+                }
+                return all;
+            });
         }
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -252,6 +254,41 @@ class ListEventsCommandTest {
             assertThat(run.out).contains(" " + "T".repeat(44) + "... ").contains(" " + "A".repeat(43) + rocket + "... ")
                     .doesNotContain("?");
         }
+    }
+
+    @Test
+    void theTotalAndThePageComeFromOneSnapshotOfALiveJournal() throws Exception {
+        // Counted and paged in two reads, a batch committed in between was on the page and not in
+        // the total: "1-238 of 237 matching events".
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try (TestJournal journal = TestJournal.open(directory)) {
+                for (int i = 0; writing.get(); i++) {
+                    journal.insert(row().type("Live").recordedAt(T0.plusSeconds(3600 + i)));
+                }
+            } catch (Exception e) {
+                failed.set(e);
+            }
+        });
+        writer.start();
+        Pattern pagination = Pattern.compile("\"pagination\":\\{\"total\":(\\d+),\"limit\":1000,\"offset\":0,"
+                + "\"returned\":(\\d+)}");
+        try {
+            for (int run = 0; run < 30; run++) {
+                CliRun list = CliRun.run("query", "events", "list", "--db", db, "--type", "Live", "--limit", "1000",
+                        "--format", "json");
+                assertThat(list.exitCode).as(list.toString()).isZero();
+                Matcher page = pagination.matcher(list.out);
+                assertThat(page.find()).as(list.out).isTrue();
+                long total = Long.parseLong(page.group(1));
+                assertThat(Long.parseLong(page.group(2))).as("run %d", run).isEqualTo(Math.min(total, 1000));
+            }
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        assertThat(failed.get()).isNull();
     }
 
     @Test

@@ -30,6 +30,12 @@ final class TestJournal implements AutoCloseable {
         return new TestJournal(path, connection);
     }
 
+    /** The journal {@link #create} made in {@code directory}, opened again to write more. */
+    static TestJournal open(Path directory) throws SQLException {
+        Path path = directory.resolve("kube9-events.db");
+        return new TestJournal(path, Sqlite.openForWriting(path.toString()));
+    }
+
     static Row row() {
         return new Row();
     }
