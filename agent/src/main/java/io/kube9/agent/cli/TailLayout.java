@@ -23,7 +23,7 @@ final class TailLayout {
         for (JournalRow row : rows) {
             List<String> cells = cells(row);
             for (int i = 0; i < widths.length; i++) {
-                widths[i] = Math.max(widths[i], cells.get(i).length());
+                widths[i] = Math.max(widths[i], TextTable.width(cells.get(i)));
             }
         }
     }
@@ -34,7 +34,7 @@ final class TailLayout {
         StringBuilder line = new StringBuilder(Times.iso(row.recordedAt));
         for (int i = 0; i < widths.length; i++) {
             String cell = cells.get(i);
-            String padding = " ".repeat(Math.max(0, widths[i] - cell.length()));
+            String padding = " ".repeat(Math.max(0, widths[i] - TextTable.width(cell)));
             line.append("  ");
             if (i == ID || i == PAYLOAD) {
                 line.append(padding).append(cell);

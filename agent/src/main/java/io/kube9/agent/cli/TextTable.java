@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Columns aligned for a terminal, two spaces apart. Cells come from event data, so they are made
- * printable (a stray escape sequence must not repaint the operator's terminal) and cut at
- * {@link #MAX_CELL} characters unless a column allows more.
+ * printable (a stray escape sequence must not repaint the operator's terminal), measured in the
+ * columns a terminal gives them (a Japanese character takes two) and cut at {@link #MAX_CELL}
+ * columns unless a column allows more.
  */
 final class TextTable {
     static final int MAX_CELL = 48;
@@ -60,7 +61,7 @@ final class TextTable {
         for (int i = 0; i < widths.length; i++) {
             widths[i] = headers.get(i).length();
             for (List<String> row : rows) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
+                widths[i] = Math.max(widths[i], width(row.get(i)));
             }
         }
         printRow(out, headers, widths);
@@ -74,7 +75,7 @@ final class TextTable {
         for (int i = 0; i < cells.size(); i++) {
             boolean last = i == cells.size() - 1;
             String cell = cells.get(i);
-            int padding = widths[i] - cell.length();
+            int padding = widths[i] - width(cell);
             if (rightAligned[i]) {
                 line.append(" ".repeat(padding)).append(cell);
             } else {
@@ -97,14 +98,17 @@ final class TextTable {
 
     /**
      * Control characters become visible escapes instead of acting on the terminal; with {@code
-     * keepLineBreaks}, tabs and line breaks stay as they are (CSV quotes them).
+     * keepLineBreaks}, tabs and line breaks stay as they are (CSV quotes them). Escaped too: the
+     * bidirectional controls, with which a value reorders the rest of its line on a terminal that
+     * honours them (one row made to read as another), and the Unicode line and paragraph
+     * separators.
      */
     static String printable(String text, boolean keepLineBreaks) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             boolean control = (c < 0x20 && !(keepLineBreaks && (c == '\t' || c == '\n' || c == '\r')))
-                    || (c >= 0x7f && c <= 0x9f);
+                    || (c >= 0x7f && c <= 0x9f) || isDirectionOrSeparator(c);
             if (control && out == null) {
                 out = new StringBuilder(text.length() + 8).append(text, 0, i);
             }
@@ -125,30 +129,96 @@ final class TextTable {
         return out == null ? text : out.toString();
     }
 
+    /** U+061C, U+200E/F, U+202A-E and U+2066-9 (direction marks, embeddings, isolates), U+2028/9. */
+    private static boolean isDirectionOrSeparator(char c) {
+        return c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u2028' && c <= '\u202e')
+                || (c >= '\u2066' && c <= '\u2069');
+    }
+
     /**
-     * At most {@code max} chars, never half a character: a cut between the two halves of a
-     * surrogate pair (an emoji) leaves the whole pair out, where its first half alone was printed as '?'.
+     * At most {@code max} terminal columns ({@link #width}), "..." included when cut; never cut
+     * inside a character: a surrogate pair (an emoji) is kept or left out whole, where its first
+     * half alone was printed as '?', and a combining mark stays with the character it marks.
      */
     static String cut(String text, int max) {
-        if (text.length() <= max) {
+        if (text.length() <= max / 2 || width(text) <= max) { // a character takes 2 columns at most
             return text;
         }
-        int end = max - 3;
-        if (Character.isSurrogatePair(text.charAt(end - 1), text.charAt(end))) {
-            end--;
+        int budget = max - 3;
+        int end = 0;
+        int used = 0;
+        while (end < text.length()) {
+            int c = text.codePointAt(end);
+            used += width(c);
+            if (used > budget) {
+                break;
+            }
+            end += Character.charCount(c);
         }
         return text.substring(0, end) + "...";
     }
 
-    /** For paths, whose end says the most; like {@link #cut}, never half a character. */
+    /** For paths, whose end says the most; like {@link #cut}, never inside a character. */
     static String cutLeft(String text, int max) {
-        if (text.length() <= max) {
+        if (text.length() <= max / 2 || width(text) <= max) {
             return text;
         }
-        int start = text.length() - (max - 3);
-        if (Character.isSurrogatePair(text.charAt(start - 1), text.charAt(start))) {
-            start++;
+        int budget = max - 3;
+        int start = text.length();
+        int used = 0;
+        while (start > 0) {
+            int c = text.codePointBefore(start);
+            used += width(c);
+            if (used > budget) {
+                break;
+            }
+            start -= Character.charCount(c);
         }
         return "..." + text.substring(start);
+    }
+
+    /**
+     * The columns a terminal gives {@code text}, which {@link #printable} made free of control
+     * characters: 2 for each East Asian wide or full-width character (and the emoji terminals draw
+     * wide), 0 for combining marks and zero-width format characters, 1 for the rest. Counting
+     * chars instead pushed every column after a Japanese event type to the right.
+     */
+    static int width(String text) {
+        int width = 0;
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            width += width(c);
+            i += Character.charCount(c);
+        }
+        return width;
+    }
+
+    static int width(int c) {
+        if (c < 0x300) {
+            return 1; // Latin, at a glance
+        }
+        int type = Character.getType(c);
+        if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT
+                || (c >= 0x1160 && c <= 0x11ff)) { // Hangul vowels and finals join the syllable before them
+            return 0;
+        }
+        return isWide(c) ? 2 : 1;
+    }
+
+    /** Unicode's East Asian Wide and Fullwidth ranges, as terminals' own width tables have them. */
+    private static boolean isWide(int c) {
+        return (c >= 0x1100 && c <= 0x115f) // Hangul initial consonants
+                || c == 0x2329 || c == 0x232a
+                || (c >= 0x2e80 && c <= 0xa4cf && c != 0x303f) // CJK radicals and symbols, kana, ideographs, Yi
+                || (c >= 0xac00 && c <= 0xd7a3) // Hangul syllables
+                || (c >= 0xf900 && c <= 0xfaff) // CJK compatibility ideographs
+                || (c >= 0xfe10 && c <= 0xfe19) // vertical forms
+                || (c >= 0xfe30 && c <= 0xfe6f) // CJK compatibility and small forms
+                || (c >= 0xff00 && c <= 0xff60) // full-width forms
+                || (c >= 0xffe0 && c <= 0xffe6)
+                || (c >= 0x1f300 && c <= 0x1f64f) // pictographs and emoticons
+                || (c >= 0x1f680 && c <= 0x1f6ff) // transport and map symbols
+                || (c >= 0x1f900 && c <= 0x1f9ff) // supplemental pictographs
+                || (c >= 0x20000 && c <= 0x3fffd); // CJK ideographs beyond the basic plane
     }
 }

@@ -89,6 +89,38 @@ class OutputFormatsTest {
     }
 
     @Test
+    void wideAndCombiningCharactersAreMeasuredInTheColumnsATerminalGivesThem() {
+        TextTable table = new TextTable("TYPE", "N").alignRight(1);
+        table.add("\u6ce8\u6587.\u4f5c\u6210", "1"); // 注文.作成: four wide characters and a dot, 9 columns
+        table.add("cafe\u0301.paid", "2"); // an e and its combining accent: one column
+        table.add("order.created", "3");
+        StringWriter text = new StringWriter();
+        table.print(new PrintWriter(text, true));
+
+        assertThat(text.toString().split("\\R")).containsExactly(
+                "TYPE           N",
+                "\u6ce8\u6587.\u4f5c\u6210      1",
+                "cafe\u0301.paid      2",
+                "order.created  3");
+        assertThat(TextTable.cut("\u6ce8".repeat(30), 48)).isEqualTo("\u6ce8".repeat(22) + "...");
+        assertThat(TextTable.cut("e\u0301".repeat(60), 48)).isEqualTo("e\u0301".repeat(45) + "...");
+        assertThat(TextTable.width("\uD83D\uDE80 ok")).isEqualTo(5);
+    }
+
+    @Test
+    void directionControlsAndUnicodeLineBreaksAreEscapedInEveryTextFormat() {
+        // A right-to-left override reorders the rest of its line on terminals that honour it.
+        String value = "bidi\u202eevil\u2066x\u2069\u200f line\u2028para\u2029";
+        String escaped = "bidi\\u202eevil\\u2066x\\u2069\\u200f line\\u2028para\\u2029";
+
+        assertThat(TextTable.printable(value)).isEqualTo(escaped);
+        assertThat(TextTable.printable(value, true)).isEqualTo(escaped);
+        assertThat(Csv.line(List.of(value))).isEqualTo(escaped);
+        assertThat(TextTable.printable("\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627"))
+                .as("right-to-left text itself is left as it is").isEqualTo("\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627");
+    }
+
+    @Test
     void shortSourceDropsThePackage() {
         assertThat(EventViews.shortSource("com.example.orders.OrderStore#append")).isEqualTo("OrderStore#append");
         assertThat(EventViews.shortSource("com.example.Outer$Inner#on")).isEqualTo("Outer$Inner#on");
