@@ -173,6 +173,9 @@ public final class Instrumenter {
         if (loader == null || loader == platformLoader || loader == agentLoader) {
             return true;
         }
+        if (SuperTypeNames.isProxy(name)) {
+            return false; // the application's proxy of its own interfaces, in the JDK's package for them
+        }
         for (String prefix : packages) {
             if (name.startsWith(prefix)) {
                 return true;

@@ -90,6 +90,7 @@ final class SiteAdvice extends MethodVisitor {
 
     /**
      * @param owner the class's internal name
+     * @param sourceClass the internal name of the class the journal's {@code source} names
      * @param base the first slot of the advice's own variables
      * @param writeFrames whether the method has stack map frames to keep whole (class files of
      *     Java 7 and later, or Java 6 ones that carry frames)
@@ -97,13 +98,13 @@ final class SiteAdvice extends MethodVisitor {
      * @param entryLine the line of the method's first instruction (for the advice whose entry
      *     comes first), or -1
      */
-    SiteAdvice(MethodVisitor next, Site site, int target, String owner, int access, String name, String descriptor,
-            int base, boolean writeFrames, boolean classConstants, int entryLine) {
+    SiteAdvice(MethodVisitor next, Site site, int target, String owner, String sourceClass, int access, String name,
+            String descriptor, int base, boolean writeFrames, boolean classConstants, int entryLine) {
         super(Weaver.ASM_API, next);
         this.site = site;
         this.target = target;
         this.owner = owner;
-        this.source = owner.replace('/', '.') + "#" + name;
+        this.source = sourceClass.replace('/', '.') + "#" + name;
         this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
         this.eventSlot = EventParameter.slot(isStatic, descriptor);
         this.descriptor = descriptor;

@@ -54,7 +54,30 @@ final class SuperTypeNames {
         return false;
     }
 
+    /**
+     * A dynamic proxy class, in the package the JDK names them in: {@code jdk.proxy1.$Proxy12} (a
+     * module of its own per loader, JDK 16 and later) or {@code com.sun.proxy.$Proxy12} (before).
+     * Not the JDK's: the application's loader defines it, for the application's interfaces (a
+     * Spring Data repository named {@code OrderEventStore} is one). Either separator, '.' or '/'.
+     */
+    static boolean isProxy(String name) {
+        if (name.startsWith("jdk") && name.length() > 9 && name.startsWith("proxy", 4)) {
+            int end = name.indexOf("$Proxy", 9);
+            return end > 0 && isSeparator(name.charAt(end - 1)) && isSeparator(name.charAt(3));
+        }
+        return name.startsWith("com") && name.startsWith("sun", 4) && name.startsWith("proxy", 8)
+                && name.startsWith("$Proxy", 14) && isSeparator(name.charAt(3)) && isSeparator(name.charAt(7))
+                && isSeparator(name.charAt(13));
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == '.' || c == '/';
+    }
+
     static boolean isJdk(String name) {
+        if (isProxy(name)) {
+            return false;
+        }
         for (String prefix : JDK) {
             if (name.startsWith(prefix)) {
                 return true;

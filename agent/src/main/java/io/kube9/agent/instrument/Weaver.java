@@ -205,11 +205,15 @@ final class Weaver {
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(ASM_API, writer) {
             private String owner;
+            /** The class the journal's source names: a proxy by its first interface ($Proxy12 says nothing). */
+            private String sourceClass;
 
             @Override
             public void visit(int version, int access, String name, String signature, String superName,
                     String[] interfaces) {
                 owner = name;
+                sourceClass = SuperTypeNames.isProxy(name) && interfaces != null && interfaces.length > 0
+                        ? interfaces[0] : name;
                 super.visit(version, access, name, signature, superName, interfaces);
             }
 
@@ -227,8 +231,8 @@ final class Weaver {
                 for (int index = 0; index < Long.SIZE; index++) {
                     if ((facts.targets & (1L << index)) != 0) {
                         Site site = targets.get(index).site();
-                        next = new SiteAdvice(next, site, index, owner, access, name, descriptor, base, frames,
-                                version >= JAVA_5, entryLine);
+                        next = new SiteAdvice(next, site, index, owner, sourceClass, access, name, descriptor,
+                                base, frames, version >= JAVA_5, entryLine);
                         base += SiteAdvice.slots(site);
                         entryLine = -1;
                     }

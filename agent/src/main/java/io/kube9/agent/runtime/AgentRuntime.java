@@ -61,6 +61,8 @@ public final class AgentRuntime {
      */
     private static final long JOURNAL_RETRY_MIN_MILLIS = 1000;
     private static final long JOURNAL_RETRY_MAX_MILLIS = 30_000;
+    /** JDBC's module, which sqlite-jdbc and the journal need; the rest of the agent uses java.base only. */
+    private static final String JDBC_MODULE = "java.sql";
 
     private final AgentConfig config;
     private final Instrumenter instrumenter;
@@ -275,6 +277,16 @@ public final class AgentRuntime {
 
     private void openJournal() {
         if (!config.get(Keys.JOURNAL_ENABLED)) {
+            return;
+        }
+        if (ModuleLayer.boot().findModule(JDBC_MODULE).isEmpty()) {
+            // A service started as a module (java -m) has only the modules it requires resolved: the
+            // journal's first class would fail to load on JDBC's, and with it the rest of the start-up.
+            sink.withoutJournal();
+            AgentLog.warn("the JVM runs without the JDK module " + JDBC_MODULE + ", which the journal needs (a"
+                    + " service started as a module, java -m, resolves only the modules it requires): journal"
+                    + " disabled, metrics continue; add --add-modules=" + JDBC_MODULE + " to its java command or to"
+                    + " JAVA_TOOL_OPTIONS");
             return;
         }
         String path = config.get(Keys.JOURNAL_PATH);

@@ -147,6 +147,23 @@ class InstrumenterTest {
     }
 
     @Test
+    void proxyClassesAreTheApplicationsInWhicheverPackageTheJdkNamesThem() {
+        // A Spring Data repository named OrderEventStore is a proxy, jdk.proxy2.$Proxy117.
+        Class<?> proxy = Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Runnable.class},
+                (self, method, arguments) -> null).getClass();
+        for (String name : List.of(proxy.getName(), "jdk.proxy1.$Proxy0", "jdk/proxy12/$Proxy345",
+                "com.sun.proxy.$Proxy7", "com/sun/proxy/$Proxy7")) {
+            assertThat(SuperTypeNames.isProxy(name)).as(name).isTrue();
+            assertThat(SuperTypeNames.isJdk(name)).as(name).isFalse();
+        }
+        for (String name : List.of("jdk.internal.misc.Unsafe", "jdk.proxy", "jdk.proxyfoo.Bar$Proxy",
+                "com.sun.proxy.Other", "java.lang.reflect.Proxy", "com.sun.net.httpserver.HttpServer")) {
+            assertThat(SuperTypeNames.isProxy(name)).as(name).isFalse();
+            assertThat(SuperTypeNames.isJdk(name)).as(name).isTrue();
+        }
+    }
+
+    @Test
     void anAbandonedStartLetsWaitingSitesLoadAsTheyAre() throws Exception {
         Instrumenter instrumenter = installed(false);
         Future<byte[]> store = loading.submit(() -> transform(JdbcOrders.class));

@@ -1,0 +1,38 @@
+package com.acme.orders;
+
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Appends {@code args[0]} events to each store, prints the proxy's class name and DONE, then
+ * waits for its standard input to close.
+ */
+public final class OrdersMain {
+    private OrdersMain() {}
+
+    public static void main(String[] args) throws Exception {
+        int events = Integer.parseInt(args[0]);
+        OrderEventStore orders = new OrderEventStore();
+        AtomicInteger ledgered = new AtomicInteger();
+        LedgerEventStore ledger = (LedgerEventStore) Proxy.newProxyInstance(OrdersMain.class.getClassLoader(),
+                new Class<?>[] {LedgerEventStore.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("append")) {
+                        ledgered.incrementAndGet();
+                        return null;
+                    }
+                    return method.invoke(proxy, arguments); // not called: toString and the rest
+                });
+        for (int i = 0; i < events; i++) {
+            orders.append(Map.of("type", "order.placed", "id", "order-" + i));
+            ledger.append(Map.of("type", "ledger.posted", "id", "entry-" + i));
+        }
+        System.out.println("proxy " + ledger.getClass().getName());
+        System.out.println("appended " + orders.appended() + " " + ledgered.get());
+        System.out.println("DONE");
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // wait for the test to close our standard input
+        }
+    }
+}
