@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.kube9.it.apps.ConflictApp;
 import io.kube9.it.apps.LoaderApp;
+import io.kube9.it.apps.LogManagerApp;
 import io.kube9.it.apps.TrickyApp;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -231,8 +232,28 @@ class IsolationIT {
             Scrape scrape = Scrape.of(port);
             assertThat(scrape.value("kube9_journal_up")).isZero();
             assertThat(scrape.sum("kube9_events_total")).isEqualTo(6.0);
+            // one line of ours, naming the directory; sqlite-jdbc's own SEVERE records and stack
+            // traces stay off the service's stderr, and no empty journal file is left behind
+            assertThat(app.stderr()).contains("SQLite's native library could not be loaded: sqlite-jdbc unpacks it"
+                    + " into the temporary directory /proc/kube9-no-such-dir, which does not exist")
+                    .doesNotContain("SEVERE", "\tat ", "Exception");
+            assertThat(dir.resolve("j.db")).doesNotExist();
             app.closeStdin();
             assertThat(app.awaitExit(Duration.ofSeconds(30))).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void theJournalLeavesTheChoiceOfJavaUtilLoggingsManagerToTheService() throws Exception {
+        // sqlite-jdbc logs through java.util.logging: its first logger, made as the journal
+        // opened, made the JDK's manager before the service could name its own.
+        Path dir = JvmProcess.freshDir(WORK.resolve("log-manager"));
+        Path journal = dir.resolve("j.db");
+        try (JvmProcess app = JvmProcess.app(dir, "exporter.port=0,start.defer=0,journal.path=" + journal,
+                LogManagerApp.class, journal.toString())) {
+            assertThat(app.awaitExit(Duration.ofSeconds(60))).as(app.stderr()).isZero();
+            assertThat(app.stdout()).contains("journal written",
+                    "manager " + LogManagerApp.OwnLogManager.class.getName());
         }
     }
 

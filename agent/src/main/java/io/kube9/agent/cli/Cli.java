@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,21 +46,16 @@ public final class Cli {
      * write instead, so the CLI answers with the same status and says nothing.
      */
     static final int EXIT_OUTPUT_CLOSED = 141;
-    /** Set to show stack traces of unexpected errors, and what sqlite-jdbc logs. */
-    static final String DEBUG_ENV = "KUBE9_DEBUG";
     /**
-     * sqlite-jdbc logs its own failures through java.util.logging, stack traces included (a native
-     * library it could not unpack); the CLI says what went wrong in one line. Held here: a logger
-     * nothing references may be collected, and its level with it.
+     * Set to show stack traces of unexpected errors, and what sqlite-jdbc logs (its failures, a
+     * native library it could not unpack, say: without it the CLI says what went wrong in one
+     * line; the agent's own {@link org.sqlite.util.LoggerFactory} reads the same variable).
      */
-    private static final Logger SQLITE_LOGGER = Logger.getLogger("org.sqlite");
+    static final String DEBUG_ENV = org.sqlite.util.LoggerFactory.DEBUG_ENV;
 
     private Cli() {}
 
     public static void main(String[] args) {
-        if (System.getenv(DEBUG_ENV) == null) {
-            SQLITE_LOGGER.setLevel(Level.OFF);
-        }
         // Our own process (not a host application's), so exiting with the status is right here.
         // stdout itself rather than System.out, which would swallow the cause of a failed write.
         System.exit(run(args, new FileOutputStream(FileDescriptor.out), System.err));

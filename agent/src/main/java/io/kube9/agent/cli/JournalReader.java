@@ -2,6 +2,7 @@ package io.kube9.agent.cli;
 
 import io.kube9.agent.journal.JournalSchema;
 import io.kube9.agent.journal.Sqlite;
+import io.kube9.agent.journal.SqliteNativeLibrary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

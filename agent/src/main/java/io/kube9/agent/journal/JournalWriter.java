@@ -254,12 +254,18 @@ public final class JournalWriter {
                     + " it is not opened a second time: a second SQLite in one process releases the first one's locks"
                     + " when it closes the file");
         }
-        createOwnerOnly(path);
+        boolean created = createOwnerOnly(path);
         Connection connection;
         try {
             connection = Sqlite.openForWriting(path.toString());
-        } catch (SQLException e) {
-            throw openFailure(path, e);
+        } catch (SQLException | RuntimeException | LinkageError e) {
+            if (created) { // SQLite's native library did not load, say: no empty file left behind
+                deleteIfEmpty(path);
+            }
+            if (e instanceof SQLException) {
+                throw openFailure(path, (SQLException) e);
+            }
+            throw e;
         }
         Connection checkpointing = null;
         try {
@@ -364,7 +370,8 @@ public final class JournalWriter {
         }
     }
 
-    private static void createOwnerOnly(Path path) throws IOException {
+    /** @return whether the file was made here (false: it was there already) */
+    private static boolean createOwnerOnly(Path path) throws IOException {
         Path parent = path.getParent();
         try {
             if (parent != null && parent.getFileSystem().supportedFileAttributeViews().contains("posix")) {
@@ -372,12 +379,24 @@ public final class JournalWriter {
             } else {
                 Files.createFile(path);
             }
+            return true;
         } catch (FileAlreadyExistsException existing) {
             if (!Files.isWritable(path)) {
                 throw new IOException("journal " + path + " cannot be written: permission denied");
             }
+            return false;
         } catch (IOException e) {
             throw new IOException("journal " + path + " cannot be created: " + reason(e), e);
+        }
+    }
+
+    private static void deleteIfEmpty(Path path) {
+        try {
+            if (Files.size(path) == 0) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            // left as it is: the next start finds an empty file and makes it the journal
         }
     }
 

@@ -11,6 +11,7 @@ import io.kube9.agent.instrument.Instrumenter;
 import io.kube9.agent.instrument.Targets;
 import io.kube9.agent.journal.JournalWriter;
 import io.kube9.agent.journal.Sqlite;
+import io.kube9.agent.journal.SqliteNativeLibrary;
 import io.kube9.agent.metrics.AgentMetrics;
 import io.kube9.agent.metrics.ExporterSecurity;
 import io.kube9.agent.metrics.MetricsExporter;
@@ -352,9 +353,11 @@ public final class AgentRuntime {
     /** {@code journal /tmp is a directory, not a file (kube9.journal.path): journal disabled, metrics continue}. */
     private void withoutJournal(Throwable failure) {
         sink.withoutJournal();
-        String problem = failure instanceof LinkageError
-                ? "SQLite's native library did not load (" + describe(failure) + ")"
-                : describe(failure) + " (" + Keys.JOURNAL_PATH.name() + ")";
+        String notLoaded = SqliteNativeLibrary.whyNotLoaded(failure); // said as the CLI says it
+        String problem = notLoaded != null ? notLoaded
+                : failure instanceof LinkageError
+                        ? "SQLite's native library did not load (" + describe(failure) + ")"
+                        : describe(failure) + " (" + Keys.JOURNAL_PATH.name() + ")";
         AgentLog.warn(problem + ": journal disabled, metrics continue");
     }
 

@@ -1,4 +1,4 @@
-package io.kube9.agent.cli;
+package io.kube9.agent.journal;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -14,15 +14,15 @@ import org.sqlite.NativeLibraryNotFoundException;
  * Why SQLite's native library did not load. sqlite-jdbc unpacks it into a temporary directory
  * ({@code org.sqlite.tmpdir}, else {@code java.io.tmpdir}) before loading it; when that fails, its
  * exception only says "No native library found" (the cause went to its log), so the directory is
- * looked at again here.
+ * looked at again here. The agent and its command line say it alike.
  */
-final class SqliteNativeLibrary {
+public final class SqliteNativeLibrary {
     static final String TMPDIR_PROPERTY = "org.sqlite.tmpdir";
 
     private SqliteNativeLibrary() {}
 
     /** One line naming the problem and what to do, or null when {@code failure} is not this one. */
-    static String whyNotLoaded(Throwable failure) {
+    public static String whyNotLoaded(Throwable failure) {
         Throwable notLoaded = null;
         for (Throwable cause = failure; cause != null && notLoaded == null; cause = cause.getCause()) {
             if (cause instanceof NativeLibraryNotFoundException || cause instanceof LinkageError) {
@@ -37,8 +37,12 @@ final class SqliteNativeLibrary {
         return "SQLite's native library could not be loaded: sqlite-jdbc unpacks it into the temporary directory "
                 + directory + ", which " + (unusable != null ? unusable
                         : "is writable, yet it did not load from there (mounted noexec?): "
-                                + Cli.oneLine(notLoaded.getMessage()))
+                                + oneLine(notLoaded.getMessage()))
                 + "; give it a writable directory with -Djava.io.tmpdir=DIR or -D" + TMPDIR_PROPERTY + "=DIR";
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.trim().replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 
     /** Why no file can be written in {@code directory}, to follow "which", or null when one can be. */
