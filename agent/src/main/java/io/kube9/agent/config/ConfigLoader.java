@@ -78,6 +78,10 @@ public final class ConfigLoader {
         sources.add(props);
         sources.add(args);
 
+        List<String> keyNames = new ArrayList<>();
+        for (Key<?> key : Keys.all()) {
+            keyNames.add(key.name());
+        }
         Map<String, String> texts = new LinkedHashMap<>();
         Map<String, String> textOrigins = new HashMap<>();
         for (Source source : sources) {
@@ -85,7 +89,7 @@ public final class ConfigLoader {
                 String overridden = texts.put(entry.getKey(), entry.getValue());
                 String overriddenOrigin = textOrigins.put(entry.getKey(), source.name);
                 if (overridden != null) {
-                    reportIfBad(entry.getKey(), overridden, overriddenOrigin, source.name, problems);
+                    reportIfBad(entry.getKey(), overridden, overriddenOrigin, source.name, keyNames, problems);
                 }
             }
         }
@@ -106,10 +110,6 @@ public final class ConfigLoader {
             }
             values.put(key, key.defaultText() == null ? null : key.parse(key.defaultText()));
         }
-        List<String> keyNames = new ArrayList<>();
-        for (Key<?> key : Keys.all()) {
-            keyNames.add(key.name());
-        }
         for (String name : texts.keySet()) {
             if (Keys.byName(name) == null) {
                 // keys are lower case: Kube9.journal.path or kube9.Journal.Path was most likely meant as one
@@ -125,10 +125,13 @@ public final class ConfigLoader {
      * said now rather than on the day the override goes.
      */
     private static void reportIfBad(String name, String text, String origin, String overriddenBy,
-            List<String> problems) {
+            List<String> keyNames, List<String> problems) {
         Key<?> key = Keys.byName(name);
         if (key == null) {
-            return; // reported as unknown, from the source that is read
+            // Said for each source that gives it (the higher one's below): fixed in one, the
+            // misspelling would still be in the other.
+            problems.add(unknown(name, origin, text, meant(name.toLowerCase(Locale.ROOT), keyNames)));
+            return;
         }
         try {
             key.parse(text);

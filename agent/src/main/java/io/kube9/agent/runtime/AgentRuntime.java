@@ -407,7 +407,8 @@ public final class AgentRuntime {
             ExporterSecurity security = ExporterSecurity.from(config);
             exporter = MetricsExporter.start(metrics, host, port, security, new DaemonThreads("kube9-exporter"),
                     AgentLog::warn);
-            AgentLog.info("metrics on " + security.scheme() + "://" + host + ":" + exporter.port() + "/metrics"
+            String address = host.indexOf(':') >= 0 ? "[" + host + "]" : host; // an IPv6 address, as URLs write it
+            AgentLog.info("metrics on " + security.scheme() + "://" + address + ":" + exporter.port() + "/metrics"
                     + security.describe());
         } catch (ConfigException e) {
             // Asked-for auth or TLS that cannot be set up keeps the endpoint closed: never open, never plain HTTP.
