@@ -27,6 +27,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -145,6 +146,12 @@ public final class JournalWriter {
     private volatile boolean healthy = true;
     /** The writer's: a batch failed other than in the database, and that was said (once). */
     private boolean failedOutsideDatabase;
+    /**
+     * The writer's: the file open at the path is damaged (its device and inode), or {@link
+     * #NOT_DAMAGED}. Until another file is there, each batch is dropped (counted) unwritten.
+     */
+    private Object damagedFile = NOT_DAMAGED;
+    private static final Object NOT_DAMAGED = new Object();
     private Thread thread;
     private long nextRetentionMillis;
 
@@ -516,6 +523,15 @@ public final class JournalWriter {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PATH_CHECK_INTERVAL_MILLIS)); // close() unparks
                 continue;
             }
+            if (damagedFile != NOT_DAMAGED) {
+                if (Objects.equals(damagedFile, fileKey)) {
+                    healthy = false;
+                    discard(pending); // counted as dropped: retrying cannot mend the file
+                    pending = 0;
+                    continue;
+                }
+                damagedFile = NOT_DAMAGED; // moved aside, and a new journal opened at the path
+            }
             try {
                 write(pending);
                 queue.written(pending);
@@ -524,6 +540,16 @@ public final class JournalWriter {
                 healthy = true;
             } catch (SQLException e) {
                 metrics.journalWriteError();
+                if (Sqlite.isDamaged(e)) {
+                    warn.accept("journal " + path + " is damaged (" + e.getMessage() + "): journal disabled, metrics"
+                            + " continue; move the file aside, and the agent starts a new journal at that path");
+                    damagedFile = fileKey;
+                    healthy = false;
+                    rollbackQuietly();
+                    discard(pending);
+                    pending = 0;
+                    continue;
+                }
                 if (healthy) {
                     warn.accept("journal write to " + path + " failed, retrying (capture continues): " + e.getMessage());
                 }

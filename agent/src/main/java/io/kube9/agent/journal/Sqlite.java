@@ -72,6 +72,20 @@ public final class Sqlite {
     }
 
     /**
+     * Whether {@code failure}, or what caused it, says the file is damaged or no database
+     * ({@code SQLITE_CORRUPT}, {@code SQLITE_NOTADB}): no retry mends it.
+     */
+    public static boolean isDamaged(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLiteException) {
+                int primary = ((SQLiteException) cause).getResultCode().code & 0xff;
+                return primary == SQLiteErrorCode.SQLITE_CORRUPT.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Opens {@code path} read-only as an immutable file (https://www.sqlite.org/uri.html#uriimmutable):
      * no locks, and no -wal or -shm files created or read. Only for a journal that nothing can be
      * writing, such as one in a directory where no -wal file can be created beside it.

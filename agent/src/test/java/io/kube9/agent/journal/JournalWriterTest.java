@@ -14,11 +14,13 @@ import io.kube9.agent.queue.Lane;
 import io.kube9.agent.queue.Slots;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -711,6 +713,55 @@ class JournalWriterTest {
         assertThat(Scraped.value(metrics, "kube9_accessor_errors_total")).isEqualTo(2.0);
         assertThat(writer.inserted()).isEqualTo(3);
         assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aDamagedJournalIsLeftAtTheFirstSignWithOneLineAndANewOneTakenWhenTheFileIsMovedAside()
+            throws Exception {
+        // Retried as if it were a full disk, a damaged file failed every batch for as long as
+        // the service ran, and held up every exit for the whole shutdown timeout.
+        Path file = dir.resolve("journal.db");
+        JournalWriter first = open(file, KEEP_ALL, false, 0);
+        for (int i = 0; i < 400; i++) {
+            enqueue("order.created", i);
+        }
+        first.start(THREADS);
+        assertThat(first.close(CLOSE_TIMEOUT)).isTrue();
+        assertThat(Files.size(file)).as("pages past the one damaged below").isGreaterThan(65_536);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer garbage = ByteBuffer.allocate(16_384);
+            while (garbage.hasRemaining()) {
+                garbage.putInt(0xdeadbeef);
+            }
+            channel.write(garbage.flip(), 49_152); // the fourth page of 16 KiB, a page of the table's tree
+        }
+
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        for (int i = 0; i < 10; i++) {
+            enqueue("order.paid", i);
+        }
+        await(() -> queue.dropped() == 10, "the batch dropped");
+        assertThat(writer.inserted()).isZero();
+        assertThat(writer.healthy()).isFalse();
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0)).startsWith("journal " + file.toAbsolutePath() + " is damaged (")
+                .contains("SQLITE_CORRUPT").endsWith("move the file aside, and the agent starts a new journal at"
+                        + " that path");
+
+        Files.move(file, dir.resolve("damaged.db"));
+        for (int i = 0; i < 10; i++) {
+            enqueue("order.shipped", i);
+        }
+        await(() -> writer.inserted() == 10, "the new journal written");
+        long start = System.nanoTime();
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT event_type, count(*) FROM events GROUP BY event_type"))
+                    .containsExactly(List.of("order.shipped", 10L));
+        }
+        assertThat(queue.dropped()).isEqualTo(10);
     }
 
     @Test
