@@ -188,7 +188,7 @@ public final class Instrumenter {
         ClassFileSummary summary = ClassFileSummary.parse(bytes);
         SuperTypeNames.Supertypes supertypes = redefined != null
                 ? new LoadedSupertypes(redefined)
-                : new ClassFileSupertypes(loader, name, summary);
+                : new ClassFileSupertypes(loader, name, summary, transformer.busy);
         long matched = summary.isSynthetic() ? 0 : matchedSites(name, supertypes);
         for (int index = 0; index < sites.length; index++) {
             if ((matched & (1L << index)) != 0 && !summary.declaresConcreteMethod(targets.get(index).methods())) {
@@ -274,13 +274,19 @@ public final class Instrumenter {
         }
     }
 
-    /** Supertypes read from the class files the type's loader serves, each once per class loaded. */
+    /**
+     * Supertypes read from the class files the type's loader serves, each once per class loaded;
+     * for a loader that defines classes it serves no file of (made in memory: a plugin system, a
+     * script engine), from the class itself.
+     */
     private static final class ClassFileSupertypes implements SuperTypeNames.Supertypes {
         private final ClassLoader loader;
         private final Map<String, String[]> known = new HashMap<>();
+        private final ThreadLocal<Boolean> busy;
 
-        ClassFileSupertypes(ClassLoader loader, String name, ClassFileSummary summary) {
+        ClassFileSupertypes(ClassLoader loader, String name, ClassFileSummary summary, ThreadLocal<Boolean> busy) {
             this.loader = loader;
+            this.busy = busy;
             known.put(name, direct(summary));
         }
 
@@ -292,9 +298,33 @@ public final class Instrumenter {
         /** An unreadable supertype ends the walk on that branch; the JVM reports a missing one itself. */
         private String[] read(String typeName) {
             try (InputStream in = loader.getResourceAsStream(typeName.replace('.', '/') + ".class")) {
-                return in == null ? null : direct(ClassFileSummary.parse(in.readAllBytes()));
+                return in != null ? direct(ClassFileSummary.parse(in.readAllBytes())) : loaded(typeName);
             } catch (IOException | RuntimeException e) {
                 return null;
+            }
+        }
+
+        /**
+         * The supertypes of {@code typeName} as the loader has it loaded, or loads it now, as the
+         * JVM would right after this class's transformation: a supertype is loaded first. Loaded
+         * with the transformer open to it (not skipped as busy), so that a supertype that is a
+         * site itself gets its advice.
+         */
+        private String[] loaded(String typeName) {
+            busy.remove();
+            try {
+                Class<?> type = Class.forName(typeName, false, loader);
+                Class<?>[] interfaces = type.getInterfaces();
+                String[] direct = new String[interfaces.length + 1];
+                direct[0] = type.getSuperclass() == null ? null : type.getSuperclass().getName();
+                for (int i = 0; i < interfaces.length; i++) {
+                    direct[i + 1] = interfaces[i].getName();
+                }
+                return direct;
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                return null; // the JVM says so itself as it links the class
+            } finally {
+                busy.set(Boolean.TRUE);
             }
         }
 
@@ -339,7 +369,7 @@ public final class Instrumenter {
     /** The JVM's entry point; never lets anything escape into the class being loaded. */
     private final class Transformer implements ClassFileTransformer {
         /** Reading a supertype's class file can load a class on the same thread: that one is skipped. */
-        private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
+        final ThreadLocal<Boolean> busy = new ThreadLocal<>();
 
         @Override
         public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,

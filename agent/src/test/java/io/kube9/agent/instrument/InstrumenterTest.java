@@ -93,6 +93,35 @@ class InstrumenterTest {
     }
 
     @Test
+    void aSupertypeWhoseLoaderServesNoClassFileIsReadFromTheClassItself() throws Exception {
+        // A loader that defines classes from memory (a plugin system, a script engine) serves no
+        // .class resources: the walk ended at AbstractAuditLog, and its subclass was no site.
+        Instrumenter instrumenter = installed(false);
+        instrumenter.prepare();
+        ClassLoader inMemory = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            public URL getResource(String name) {
+                return null;
+            }
+
+            @Override
+            public InputStream getResourceAsStream(String name) {
+                return null;
+            }
+        };
+
+        byte[] woven = transformer.transform(null, inMemory, "io/kube9/sites/PlainAuditLog", null, null,
+                classFile(PlainAuditLog.class));
+
+        assertThat(woven).isNotNull();
+        TestBridge.current = recording;
+        Object log = define(PlainAuditLog.class, woven).getConstructor().newInstance();
+        log.getClass().getMethod("record", Object.class).invoke(log, "e3");
+        assertThat(calls).containsExactly("recorded " + RECORDER + " io.kube9.sites.PlainAuditLog#record e3");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
     void classesThatAreNoSiteOrHaveNoBodyToAdviseNeverWait() throws Exception {
         installed(false); // never prepared: a site would wait for ever
 
