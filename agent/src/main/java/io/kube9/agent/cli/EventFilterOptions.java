@@ -17,8 +17,8 @@ final class EventFilterOptions {
     CommandSpec command;
 
     @Option(names = "--type", paramLabel = "TYPE[,TYPE...]",
-            description = "Only these event types (repeat the option or separate with commas). Exact, case"
-                    + " included: types are the service's own names.")
+            description = "Only these event types (repeat the option or separate with commas; \\, for a"
+                    + " comma within a type). Exact, case included: types are the service's own names.")
     List<String> types = new ArrayList<>();
 
     @Option(names = "--severity", paramLabel = "SEVERITY[,SEVERITY...]",
@@ -61,17 +61,30 @@ final class EventFilterOptions {
         return value;
     }
 
-    /** Every comma-separated item of every occurrence; an empty item is a usage error. */
+    /**
+     * Every comma-separated item of every occurrence; an empty item is a usage error. A comma that
+     * is part of a value is written {@code \,} (and a backslash before a comma {@code \\}): an
+     * event type may hold one, and stats lists it.
+     */
     private List<String> split(String option, List<String> occurrences) {
         List<String> values = new ArrayList<>();
         for (String occurrence : occurrences) {
-            for (String value : occurrence.split(",", -1)) {
-                if (value.isEmpty()) {
+            StringBuilder value = new StringBuilder();
+            for (int i = 0; i <= occurrence.length(); i++) {
+                char c = i < occurrence.length() ? occurrence.charAt(i) : ',';
+                if (c == '\\' && i + 1 < occurrence.length()
+                        && (occurrence.charAt(i + 1) == ',' || occurrence.charAt(i + 1) == '\\')) {
+                    value.append(occurrence.charAt(++i));
+                } else if (c != ',') {
+                    value.append(c);
+                } else if (value.length() == 0) {
                     throw new ParameterException(command.commandLine(), "Invalid value for option '" + option
                             + "': an empty value in \"" + occurrence + "\" (give one or more values, separated by"
                             + " commas)");
+                } else {
+                    values.add(value.toString());
+                    value.setLength(0);
                 }
-                values.add(value);
             }
         }
         return values;

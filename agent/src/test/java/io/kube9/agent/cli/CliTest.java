@@ -59,6 +59,22 @@ class CliTest {
     }
 
     @Test
+    void helpCommandGoesDownEveryWordAndNamesOneThatIsNoCommand() {
+        CliRun list = CliRun.run("help", "query", "events", "list");
+        CliRun overview = CliRun.run("help");
+        CliRun unknown = CliRun.run("help", "query", "bogus");
+
+        assertThat(list.exitCode).isZero();
+        assertThat(list.out).startsWith("Usage: java -jar kube9-agent.jar query events list").contains("--limit");
+        assertThat(overview.exitCode).isZero();
+        assertThat(overview.out).startsWith("Usage: java -jar kube9-agent.jar [-hV] [COMMAND]");
+        assertThat(unknown.exitCode).isEqualTo(2);
+        assertThat(unknown.out).isEmpty();
+        assertThat(unknown.err).startsWith("kube9: Unknown command 'query bogus' (one of events follows 'query')")
+                .hasLineCount(1);
+    }
+
+    @Test
     void aValueStartingWithAnAtSignIsTheValueNotAFileToRead(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("args");
         Files.write(file, List.of("first-line", "second-line"));

@@ -111,7 +111,23 @@ class ListEventsCommandTest {
         assertThat(ids("--type", "paymentfailed")).isEmpty();
         assertThat(ids("--type", "PAYMENTFAILED,OrderShipped")).containsExactly(9L, 5L, 1L);
         assertThat(CliRun.run("query", "events", "list", "--help").out)
-                .contains("Exact, case", "included").contains("severities, in any case");
+                .contains("Exact,", "case included").contains("severities, in any case");
+    }
+
+    @Test
+    void aCommaWithinATypeIsWrittenWithABackslash() throws Exception {
+        long comma;
+        long backslash;
+        try (TestJournal journal = TestJournal.create(directory)) {
+            comma = journal.insert(row().type("order,placed").recordedAt(T0.plus(Duration.ofMinutes(10))));
+            backslash = journal.insert(row().type("C:\\").recordedAt(T0.plus(Duration.ofMinutes(11))));
+        }
+
+        assertThat(ids("--type", "order\\,placed")).containsExactly(comma);
+        assertThat(ids("--type", "order\\,placed,PaymentFailed")).containsExactly(comma, 7L, 3L);
+        assertThat(ids("--type", "C:\\\\,order\\,placed")).containsExactly(backslash, comma);
+        assertThat(ids("--type", "order,placed")).as("two types, neither there").isEmpty();
+        assertThat(CliRun.run("query", "events", "list", "--help").out).contains("\\, for a", "comma within a type");
     }
 
     @ParameterizedTest
