@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The journal's tables and their versions. {@code PRAGMA user_version} carries the schema
@@ -124,6 +126,11 @@ public final class JournalSchema {
             throw new SQLException(path + " was written by a newer kube9 agent (schema version " + version
                     + ", this agent knows up to " + VERSION + "); it is left untouched");
         }
+        List<String> foreign = foreignTables(connection);
+        if (!foreign.isEmpty()) {
+            throw new SQLException(path + " holds tables that are not the agent's (" + String.join(", ", foreign)
+                    + "): another program writes it too (the service's own database?); it is left untouched");
+        }
         String encoding = textPragma(connection, "encoding");
         if (!"UTF-8".equals(encoding)) {
             // the writer hands SQLite its texts as UTF-8 bytes to store as they are
@@ -170,6 +177,23 @@ public final class JournalSchema {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    /**
+     * The tables in the file that no agent made: none in a journal. SQLite's own ({@code
+     * sqlite_sequence}, {@code sqlite_stat1} of an {@code ANALYZE}) are not counted, nor are
+     * views or indexes someone added to read the journal their way.
+     */
+    public static List<String> foreignTables(Connection connection) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet tables = statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'"
+                        + " AND name <> 'events' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")) {
+            while (tables.next()) {
+                names.add(tables.getString(1));
+            }
+        }
+        return names;
     }
 
     /** Checks, without changing anything, that {@code connection} is a journal this code can read. */

@@ -27,6 +27,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +91,11 @@ public final class JournalWriter {
     private PreparedStatement insertOne;
     private JournalCheckpointer checkpointer;
     private int pageSize;
+    /**
+     * The open file's {@code schema_version} as the agent left it: another program that makes its
+     * tables in the file (the service's own database, named as the journal) changes it.
+     */
+    private int schemaVersion;
     /** The device and inode of the file being written, or null where the file system has none. */
     private Object fileKey;
     private long nextPathCheckMillis;
@@ -201,8 +207,10 @@ public final class JournalWriter {
                 count = result.next() ? result.getLong(1) : 0;
             }
             selects.incrementAndGet();
+            int version = JournalSchema.pragma(file.connection, "schema_version");
             file.connection.commit();
             connection = file.connection;
+            schemaVersion = version;
             prepareInserts();
             rows.set(count);
         } catch (SQLException | RuntimeException e) {
@@ -523,6 +531,16 @@ public final class JournalWriter {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PATH_CHECK_INTERVAL_MILLIS)); // close() unparks
                 continue;
             }
+            List<String> foreign = foreignTables();
+            if (!foreign.isEmpty()) {
+                warn.accept("journal " + path + " was changed by another program: it now holds tables that are not"
+                        + " the agent's (" + String.join(", ", foreign) + "; the service's own database, named as the"
+                        + " journal?). The agent lets go of it, keeps the events in its queue, and opens the path"
+                        + " again once it is a journal of its own; give kube9.journal.path a file of its own");
+                healthy = false;
+                letGoOfFile();
+                continue;
+            }
             if (damagedFile != NOT_DAMAGED) {
                 if (Objects.equals(damagedFile, fileKey)) {
                     healthy = false;
@@ -698,6 +716,28 @@ public final class JournalWriter {
         rows.addAndGet(count - pruned);
         deleted.addAndGet(pruned);
         metrics.journalBatchWritten((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The tables another program made in the open file since the agent opened it, or none. Looked
+     * for only when the file's {@code schema_version} changed: one {@code PRAGMA} (the database's
+     * header) a batch, in the transaction the batch then writes in. A view or an {@code ANALYZE}
+     * of someone reading the journal changes it too, and is let be.
+     */
+    private List<String> foreignTables() {
+        try {
+            int version = JournalSchema.pragma(connection, "schema_version");
+            if (version == schemaVersion) {
+                return List.of();
+            }
+            List<String> foreign = JournalSchema.foreignTables(connection);
+            if (foreign.isEmpty()) {
+                schemaVersion = version;
+            }
+            return foreign;
+        } catch (SQLException e) {
+            return List.of(); // the batch's write says what is wrong
+        }
     }
 
     /** Lets go of the batch's first {@code count} rows unwritten, counted as dropped. */

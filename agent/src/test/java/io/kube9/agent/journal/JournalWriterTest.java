@@ -765,6 +765,53 @@ class JournalWriterTest {
     }
 
     @Test
+    void aViewOrAnAnalyzeOfSomeoneReadingTheJournalIsLetBe() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = startedWithTwoRows(file);
+        try (Connection reader = Sqlite.openForWriting(file.toString());
+                Statement statement = reader.createStatement()) {
+            statement.execute("CREATE VIEW paid AS SELECT * FROM events WHERE event_type = 'order.paid'");
+            statement.execute("ANALYZE"); // makes sqlite_stat1
+        }
+
+        enqueue("order.shipped", 3);
+        await(() -> writer.inserted() == 3, "the third row written");
+
+        assertThat(writer.healthy()).isTrue();
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aJournalInWhichAnotherProgramMakesItsTablesIsLetGoOf() throws Exception {
+        // The service's own database named as the journal, opened by the service only after the
+        // agent made it: the two wrote one file, and the service lost rows.
+        Path file = dir.resolve("orders.db");
+        JournalWriter writer = startedWithTwoRows(file);
+        try (Connection service = Sqlite.openForWriting(file.toString());
+                Statement statement = service.createStatement()) {
+            statement.execute("CREATE TABLE orders (id TEXT PRIMARY KEY, status TEXT)");
+            statement.execute("INSERT INTO orders VALUES ('order-1', 'placed')");
+        }
+
+        enqueue("order.shipped", 3);
+        await(() -> !warnings.isEmpty(), "the warning");
+
+        assertThat(warnings.get(0)).startsWith("journal " + file.toAbsolutePath() + " was changed by another"
+                + " program: it now holds tables that are not the agent's (orders; ")
+                .endsWith("give kube9.journal.path a file of its own");
+        assertThat(writer.healthy()).isFalse();
+        await(() -> warnings.size() == 2, "the path tried again a second later");
+        assertThat(warnings.get(1)).contains("holds tables that are not the agent's (orders): another program"
+                + " writes it too (the service's own database?); it is left untouched");
+        assertThat(writer.inserted()).isEqualTo(2);
+        assertThat(queue.size()).as("the event waits in the queue").isEqualTo(1);
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT id, status FROM orders")).containsExactly(List.of("order-1", "placed"));
+            assertThat(query(connection, "SELECT count(*) FROM events")).containsExactly(List.of(2L));
+        }
+    }
+
+    @Test
     void repeatedTextsAreStoredAsTextWhateverTheirCharactersLengthOrNumber() throws Exception {
         Path file = dir.resolve("journal.db");
         JournalWriter writer = open(file, KEEP_ALL, true, 16);
