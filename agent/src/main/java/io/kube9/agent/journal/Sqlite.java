@@ -62,13 +62,8 @@ public final class Sqlite {
      * ({@code SQLITE_BUSY}, {@code SQLITE_LOCKED}, any of their extended codes): waiting is all it takes.
      */
     public static boolean isLocked(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLiteException) {
-                int primary = ((SQLiteException) cause).getResultCode().code & 0xff;
-                return primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code;
-            }
-        }
-        return false;
+        int primary = primaryCode(failure);
+        return primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code;
     }
 
     /**
@@ -76,13 +71,18 @@ public final class Sqlite {
      * ({@code SQLITE_CORRUPT}, {@code SQLITE_NOTADB}): no retry mends it.
      */
     public static boolean isDamaged(Throwable failure) {
+        int primary = primaryCode(failure);
+        return primary == SQLiteErrorCode.SQLITE_CORRUPT.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code;
+    }
+
+    /** SQLite's primary result code of the first {@link SQLiteException} among the causes, or -1. */
+    private static int primaryCode(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLiteException) {
-                int primary = ((SQLiteException) cause).getResultCode().code & 0xff;
-                return primary == SQLiteErrorCode.SQLITE_CORRUPT.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code;
+                return ((SQLiteException) cause).getResultCode().code & 0xff;
             }
         }
-        return false;
+        return -1;
     }
 
     /**

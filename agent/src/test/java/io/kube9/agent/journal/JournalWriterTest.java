@@ -667,27 +667,9 @@ class JournalWriterTest {
                 return "cyclic(" + this + ")";
             }
         };
-        CharSequence failing = new CharSequence() {
-            @Override
-            public int length() {
-                return 3;
-            }
-
-            @Override
-            public char charAt(int index) {
-                return 'a';
-            }
-
-            @Override
-            public CharSequence subSequence(int start, int end) {
-                return this;
-            }
-
-            @Override
-            public String toString() {
-                throw new AssertionError("the application's own assertion");
-            }
-        };
+        CharSequence failing = textWhoseToStringThrows(() -> {
+            throw new AssertionError("the application's own assertion");
+        });
         put(event -> {
             fill(event, "before", 1);
             event.eventId = "e-1";
@@ -919,27 +901,9 @@ class JournalWriterTest {
         byte[] bytes = {10, 20, 30, 40, 50, 60};
         ByteBuffer buffer = ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7});
         buffer.position(2);
-        CharSequence failing = new CharSequence() {
-            @Override
-            public int length() {
-                return 1;
-            }
-
-            @Override
-            public char charAt(int index) {
-                return 'x';
-            }
-
-            @Override
-            public CharSequence subSequence(int start, int end) {
-                return this;
-            }
-
-            @Override
-            public String toString() {
-                throw new IllegalStateException("modified while read");
-            }
-        };
+        CharSequence failing = textWhoseToStringThrows(() -> {
+            throw new IllegalStateException("modified while read");
+        });
         Object[] payloads = {bytes, new byte[] {7, 8}, "héllo", "ab", buffer, failing, 12345, null};
         for (int i = 0; i < payloads.length; i++) {
             Object payload = payloads[i];
@@ -1268,6 +1232,32 @@ class JournalWriterTest {
         event.payloadBytes = -1;
         event.payload = null;
         event.thread = "main";
+    }
+
+    /** The application's text that fails as it is read: {@code toString()} runs {@code thrower}. */
+    private static CharSequence textWhoseToStringThrows(Runnable thrower) {
+        return new CharSequence() {
+            @Override
+            public int length() {
+                return 1;
+            }
+
+            @Override
+            public char charAt(int index) {
+                return 'x';
+            }
+
+            @Override
+            public CharSequence subSequence(int start, int end) {
+                return this;
+            }
+
+            @Override
+            public String toString() {
+                thrower.run();
+                return "never";
+            }
+        };
     }
 
     /** Polls {@code condition} for up to ten seconds. */
