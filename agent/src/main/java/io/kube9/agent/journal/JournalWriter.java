@@ -531,6 +531,15 @@ public final class JournalWriter {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PATH_CHECK_INTERVAL_MILLIS)); // close() unparks
                 continue;
             }
+            if (damagedFile != NOT_DAMAGED) {
+                if (Objects.equals(damagedFile, fileKey)) {
+                    healthy = false;
+                    discard(pending); // counted as dropped: retrying cannot mend the file
+                    pending = 0;
+                    continue;
+                }
+                damagedFile = NOT_DAMAGED; // moved aside, and a new journal opened at the path
+            }
             List<String> foreign = foreignTables();
             if (!foreign.isEmpty()) {
                 warn.accept("journal " + path + " was changed by another program: it now holds tables that are not"
@@ -540,15 +549,6 @@ public final class JournalWriter {
                 healthy = false;
                 letGoOfFile();
                 continue;
-            }
-            if (damagedFile != NOT_DAMAGED) {
-                if (Objects.equals(damagedFile, fileKey)) {
-                    healthy = false;
-                    discard(pending); // counted as dropped: retrying cannot mend the file
-                    pending = 0;
-                    continue;
-                }
-                damagedFile = NOT_DAMAGED; // moved aside, and a new journal opened at the path
             }
             try {
                 write(pending);
