@@ -28,7 +28,6 @@ import java.sql.Types;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -153,11 +152,13 @@ public final class JournalWriter {
     /** The writer's: a batch failed other than in the database, and that was said (once). */
     private boolean failedOutsideDatabase;
     /**
-     * The writer's: the file open at the path is damaged (its device and inode), or {@link
-     * #NOT_DAMAGED}. Until another file is there, each batch is dropped (counted) unwritten.
+     * The writer's: the file it has open is damaged. Until it opens another one at the path (the
+     * file moved aside, deleted or emptied: {@link #followPath}), each batch is dropped (counted)
+     * unwritten, and nothing else is done to the file: no retention.
      */
-    private Object damagedFile = NOT_DAMAGED;
-    private static final Object NOT_DAMAGED = new Object();
+    private boolean damaged;
+    /** The writer's: the batch {@link #write} is writing has been committed. */
+    private boolean batchCommitted;
     private Thread thread;
     private long nextRetentionMillis;
 
@@ -211,6 +212,7 @@ public final class JournalWriter {
             file.connection.commit();
             connection = file.connection;
             schemaVersion = version;
+            damaged = false; // a file opened anew, at the path: the damaged one is let go of
             prepareInserts();
             rows.set(count);
         } catch (SQLException | RuntimeException e) {
@@ -505,7 +507,7 @@ public final class JournalWriter {
                     break;
                 }
                 if (System.currentTimeMillis() >= nextPathCheckMillis) {
-                    if (followPath()) {
+                    if (followPath() && !damaged) {
                         pruneWhenIdle();
                     } else {
                         healthy = false;
@@ -526,19 +528,18 @@ public final class JournalWriter {
             if (!followPath()) {
                 healthy = false;
                 if (stopping) {
-                    break; // nowhere to write them
+                    dropAtExit(pending); // nowhere to write them
+                    pending = 0;
+                    break;
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PATH_CHECK_INTERVAL_MILLIS)); // close() unparks
                 continue;
             }
-            if (damagedFile != NOT_DAMAGED) {
-                if (Objects.equals(damagedFile, fileKey)) {
-                    healthy = false;
-                    discard(pending); // counted as dropped: retrying cannot mend the file
-                    pending = 0;
-                    continue;
-                }
-                damagedFile = NOT_DAMAGED; // moved aside, and a new journal opened at the path
+            if (damaged) {
+                healthy = false;
+                discard(pending); // counted as dropped: retrying cannot mend the file
+                pending = 0;
+                continue;
             }
             List<String> foreign = foreignTables();
             if (!foreign.isEmpty()) {
@@ -561,7 +562,7 @@ public final class JournalWriter {
                 if (Sqlite.isDamaged(e)) {
                     warn.accept("journal " + path + " is damaged (" + e.getMessage() + "): journal disabled, metrics"
                             + " continue; move the file aside, and the agent starts a new journal at that path");
-                    damagedFile = fileKey;
+                    damaged = true;
                     healthy = false;
                     rollbackQuietly();
                     discard(pending);
@@ -586,6 +587,12 @@ public final class JournalWriter {
                 // Not the database's: the agent's own fault, or the JVM out of memory. The same batch
                 // would fail again; the writer must not end (every event after would be lost uncounted).
                 metrics.journalWriteError();
+                if (batchCommitted) { // failed after its commit: the rows are in the journal, counted
+                    clearRows(pending);
+                    queue.written(pending);
+                    pending = 0;
+                    continue;
+                }
                 if (!failedOutsideDatabase) {
                     warn.accept("journal writer failed on a batch of " + pending + " events, which are dropped and"
                             + " counted in kube9_events_dropped_total (writing goes on): " + e);
@@ -597,7 +604,9 @@ public final class JournalWriter {
             }
         }
         if (connection != null) {
-            pruneBeforeClose();
+            if (!damaged) {
+                pruneBeforeClose();
+            }
             checkpointer.close(); // first: the last connection to close copies the rest of the log and removes it
             closeQuietly();
         }
@@ -693,6 +702,7 @@ public final class JournalWriter {
      */
     private void write(int count) throws SQLException {
         long start = System.nanoTime();
+        batchCommitted = false;
         inRecordedOrder(count);
         int row = 0;
         for (; count - row >= ROWS_PER_STATEMENT; row += ROWS_PER_STATEMENT) {
@@ -707,14 +717,12 @@ public final class JournalWriter {
         }
         long pruned = prune(System.currentTimeMillis(), count);
         connection.commit();
-        checkpointed();
-        for (int i = 0; i < count; i++) {
-            batch[i].clear();
-        }
-        ids.clear();
+        batchCommitted = true;
         inserted.addAndGet(count);
         rows.addAndGet(count - pruned);
         deleted.addAndGet(pruned);
+        checkpointed();
+        clearRows(count);
         metrics.journalBatchWritten((System.nanoTime() - start) / 1e9);
     }
 
@@ -740,13 +748,34 @@ public final class JournalWriter {
         }
     }
 
+    /**
+     * The JVM exits and no journal can be opened at the path: the batch and what is still queued
+     * are dropped and counted, so that every event captured is still written or counted, and said.
+     */
+    private void dropAtExit(int pending) {
+        discard(pending);
+        long dropped = pending;
+        for (int drained; (drained = queue.drainTo(batch, 0, batch.length)) > 0; ) {
+            discard(drained);
+            dropped += drained;
+        }
+        if (dropped > 0) {
+            warn.accept("no journal could be opened at " + path + " as the JVM exits; " + dropped + " queued events"
+                    + " were not written (counted in kube9_events_dropped_total)");
+        }
+    }
+
     /** Lets go of the batch's first {@code count} rows unwritten, counted as dropped. */
     private void discard(int count) {
+        clearRows(count);
+        queue.discarded(count);
+    }
+
+    private void clearRows(int count) {
         for (int i = 0; i < count; i++) {
             batch[i].clear();
         }
         ids.clear();
-        queue.discarded(count);
     }
 
     /**

@@ -264,6 +264,35 @@ class JournalWriterTest {
     }
 
     @Test
+    void eventsThatCannotBeWrittenAtExitAreCountedAsDroppedAndSaid() throws Exception {
+        // Once uncounted: captured events were neither inserted nor dropped.
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Path file = sub.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        enqueue("order.created", 1);
+        await(() -> writer.inserted() == 1, "the first row written");
+        try (java.util.stream.Stream<Path> files = Files.list(sub)) {
+            for (Path each : files.toArray(Path[]::new)) {
+                Files.delete(each);
+            }
+        }
+        Files.delete(sub);
+        for (int i = 0; i < 5; i++) {
+            enqueue("order.paid", i);
+        }
+        await(() -> warnings.size() == 2, "the journal said it cannot be opened again");
+
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        assertThat(writer.inserted() + queue.dropped()).as("every event written or dropped").isEqualTo(6);
+        assertThat(queue.dropped()).isEqualTo(5);
+        assertThat(queue.size()).isZero();
+        assertThat(warnings).last().isEqualTo("no journal could be opened at " + file.toAbsolutePath() + " as the JVM"
+                + " exits; 5 queued events were not written (counted in kube9_events_dropped_total)");
+    }
+
+    @Test
     void aFileThatIsNotASqliteDatabaseIsRefusedAsSuchAndLeftUntouched() throws Exception {
         Path file = dir.resolve("notes.db");
         byte[] text = "These are notes, not a database. ".repeat(40).getBytes(StandardCharsets.UTF_8);
@@ -698,7 +727,7 @@ class JournalWriterTest {
     }
 
     @Test
-    void aDamagedJournalIsLeftAtTheFirstSignWithOneLineAndANewOneTakenWhenTheFileIsMovedAside()
+    void aDamagedJournalIsLeftAtTheFirstSignWithOneLineAndANewOneTakenWhenTheFileIsEmptied()
             throws Exception {
         // Retried as if it were a full disk, a damaged file failed every batch for as long as
         // the service ran, and held up every exit for the whole shutdown timeout.
@@ -718,20 +747,26 @@ class JournalWriterTest {
             channel.write(garbage.flip(), 49_152); // the fourth page of 16 KiB, a page of the table's tree
         }
 
-        JournalWriter writer = open(file, KEEP_ALL, false, 0);
-        writer.start(THREADS);
+        // 400 rows, a limit of 100: 300 due, and never to be deleted from a damaged file
+        JournalWriter writer = open(file, new JournalWriter.Retention(Duration.ZERO, 100), false, 0);
         for (int i = 0; i < 10; i++) {
             enqueue("order.paid", i);
         }
+        writer.start(THREADS);
         await(() -> queue.dropped() == 10, "the batch dropped");
+        Thread.sleep(1500); // the idle writer's retention comes once a second
         assertThat(writer.inserted()).isZero();
+        assertThat(writer.deleted()).as("nothing pruned from the damaged file").isZero();
         assertThat(writer.healthy()).isFalse();
         assertThat(warnings).hasSize(1);
         assertThat(warnings.get(0)).startsWith("journal " + file.toAbsolutePath() + " is damaged (")
                 .contains("SQLITE_CORRUPT").endsWith("move the file aside, and the agent starts a new journal at"
                         + " that path");
 
-        Files.move(file, dir.resolve("damaged.db"));
+        // emptied in place (: > journal.db): the same file, which the writer starts over
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+        }
         for (int i = 0; i < 10; i++) {
             enqueue("order.shipped", i);
         }
