@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * A service run as a module ({@code java -m}), compiled here from {@code modular-service}: its
  * boot layer resolves only the modules it requires, so JDBC's, which the journal needs, is not
  * there unless the command line adds it. One of its stores is a dynamic proxy of an interface,
- * in the JDK's package for proxies ({@code jdk.proxy1}), which is the application's class.
+ * in the JDK's package for proxies ({@code jdk.proxy1}), which is the application's class; its
+ * projection is a class with a proxy in front of it.
  */
 class ModularServiceIT {
     private static final Path WORK = Paths.get(System.getProperty("it.work.dir"), "modular-service");
@@ -55,13 +56,16 @@ class ModularServiceIT {
                         "--module-path", modules.toString(), "-m", MAIN),
                 List.of(Integer.toString(EVENTS)))) {
             awaitDone(app);
-            assertThat(app.stdout()).contains("proxy jdk.proxy", "appended " + EVENTS + " " + EVENTS);
+            assertThat(app.stdout()).contains("proxy jdk.proxy", "appended " + EVENTS + " " + EVENTS + " " + EVENTS);
             Awaitility.await("the agent's endpoint").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> Scrape.of(port).sum("events_stored_total") == 2 * EVENTS);
             Scrape scrape = Scrape.of(port);
             assertThat(scrape.series("events_stored_total")).containsOnly(
                     entry("{event_type=\"order.placed\"}", (double) EVENTS),
                     entry("{event_type=\"ledger.posted\"}", (double) EVENTS));
+            assertThat(scrape.series("projection_updates_total"))
+                    .as("a proxy in front of a projection class: counted once, at the class, by its name")
+                    .containsOnly(entry("{projection=\"OrderProjector\"}", (double) EVENTS));
             assertThat(scrape.value("kube9_journal_up")).isZero();
             assertThat(scrape.value("kube9_advice_errors_total")).isZero();
             String stderr = app.stderr();

@@ -12,7 +12,6 @@ import io.kube9.agent.queue.Lane;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.RandomAccess;
 
@@ -65,12 +64,9 @@ public final class CaptureSink implements EventSink {
                 protected ProjectionInstruments computeValue(Class<?> type) {
                     String name = target.projectionName();
                     if (name == null) {
-                        // a proxy by its first interface, as the journal's source names it
-                        Class<?> named = Proxy.isProxyClass(type) && type.getInterfaces().length > 0
-                                ? type.getInterfaces()[0] : type;
-                        name = named.getSimpleName().isEmpty()
-                                ? named.getName().substring(named.getName().lastIndexOf('.') + 1)
-                                : named.getSimpleName();
+                        name = type.getSimpleName().isEmpty()
+                                ? type.getName().substring(type.getName().lastIndexOf('.') + 1)
+                                : type.getSimpleName();
                     }
                     return metrics.projection(name);
                 }

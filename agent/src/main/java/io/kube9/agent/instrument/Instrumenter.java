@@ -41,6 +41,8 @@ public final class Instrumenter {
     });
     /** The same, as the JVM names a class being loaded. */
     private static final String[] IGNORED_INTERNAL = new String[IGNORED_PACKAGES.length];
+    /** The superclass of every dynamic proxy class. */
+    private static final String PROXY = "java.lang.reflect.Proxy";
     /** How long a site class waits for the advice before it loads without (a start-up that hangs). */
     private static final long PREPARE_TIMEOUT_SECONDS = 60;
 
@@ -190,9 +192,18 @@ public final class Instrumenter {
                 ? new LoadedSupertypes(redefined)
                 : new ClassFileSupertypes(loader, name, summary, transformer.busy);
         long matched = summary.isSynthetic() ? 0 : matchedSites(name, supertypes);
+        boolean proxy = PROXY.equals(summary.superName());
         for (int index = 0; index < sites.length; index++) {
-            if ((matched & (1L << index)) != 0 && !summary.declaresConcreteMethod(targets.get(index).methods())) {
+            if ((matched & (1L << index)) == 0) {
+                continue;
+            }
+            if (!summary.declaresConcreteMethod(targets.get(index).methods())) {
                 matched &= ~(1L << index); // an interface of a site, say: nothing to wait for
+            } else if (proxy && targets.get(index).site() == Site.PROJECTION) {
+                // A dynamic proxy of a projection interface stands in front of the projection class
+                // (a decorator, an interface-based AOP proxy): counted there, by its own name. A proxy
+                // that is the store itself (a Spring Data repository) has no class behind it.
+                matched &= ~(1L << index);
             }
         }
         if (matched == 0) {

@@ -212,8 +212,9 @@ final class Weaver {
             public void visit(int version, int access, String name, String signature, String superName,
                     String[] interfaces) {
                 owner = name;
-                sourceClass = SuperTypeNames.isProxy(name) && interfaces != null && interfaces.length > 0
-                        ? interfaces[0] : name;
+                // in the JDK's package for proxies or in its interface's own (a package-private one)
+                sourceClass = "java/lang/reflect/Proxy".equals(superName) && interfaces != null
+                        && interfaces.length > 0 ? interfaces[0] : name;
                 super.visit(version, access, name, signature, superName, interfaces);
             }
 

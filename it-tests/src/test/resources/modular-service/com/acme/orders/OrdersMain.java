@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Appends {@code args[0]} events to each store, prints the proxy's class name and DONE, then
- * waits for its standard input to close.
+ * Appends {@code args[0]} events to each store and hands each to a projection through a proxy,
+ * prints the proxy's class name, the counts and DONE, then waits for its standard input to close.
  */
 public final class OrdersMain {
     private OrdersMain() {}
@@ -23,12 +23,16 @@ public final class OrdersMain {
                     }
                     return method.invoke(proxy, arguments); // not called: toString and the rest
                 });
+        OrderProjector projector = new OrderProjector();
+        OrderProjection projection = (OrderProjection) Proxy.newProxyInstance(OrdersMain.class.getClassLoader(),
+                new Class<?>[] {OrderProjection.class}, (proxy, method, arguments) -> method.invoke(projector, arguments));
         for (int i = 0; i < events; i++) {
             orders.append(Map.of("type", "order.placed", "id", "order-" + i));
             ledger.append(Map.of("type", "ledger.posted", "id", "entry-" + i));
+            projection.handle(Map.of("type", "order.placed", "id", "order-" + i));
         }
         System.out.println("proxy " + ledger.getClass().getName());
-        System.out.println("appended " + orders.appended() + " " + ledgered.get());
+        System.out.println("appended " + orders.appended() + " " + ledgered.get() + " " + projector.handled());
         System.out.println("DONE");
         System.out.flush();
         while (System.in.read() >= 0) {
