@@ -63,8 +63,9 @@ final class EventFilterOptions {
 
     /**
      * Every comma-separated item of every occurrence; an empty item is a usage error. A comma that
-     * is part of a value is written {@code \,} (and a backslash before a comma {@code \\}): an
-     * event type may hold one, and stats lists it.
+     * is part of a value is written {@code \,}, and a value that ends in a backslash, before the
+     * comma that ends it, {@code \\,}; every other backslash is itself. An event type may hold a
+     * comma, and stats lists it.
      */
     private List<String> split(String option, List<String> occurrences) {
         List<String> values = new ArrayList<>();
@@ -72,9 +73,10 @@ final class EventFilterOptions {
             StringBuilder value = new StringBuilder();
             for (int i = 0; i <= occurrence.length(); i++) {
                 char c = i < occurrence.length() ? occurrence.charAt(i) : ',';
-                if (c == '\\' && i + 1 < occurrence.length()
-                        && (occurrence.charAt(i + 1) == ',' || occurrence.charAt(i + 1) == '\\')) {
-                    value.append(occurrence.charAt(++i));
+                if (c == '\\' && i + 1 < occurrence.length() && occurrence.charAt(i + 1) == ',') {
+                    value.append(occurrence.charAt(++i)); // \, is a comma within the value
+                } else if (c == '\\' && occurrence.startsWith("\\,", i + 1)) {
+                    value.append(occurrence.charAt(++i)); // \\, is a backslash, then the comma between values
                 } else if (c != ',') {
                     value.append(c);
                 } else if (value.length() == 0) {

@@ -105,8 +105,10 @@ final class Json {
                 default:
                     // Control characters must be escaped; DEL and the C1 controls too (the terminal
                     // reading the output acts on them: U+009B begins an escape sequence), and
-                    // U+2028/2029, so that the output can be pasted into JavaScript.
-                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+                    // U+2028/2029, so that the output can be pasted into JavaScript, and the
+                    // direction controls, as in every text format (TextTable#printable): JSON loses
+                    // nothing by them.
+                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || TextTable.isDirectionOrSeparator(c)) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

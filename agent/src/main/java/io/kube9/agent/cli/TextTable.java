@@ -130,7 +130,7 @@ final class TextTable {
     }
 
     /** U+061C, U+200E/F, U+202A-E and U+2066-9 (direction marks, embeddings, isolates), U+2028/9. */
-    private static boolean isDirectionOrSeparator(char c) {
+    static boolean isDirectionOrSeparator(char c) {
         return c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u2028' && c <= '\u202e')
                 || (c >= '\u2066' && c <= '\u2069');
     }
@@ -205,10 +205,15 @@ final class TextTable {
         return isWide(c) ? 2 : 1;
     }
 
-    /** Unicode's East Asian Wide and Fullwidth ranges, as terminals' own width tables have them. */
+    /**
+     * Unicode's East Asian Wide and Fullwidth ranges, as terminals' own width tables have them,
+     * the emoji drawn wide among the symbols included (EastAsianWidth.txt, W).
+     */
     private static boolean isWide(int c) {
+        if (c >= 0x231a && c <= 0x2b55) {
+            return isWideSymbol(c);
+        }
         return (c >= 0x1100 && c <= 0x115f) // Hangul initial consonants
-                || c == 0x2329 || c == 0x232a
                 || (c >= 0x2e80 && c <= 0xa4cf && c != 0x303f) // CJK radicals and symbols, kana, ideographs, Yi
                 || (c >= 0xac00 && c <= 0xd7a3) // Hangul syllables
                 || (c >= 0xf900 && c <= 0xfaff) // CJK compatibility ideographs
@@ -216,9 +221,30 @@ final class TextTable {
                 || (c >= 0xfe30 && c <= 0xfe6f) // CJK compatibility and small forms
                 || (c >= 0xff00 && c <= 0xff60) // full-width forms
                 || (c >= 0xffe0 && c <= 0xffe6)
+                || c == 0x1f004 || c == 0x1f0cf || c == 0x1f18e || (c >= 0x1f191 && c <= 0x1f19a)
+                || (c >= 0x1f200 && c <= 0x1f251) // enclosed ideographs
                 || (c >= 0x1f300 && c <= 0x1f64f) // pictographs and emoticons
                 || (c >= 0x1f680 && c <= 0x1f6ff) // transport and map symbols
-                || (c >= 0x1f900 && c <= 0x1f9ff) // supplemental pictographs
+                || (c >= 0x1f7e0 && c <= 0x1f7eb) // coloured circles and squares
+                || (c >= 0x1f90c && c <= 0x1f9ff) // supplemental pictographs
+                || (c >= 0x1fa70 && c <= 0x1faff) // symbols and pictographs, extended
                 || (c >= 0x20000 && c <= 0x3fffd); // CJK ideographs beyond the basic plane
+    }
+
+    /** The wide ones among the symbols from U+231A to U+2B55 (most there are narrow). */
+    private static boolean isWideSymbol(int c) {
+        switch (c) {
+            case 0x231a: case 0x231b: case 0x2329: case 0x232a: case 0x23e9: case 0x23ea: case 0x23eb:
+            case 0x23ec: case 0x23f0: case 0x23f3: case 0x25fd: case 0x25fe: case 0x2614: case 0x2615:
+            case 0x267f: case 0x2693: case 0x26a1: case 0x26aa: case 0x26ab: case 0x26bd: case 0x26be:
+            case 0x26c4: case 0x26c5: case 0x26ce: case 0x26d4: case 0x26ea: case 0x26f2: case 0x26f3:
+            case 0x26f5: case 0x26fa: case 0x26fd: case 0x2705: case 0x270a: case 0x270b: case 0x2728:
+            case 0x274c: case 0x274e: case 0x2753: case 0x2754: case 0x2755: case 0x2757: case 0x2795:
+            case 0x2796: case 0x2797: case 0x27b0: case 0x27bf: case 0x2b1b: case 0x2b1c: case 0x2b50:
+            case 0x2b55:
+                return true;
+            default:
+                return c >= 0x2648 && c <= 0x2653; // the zodiac signs
+        }
     }
 }

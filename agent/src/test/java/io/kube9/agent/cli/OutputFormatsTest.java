@@ -105,6 +105,9 @@ class OutputFormatsTest {
         assertThat(TextTable.cut("\u6ce8".repeat(30), 48)).isEqualTo("\u6ce8".repeat(22) + "...");
         assertThat(TextTable.cut("e\u0301".repeat(60), 48)).isEqualTo("e\u0301".repeat(45) + "...");
         assertThat(TextTable.width("\uD83D\uDE80 ok")).isEqualTo(5);
+        assertThat(TextTable.width("\u2705\u274c\u2b50\u26a1")).as("emoji among the symbols").isEqualTo(8);
+        assertThat(TextTable.width("\u2713\u2605\u2192")).as("their narrow neighbours").isEqualTo(3);
+        assertThat(TextTable.width("\uD83D\uDFE2\uD83E\uDE77")).as("U+1F7E2, U+1FA77").isEqualTo(4);
     }
 
     @Test
@@ -116,6 +119,7 @@ class OutputFormatsTest {
         assertThat(TextTable.printable(value)).isEqualTo(escaped);
         assertThat(TextTable.printable(value, true)).isEqualTo(escaped);
         assertThat(Csv.line(List.of(value))).isEqualTo(escaped);
+        assertThat(Json.compact(Map.of("v", value))).isEqualTo("{\"v\":\"" + escaped + "\"}");
         assertThat(TextTable.printable("\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627"))
                 .as("right-to-left text itself is left as it is").isEqualTo("\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627");
     }

@@ -64,6 +64,14 @@ final class TestJournal implements AutoCloseable {
         }
     }
 
+    /** Deletes the row {@code id}, as retention does. */
+    void delete(long id) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM events WHERE id = ?")) {
+            delete.setLong(1, id);
+            delete.executeUpdate();
+        }
+    }
+
     /** Inserts {@code rows} in one transaction, as the agent's writer commits a batch. */
     void insertBatch(List<Row> rows) throws SQLException {
         connection.setAutoCommit(false);
