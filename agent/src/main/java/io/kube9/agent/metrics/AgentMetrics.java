@@ -89,7 +89,7 @@ public final class AgentMetrics {
                 .help("Event accessors that threw; the attribute was taken as absent")
                 .withoutExemplars().register(registry).labelValues();
         journalWriteErrors = Counter.builder(properties).name("kube9_journal_write_errors_total")
-                .help("Journal batches that failed to write (they are retried)")
+                .help("Journal batches that failed to write (retried, unless the file is damaged)")
                 .withoutExemplars().register(registry).labelValues();
         journalBatchDuration = Histogram.builder(properties).name("kube9_journal_batch_duration_seconds")
                 .help("Time to write one batch into the journal").classicOnly().classicUpperBounds(BATCH_BUCKETS)

@@ -367,7 +367,8 @@ public final class AgentRuntime {
                 () -> journal != null || journalPending ? queue.size() : 0);
         metrics.gauge("kube9_events_queue_capacity", "Capacity of the agent's queue",
                 () -> queue != null ? queue.capacity() : 0);
-        metrics.counter("kube9_events_dropped_total", "Events dropped because the agent's queue was full (oldest first)",
+        metrics.counter("kube9_events_dropped_total", "Events dropped because the agent's queue was full (oldest first),"
+                        + " or that the journal could not take (a damaged file, a failed writer, none at exit)",
                 () -> queue != null ? queue.dropped() : 0);
         metrics.gauge("kube9_events_storage_size_bytes", "Size on disk of the journal (database and WAL)",
                 () -> journal != null ? journal.sizeOnDisk() : 0);
