@@ -88,6 +88,17 @@ public final class JournalWriter {
     private Connection connection;
     private PreparedStatement insert; // ROWS_PER_STATEMENT rows
     private PreparedStatement insertOne;
+    private PreparedStatement lastInsertedId;
+    /**
+     * The writer's: the id of the last row its last batch inserted into the open file, or -1. The
+     * ids are {@code AUTOINCREMENT}: the next batch's first is the one after, unless another
+     * program inserted rows in between (a second JVM on the same journal).
+     */
+    private long lastId = -1;
+    private static final long OTHER_WRITER_RECOUNT_MILLIS = 10_000;
+    /** The writer's: another writer was said (once per file), and when the rows were last counted. */
+    private boolean otherWriterSaid;
+    private long otherWriterCountedMillis;
     private JournalCheckpointer checkpointer;
     private int pageSize;
     /**
@@ -715,9 +726,14 @@ public final class JournalWriter {
             bind(insertOne, 0, batch[row]);
             insertOne.executeUpdate();
         }
+        long last = lastInsertedId();
+        if (lastId >= 0 && last - count != lastId) {
+            anotherWriter(lastId + 1, last - count, count);
+        }
         long pruned = prune(System.currentTimeMillis(), count);
         connection.commit();
         batchCommitted = true;
+        lastId = last; // only now: a batch rolled back gives its ids to the next
         inserted.addAndGet(count);
         rows.addAndGet(count - pruned);
         deleted.addAndGet(pruned);
@@ -762,6 +778,38 @@ public final class JournalWriter {
         if (dropped > 0) {
             warn.accept("no journal could be opened at " + path + " as the JVM exits; " + dropped + " queued events"
                     + " were not written (counted in kube9_events_dropped_total)");
+        }
+    }
+
+    private long lastInsertedId() throws SQLException {
+        try (ResultSet result = lastInsertedId.executeQuery()) {
+            return result.next() ? result.getLong(1) : -1;
+        }
+    }
+
+    /**
+     * Rows {@code first} to {@code last} came between two of this writer's batches: another
+     * program writes the journal too (a second JVM given the same path, a volume shared by
+     * replicas). Said once; and the rows are counted again (at most every ten seconds, one query)
+     * so that the row limit holds for the file, not only for this writer's own rows.
+     */
+    private void anotherWriter(long first, long last, int added) throws SQLException {
+        if (!otherWriterSaid) {
+            otherWriterSaid = true;
+            warn.accept("journal " + path + " is written by another program too (rows " + first + " to " + last
+                    + " came between two of this agent's batches): give each JVM a journal of its own"
+                    + " (kube9.journal.path); the agent goes on writing it");
+        }
+        long now = System.currentTimeMillis();
+        if (now - otherWriterCountedMillis >= OTHER_WRITER_RECOUNT_MILLIS) {
+            otherWriterCountedMillis = now;
+            try (Statement statement = connection.createStatement();
+                    ResultSet result = statement.executeQuery("SELECT count(*) FROM events")) {
+                if (result.next()) {
+                    rows.set(result.getLong(1) - added); // as prune reads it: the rows before this batch
+                }
+            }
+            selects.incrementAndGet();
         }
     }
 
@@ -1136,6 +1184,7 @@ public final class JournalWriter {
         checkpointer.close();
         closeQuietly(insert);
         closeQuietly(insertOne);
+        closeQuietly(lastInsertedId);
         closeQuietly(connection); // each on its own: one failing must not leave the others open
         connection = null;
     }
@@ -1166,6 +1215,9 @@ public final class JournalWriter {
     private void prepareInserts() throws SQLException {
         insert = connection.prepareStatement(insertSql(ROWS_PER_STATEMENT, storePayload));
         insertOne = connection.prepareStatement(insertSql(1, storePayload));
+        lastInsertedId = connection.prepareStatement("SELECT last_insert_rowid()");
+        lastId = -1;
+        otherWriterSaid = false;
     }
 
     private static String insertSql(int rows, boolean storePayload) {
@@ -1194,6 +1246,7 @@ public final class JournalWriter {
         try {
             insert.close();
             insertOne.close();
+            lastInsertedId.close();
             connection.close();
         } catch (SQLException e) {
             warn.accept("closing the journal " + path + ": " + e.getMessage());

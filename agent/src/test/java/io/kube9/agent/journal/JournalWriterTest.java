@@ -782,6 +782,36 @@ class JournalWriterTest {
     }
 
     @Test
+    void anotherWriterOfTheSameJournalIsSaidAndTheRowLimitHoldsForTheFile() throws Exception {
+        // Two JVMs given one path (replicas sharing a volume): each wrote its rows and pruned to
+        // its own count, the file held twice the limit, and nothing said so.
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, new JournalWriter.Retention(Duration.ZERO, 10), false, 0);
+        writer.start(THREADS);
+        enqueue("order.created", 1);
+        enqueue("order.paid", 2);
+        await(() -> writer.inserted() == 2, "the first two rows written");
+        try (Connection other = Sqlite.openForWriting(file.toString()); Statement statement = other.createStatement()) {
+            for (int i = 0; i < 12; i++) {
+                statement.execute("INSERT INTO events (site, source, event_type, severity, recorded_at)"
+                        + " VALUES ('store', 'Other#append', 'other.jvm', 'info', 1700000000000)");
+            }
+        }
+
+        enqueue("order.shipped", 3);
+        await(() -> writer.inserted() == 3, "the third row written");
+
+        assertThat(warnings).containsExactly("journal " + file.toAbsolutePath() + " is written by another program"
+                + " too (rows 3 to 14 came between two of this agent's batches): give each JVM a journal of its"
+                + " own (kube9.journal.path); the agent goes on writing it");
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT count(*) FROM events")).as("the limit, for the file")
+                    .containsExactly(List.of(10L));
+        }
+    }
+
+    @Test
     void aViewOrAnAnalyzeOfSomeoneReadingTheJournalIsLetBe() throws Exception {
         Path file = dir.resolve("journal.db");
         JournalWriter writer = startedWithTwoRows(file);
