@@ -174,6 +174,9 @@ final class TextTable {
             }
             start -= Character.charCount(c);
         }
+        while (start < text.length() && width(text.codePointAt(start)) == 0) {
+            start += Character.charCount(text.codePointAt(start)); // a mark whose character was cut off
+        }
         return "..." + text.substring(start);
     }
 

@@ -104,6 +104,8 @@ class OutputFormatsTest {
                 "order.created  3");
         assertThat(TextTable.cut("\u6ce8".repeat(30), 48)).isEqualTo("\u6ce8".repeat(22) + "...");
         assertThat(TextTable.cut("e\u0301".repeat(60), 48)).isEqualTo("e\u0301".repeat(45) + "...");
+        assertThat(TextTable.cutLeft("ab" + "e\u0301".repeat(10), 10))
+                .as("no accent left without its letter").isEqualTo("..." + "e\u0301".repeat(7));
         assertThat(TextTable.width("\uD83D\uDE80 ok")).isEqualTo(5);
         assertThat(TextTable.width("\u2705\u274c\u2b50\u26a1")).as("emoji among the symbols").isEqualTo(8);
         assertThat(TextTable.width("\u2713\u2605\u2192")).as("their narrow neighbours").isEqualTo(3);
