@@ -229,19 +229,9 @@ class JournalWriterTest {
 
     @Test
     void aJournalWhoseDirectoryIsGoneWaitsForItAndStartsAgainWhenItIsBack() throws Exception {
-        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Path sub = dir.resolve("sub");
         Path file = sub.resolve("journal.db");
-        JournalWriter writer = open(file, KEEP_ALL, false, 0);
-        writer.start(THREADS);
-        enqueue("order.created", 1);
-        await(() -> writer.inserted() == 1, "the first row written");
-
-        try (java.util.stream.Stream<Path> files = Files.list(sub)) {
-            for (Path each : files.toArray(Path[]::new)) {
-                Files.delete(each);
-            }
-        }
-        Files.delete(sub);
+        JournalWriter writer = writtenOnceThenWithoutItsDirectory(file);
         await(() -> !writer.healthy(), "the journal unhealthy while idle with nowhere to write");
         enqueue("order.paid", 2);
         enqueue("order.shipped", 3);
@@ -266,18 +256,8 @@ class JournalWriterTest {
     @Test
     void eventsThatCannotBeWrittenAtExitAreCountedAsDroppedAndSaid() throws Exception {
         // Once uncounted: captured events were neither inserted nor dropped.
-        Path sub = Files.createDirectory(dir.resolve("sub"));
-        Path file = sub.resolve("journal.db");
-        JournalWriter writer = open(file, KEEP_ALL, false, 0);
-        writer.start(THREADS);
-        enqueue("order.created", 1);
-        await(() -> writer.inserted() == 1, "the first row written");
-        try (java.util.stream.Stream<Path> files = Files.list(sub)) {
-            for (Path each : files.toArray(Path[]::new)) {
-                Files.delete(each);
-            }
-        }
-        Files.delete(sub);
+        Path file = dir.resolve("sub").resolve("journal.db");
+        JournalWriter writer = writtenOnceThenWithoutItsDirectory(file);
         for (int i = 0; i < 5; i++) {
             enqueue("order.paid", i);
         }
@@ -1332,6 +1312,22 @@ class JournalWriterTest {
             assertThat(System.nanoTime()).as("waited 10 s for: " + what).isLessThan(deadline);
             Thread.sleep(10);
         }
+    }
+
+    /** A writer started on {@code file} in a directory of its own, which is removed once a row is written. */
+    private JournalWriter writtenOnceThenWithoutItsDirectory(Path file) throws Exception {
+        Path sub = Files.createDirectory(file.getParent());
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        enqueue("order.created", 1);
+        await(() -> writer.inserted() == 1, "the first row written");
+        try (java.util.stream.Stream<Path> files = Files.list(sub)) {
+            for (Path each : files.toArray(Path[]::new)) {
+                Files.delete(each);
+            }
+        }
+        Files.delete(sub);
+        return writer;
     }
 
     /** A writer started on {@code file}, once it has written two rows (created, paid). */
