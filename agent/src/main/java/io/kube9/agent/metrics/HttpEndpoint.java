@@ -248,11 +248,13 @@ final class HttpEndpoint implements AutoCloseable {
     /**
      * Closes one connection to make room for a new one; false when none may be closed. In this
      * order: one that has been sending its request, or writing a response its client does not
-     * read, for {@value #STALLED_MILLIS} ms or more; then the one that has waited longest for a
-     * request (Prometheus's kept-alive connection, used at every scrape, is the last of those);
-     * then one still sending its request; the oldest first within each. Without the first and the
-     * last, sixteen clients that send one byte each, or that ask for pages and never read them,
-     * kept every scrape out for as long as they liked (one byte a 5 s, a response a 30 s). A
+     * read, for {@value #STALLED_MILLIS} ms or more; then one that has not sent a request since it
+     * was accepted; then one kept alive after an answer (Prometheus's, used at every scrape: it
+     * waits 15-60 s between scrapes, where a connection that sends nothing is closed at 5 s, so by
+     * age alone it was the first to go); then one still sending its request; the oldest first
+     * within each. Without the first and the last, sixteen clients that send one byte each, or
+     * that ask for pages and never read them, kept every scrape out for as long as they liked (one
+     * byte a 5 s, a response a 30 s). A
      * connection whose request has been read is not closed until its response has been
      * {@value #STALLED_MILLIS} ms in writing: a scrape is answered in milliseconds.
      */
@@ -266,7 +268,7 @@ final class HttpEndpoint implements AutoCloseable {
             for (Connection connection : open) {
                 int state = connection.state();
                 long since = connection.since;
-                int rank = rank(state, now - since >= STALLED_NANOS);
+                int rank = rank(state, now - since >= STALLED_NANOS, connection.answered);
                 if (rank < victimRank || (rank != NOT_CLOSED && rank == victimRank && since - victimSince < 0)) {
                     victim = connection;
                     victimState = state;
@@ -287,11 +289,11 @@ final class HttpEndpoint implements AutoCloseable {
     private static final int NOT_CLOSED = Integer.MAX_VALUE;
 
     /** Lower is closed first to make room. */
-    private static int rank(int state, boolean stalled) {
+    private static int rank(int state, boolean stalled, boolean answered) {
         switch (state) {
-            case Connection.READING: return stalled ? 0 : 2;
+            case Connection.READING: return stalled ? 0 : 3;
             case Connection.WRITING: return stalled ? 0 : NOT_CLOSED;
-            case Connection.WAITING: return 1;
+            case Connection.WAITING: return answered ? 2 : 1;
             default: return NOT_CLOSED; // being answered, or closed
         }
     }
@@ -427,7 +429,7 @@ final class HttpEndpoint implements AutoCloseable {
                 throw new BadRequest(431, "Request headers larger than 64 KB");
             }
             int colon = header.indexOf(':');
-            if (colon <= 0 || !visibleAscii(header.substring(0, colon))) {
+            if (colon <= 0 || !visibleAscii(header.substring(0, colon)) || hasControl(header, colon + 1)) {
                 throw new BadRequest(400, "Bad header line");
             }
             String name = header.substring(0, colon).toLowerCase(Locale.ROOT);
@@ -451,6 +453,20 @@ final class HttpEndpoint implements AutoCloseable {
             path = slash < 0 ? "/" : path.substring(slash);
         }
         return new Request(parts[0], path, query, parts[2].equals("HTTP/1.0"), headers);
+    }
+
+    /**
+     * Whether a header's value holds a control character other than a tab: a bare CR or a NUL,
+     * which RFC 9110 (5.5) has a recipient refuse, as a proxy in front may read them otherwise.
+     */
+    private static boolean hasControl(String header, int from) {
+        for (int i = from; i < header.length(); i++) {
+            char c = header.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True for a non-empty run of visible ASCII characters (no space, control or other byte). */
@@ -708,8 +724,11 @@ final class HttpEndpoint implements AutoCloseable {
         volatile long deadline;
         /** {@code System.nanoTime()} by which the response being written must be out; read by the acceptor. */
         private volatile long writeDeadline;
-        /** Whether a request has been answered: the first one's time counts from the accept. */
-        private boolean answered;
+        /**
+         * Whether a request has been answered: the first one's time counts from the accept, and a
+         * connection that never sent one is closed first to make room. Read by the acceptor too.
+         */
+        private volatile boolean answered;
         private InputStream in;
 
         /** Accepted just now: its first request is due within {@code requestNanos}. */

@@ -34,6 +34,8 @@ import java.util.zip.GZIPOutputStream;
 public final class MetricsExporter implements AutoCloseable {
     private static final String HEALTHY = "Exporter is healthy.\n";
     private static final String BAD_ESCAPE = "Bad query string: '%' must be followed by two hexadecimal digits.\n";
+    private static final String BAD_PARAMETER = "Bad query string: a parameter value the endpoint does not take"
+            + " (debug= takes text, openmetrics or prometheus-protobuf).\n";
     private static final String NOT_ALLOWED = "Method not allowed: the kube9 agent answers GET and HEAD.\n";
     static final String SCRAPE_FAILED = "kube9 agent: the scrape failed; the agent's log says why.\n";
     static final String FAILED = "kube9 agent: the request failed; the agent's log says why.\n";
@@ -100,6 +102,11 @@ public final class MetricsExporter implements AutoCloseable {
         }
         if (exchange.failure != null) { // client_java caught it to answer a 500 with its text: ours says less
             throw exchange.failure;
+        }
+        if (exchange.status >= 500) {
+            // client_java's own answer to a parameter it does not take (?debug=foo): the client's
+            // mistake, not a failed scrape for 5xx alerts, and its text repeated the client's input
+            return HttpEndpoint.Response.text(400, BAD_PARAMETER, request.isHead());
         }
         return exchange.response();
     }

@@ -165,6 +165,8 @@ class HttpEndpointTest {
             {"GET / HTTP/2.0\r\n\r\n", "505", "HTTP/1.1"},
             {"GET / HTTP/1.1\r\nHost : a\r\n\r\n", "400", "Bad header line"},
             {"GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n", "400", "Bad header line"},
+            {"GET / HTTP/1.1\r\nHost: x\rX: y\r\n\r\n", "400", "Bad header line"}, // a bare CR in a value
+            {"GET / HTTP/1.1\r\nHost: x\u0000y\r\n\r\n", "400", "Bad header line"},
             {"GET / HTTP/1.1\r\n" + ("X: " + "y".repeat(8000) + "\r\n").repeat(9) + "\r\n", "431", "64 KB"},
         };
         for (String[] bad : cases) {
@@ -262,6 +264,32 @@ class HttpEndpointTest {
             }
         }
         assertThat(served).hasValue(5);
+    }
+
+    @Test
+    void aKeptAliveScraperOutlastsConnectionsThatNeverSentARequest() throws IOException {
+        // Scrapes come every 15-60 s and a silent connection is closed at 5 s: the scraper's
+        // connection is usually older than any silent one, and by age alone it went first.
+        List<Socket> silent = new ArrayList<>();
+        try (Socket scraper = connect()) {
+            scrape(scraper);
+            for (int i = 1; i < HttpEndpoint.MAX_CONNECTIONS; i++) {
+                silent.add(connect());
+            }
+
+            try (Socket newcomer = connect()) {
+                scrape(newcomer);
+            }
+
+            scrape(scraper);
+            assertThat(silent.get(0).getInputStream().read()).as("the oldest that never sent a request, closed")
+                    .isEqualTo(-1);
+        } finally {
+            for (Socket socket : silent) {
+                socket.close();
+            }
+        }
+        assertThat(served).hasValue(3);
     }
 
     @Test

@@ -132,6 +132,20 @@ class MetricsExporterTest {
         assertThat(filtered.body()).startsWith("# HELP kube9_events_total ").doesNotContain("# TYPE kube9_events_dropped");
     }
 
+    @Test
+    void aDebugValueTheEndpointDoesNotTakeIs400WithoutRepeatingIt() throws Exception {
+        // client_java answered 500 with a text that repeated the client's value: a client's mistake
+        // counted as a failed scrape, and its input echoed back
+        for (String value : new String[] {"%3Cscript%3Ealert(1)%3C%2Fscript%3E", "foo", ""}) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + exporter.port() + "/metrics?debug=" + value)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(value).isEqualTo(400);
+            assertThat(response.body()).as(value).isEqualTo("Bad query string: a parameter value the endpoint does"
+                    + " not take (debug= takes text, openmetrics or prometheus-protobuf).\n");
+        }
+        assertThat(warnings).isEmpty();
+    }
+
     private static String head(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
