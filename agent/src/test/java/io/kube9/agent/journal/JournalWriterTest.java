@@ -771,12 +771,9 @@ class JournalWriterTest {
         enqueue("order.created", 1);
         enqueue("order.paid", 2);
         await(() -> writer.inserted() == 2, "the first two rows written");
-        try (Connection other = Sqlite.openForWriting(file.toString()); Statement statement = other.createStatement()) {
-            for (int i = 0; i < 12; i++) {
-                statement.execute("INSERT INTO events (site, source, event_type, severity, recorded_at)"
-                        + " VALUES ('store', 'Other#append', 'other.jvm', 'info', 1700000000000)");
-            }
-        }
+        String otherRow = "INSERT INTO events (site, source, event_type, severity, recorded_at)"
+                + " VALUES ('store', 'Other#append', 'other.jvm', 'info', 1700000000000)";
+        byAnotherProgram(file, java.util.Collections.nCopies(12, otherRow).toArray(new String[0]));
 
         enqueue("order.shipped", 3);
         await(() -> writer.inserted() == 3, "the third row written");
@@ -795,11 +792,8 @@ class JournalWriterTest {
     void aViewOrAnAnalyzeOfSomeoneReadingTheJournalIsLetBe() throws Exception {
         Path file = dir.resolve("journal.db");
         JournalWriter writer = startedWithTwoRows(file);
-        try (Connection reader = Sqlite.openForWriting(file.toString());
-                Statement statement = reader.createStatement()) {
-            statement.execute("CREATE VIEW paid AS SELECT * FROM events WHERE event_type = 'order.paid'");
-            statement.execute("ANALYZE"); // makes sqlite_stat1
-        }
+        byAnotherProgram(file, "CREATE VIEW paid AS SELECT * FROM events WHERE event_type = 'order.paid'",
+                "ANALYZE"); // makes sqlite_stat1
 
         enqueue("order.shipped", 3);
         await(() -> writer.inserted() == 3, "the third row written");
@@ -814,11 +808,8 @@ class JournalWriterTest {
         // agent made it: the two wrote one file, and the service lost rows.
         Path file = dir.resolve("orders.db");
         JournalWriter writer = startedWithTwoRows(file);
-        try (Connection service = Sqlite.openForWriting(file.toString());
-                Statement statement = service.createStatement()) {
-            statement.execute("CREATE TABLE orders (id TEXT PRIMARY KEY, status TEXT)");
-            statement.execute("INSERT INTO orders VALUES ('order-1', 'placed')");
-        }
+        byAnotherProgram(file, "CREATE TABLE orders (id TEXT PRIMARY KEY, status TEXT)",
+                "INSERT INTO orders VALUES ('order-1', 'placed')");
 
         enqueue("order.shipped", 3);
         await(() -> !warnings.isEmpty(), "the warning");
@@ -1303,6 +1294,15 @@ class JournalWriterTest {
                 return "never";
             }
         };
+    }
+
+    /** Runs {@code statements} on {@code file} through a connection of its own, as another program would. */
+    private static void byAnotherProgram(Path file, String... statements) throws SQLException {
+        try (Connection other = Sqlite.openForWriting(file.toString()); Statement statement = other.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
     }
 
     /** Polls {@code condition} for up to ten seconds. */
