@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -16,6 +17,16 @@ import java.util.function.Function;
  * Resolved once per class into a {@code Function} that returns the attribute or null, and may
  * throw whatever the event's own code throws: a compiled {@link AccessorClass} where the JVM
  * allows one, else a method handle. {@link #MISSING} when the class has none of the names.
+ *
+ * <p>The names are tried in order, and the first that gives a value wins: a class with both
+ * {@code eventType()} and {@code type()} reads {@code type()} for an event whose {@code
+ * eventType()} is null. A class with one of the names (the usual case) reads it directly, at
+ * no cost for the others.
+ *
+ * <p>A name with dots is a path: {@code metadata.uid} reads {@code metadata} from the event,
+ * then {@code uid} from what that returned, each step by the same rules on the class the value
+ * has at run time (resolved once per class); a null on the way gives null. A path counts as
+ * found on a class when its first step is.
  */
 final class Accessor {
     static final Function<Object, Object> MISSING = event -> null;
@@ -28,16 +39,44 @@ final class Accessor {
         if (Map.class.isAssignableFrom(type)) {
             return new MapKey(names);
         }
+        List<Function<Object, Object>> found = new ArrayList<>(names.size());
         for (String name : names) {
-            Function<Object, Object> accessor = find(type, name);
+            Function<Object, Object> accessor = name.indexOf('.') < 0 ? find(type, name) : path(type, name);
             if (accessor != null) {
-                return accessor;
+                found.add(accessor);
             }
         }
-        return MISSING;
+        switch (found.size()) {
+            case 0:
+                return MISSING;
+            case 1:
+                return found.get(0);
+            case 2:
+                return new FirstOfTwo(found.get(0), found.get(1));
+            default:
+                return new FirstOf(found);
+        }
+    }
+
+    /** The accessor of a dotted name, or null when its first step is not found on the class. */
+    private static Function<Object, Object> path(Class<?> type, String name) {
+        String[] steps = name.split("\\.", -1);
+        Function<Object, Object> first = find(type, steps[0]);
+        return first == null ? null : new Path(first, later(steps));
+    }
+
+    private static Step[] later(String[] steps) {
+        Step[] later = new Step[steps.length - 1];
+        for (int i = 1; i < steps.length; i++) {
+            later[i - 1] = new Step(steps[i]);
+        }
+        return later;
     }
 
     private static Function<Object, Object> find(Class<?> type, String name) {
+        if (name.isEmpty()) {
+            return null;
+        }
         String capitalised = Character.toUpperCase(name.charAt(0)) + name.substring(1);
         for (String candidate : new String[] {name, "get" + capitalised, "is" + capitalised}) {
             Method method = publicMethod(type, candidate);
@@ -61,8 +100,8 @@ final class Accessor {
                         ? compiled
                         : new Handle(MethodHandles.lookup().unreflectGetter(field).asType(GETTER));
             }
-        } catch (NoSuchFieldException | IllegalAccessException | SecurityException e) {
-            // no such field
+        } catch (NoSuchFieldException | IllegalAccessException | SecurityException | LinkageError e) {
+            // no such field, or a field's type cannot be found (as for methods, above)
         }
         return null;
     }
@@ -76,6 +115,10 @@ final class Accessor {
         try {
             method = type.getMethod(name);
         } catch (NoSuchMethodException | SecurityException e) {
+            return null;
+        } catch (LinkageError e) {
+            // A method of the class names a class its loader cannot find (an optional
+            // dependency left out): reflection on the class fails as a whole, the attribute is absent.
             return null;
         }
         if (Modifier.isStatic(method.getModifiers()) || method.getReturnType() == void.class) {
@@ -123,18 +166,127 @@ final class Accessor {
         }
     }
 
+    /** The first value of two accessors, the second read only when the first gives null. */
+    private static final class FirstOfTwo implements Function<Object, Object> {
+        private final Function<Object, Object> first;
+        private final Function<Object, Object> second;
+
+        FirstOfTwo(Function<Object, Object> first, Function<Object, Object> second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public Object apply(Object event) {
+            Object value = first.apply(event);
+            return value != null ? value : second.apply(event);
+        }
+    }
+
+    /** The first value of several accessors, tried in order. */
+    private static final class FirstOf implements Function<Object, Object> {
+        private final Function<Object, Object>[] accessors;
+
+        @SuppressWarnings("unchecked")
+        FirstOf(List<Function<Object, Object>> accessors) {
+            this.accessors = accessors.toArray(new Function[0]);
+        }
+
+        @Override
+        public Object apply(Object event) {
+            for (Function<Object, Object> accessor : accessors) {
+                Object value = accessor.apply(event);
+                if (value != null) {
+                    return value;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A dotted name: its first step, resolved on the event's class, then the later steps. */
+    private static final class Path implements Function<Object, Object> {
+        private final Function<Object, Object> first;
+        private final Step[] later;
+
+        Path(Function<Object, Object> first, Step[] later) {
+            this.first = first;
+            this.later = later;
+        }
+
+        @Override
+        public Object apply(Object event) {
+            Object value = first.apply(event);
+            for (Step step : later) {
+                if (value == null) {
+                    return null;
+                }
+                value = step.apply(value);
+            }
+            return value;
+        }
+    }
+
+    /** A later step of a path: one name, resolved on each class its values come in. */
+    private static final class Step extends ClassValue<Function<Object, Object>> implements Function<Object, Object> {
+        private final String name;
+
+        Step(String name) {
+            this.name = name;
+        }
+
+        @Override
+        protected Function<Object, Object> computeValue(Class<?> type) {
+            if (Map.class.isAssignableFrom(type)) {
+                return value -> ((Map<?, ?>) value).get(name);
+            }
+            Function<Object, Object> accessor = find(type, name);
+            return accessor != null ? accessor : MISSING;
+        }
+
+        @Override
+        public Object apply(Object value) {
+            return get(value.getClass()).apply(value);
+        }
+    }
+
+    /**
+     * The keys of a {@code Map} event, tried in order. A dotted name is first a key as written,
+     * then a path whose first step is a key.
+     */
     private static final class MapKey implements Function<Object, Object> {
         private final String[] keys;
+        /** For each key with dots, the key of its first step and its later steps; else null. */
+        private final String[] firstSteps;
+        private final Step[][] laterSteps;
 
         MapKey(List<String> keys) {
             this.keys = keys.toArray(new String[0]);
+            this.firstSteps = new String[this.keys.length];
+            this.laterSteps = new Step[this.keys.length][];
+            for (int i = 0; i < this.keys.length; i++) {
+                if (this.keys[i].indexOf('.') >= 0) {
+                    String[] steps = this.keys[i].split("\\.", -1);
+                    firstSteps[i] = steps[0];
+                    laterSteps[i] = later(steps);
+                }
+            }
         }
 
         @Override
         public Object apply(Object event) {
             Map<?, ?> map = (Map<?, ?>) event;
-            for (String key : keys) {
-                Object value = map.get(key);
+            for (int i = 0; i < keys.length; i++) {
+                Object value = map.get(keys[i]);
+                if (value == null && firstSteps[i] != null) {
+                    value = map.get(firstSteps[i]);
+                    for (Step step : laterSteps[i]) {
+                        if (value == null) {
+                            break;
+                        }
+                        value = step.apply(value);
+                    }
+                }
                 if (value != null) {
                     return value;
                 }

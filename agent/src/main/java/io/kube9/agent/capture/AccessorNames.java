@@ -3,9 +3,37 @@ package io.kube9.agent.capture;
 import io.kube9.agent.config.AgentConfig;
 import io.kube9.agent.config.Keys;
 import java.util.List;
+import java.util.Set;
 
 /** The accessor names tried, in order, for each attribute of an event (SPEC section 2). */
 public final class AccessorNames {
+    /**
+     * The Event classes of the Kubernetes client libraries (fabric8's and the official one's,
+     * core/v1 and events.k8s.io): an operator's recorder is often handed these. Their {@code
+     * type} is Normal or Warning, the reason is what happened, and the object it is about is a
+     * reference a step in.
+     */
+    static final Set<String> KUBERNETES_EVENTS = Set.of(
+            "io.fabric8.kubernetes.api.model.Event",
+            "io.fabric8.kubernetes.api.model.events.v1.Event",
+            "io.fabric8.kubernetes.api.model.events.v1beta1.Event",
+            "io.kubernetes.client.openapi.models.CoreV1Event",
+            "io.kubernetes.client.openapi.models.EventsV1Event",
+            "io.kubernetes.client.openapi.models.V1Event",
+            "io.kubernetes.client.openapi.models.V1beta1Event");
+    private static final AccessorNames KUBERNETES = new AccessorNames(
+            List.of("reason"),
+            List.of("type"),
+            List.of("eventTime.time", "eventTime", "lastTimestamp", "deprecatedLastTimestamp", "firstTimestamp",
+                    "metadata.creationTimestamp"),
+            List.of("message", "note"),
+            List.of("metadata.uid"),
+            List.of("involvedObject.uid", "regarding.uid"));
+    private static final AccessorNames DEFAULTS = new AccessorNames(Keys.ACCESSOR_EVENT_TYPE.defaultValue(),
+            Keys.ACCESSOR_SEVERITY.defaultValue(), Keys.ACCESSOR_TIMESTAMP.defaultValue(),
+            Keys.ACCESSOR_PAYLOAD.defaultValue(), Keys.ACCESSOR_ID.defaultValue(),
+            Keys.ACCESSOR_AGGREGATE_ID.defaultValue());
+
     final List<String> eventType;
     final List<String> severity;
     final List<String> timestamp;
@@ -23,10 +51,53 @@ public final class AccessorNames {
         this.aggregateId = List.copyOf(aggregateId);
     }
 
+    /** The {@code kube9.accessor.*} names: those of every site. */
     public static AccessorNames from(AgentConfig config) {
         return new AccessorNames(config.get(Keys.ACCESSOR_EVENT_TYPE), config.get(Keys.ACCESSOR_SEVERITY),
                 config.get(Keys.ACCESSOR_TIMESTAMP), config.get(Keys.ACCESSOR_PAYLOAD),
                 config.get(Keys.ACCESSOR_ID), config.get(Keys.ACCESSOR_AGGREGATE_ID));
+    }
+
+    /** The names for one site's events: its own {@code kube9.<site>.accessor.*} where set, else these. */
+    public AccessorNames forSite(AgentConfig config, Keys.SiteAccessors site) {
+        return new AccessorNames(or(config.get(site.eventType), eventType), or(config.get(site.severity), severity),
+                or(config.get(site.timestamp), timestamp), or(config.get(site.payload), payload),
+                or(config.get(site.id), id), or(config.get(site.aggregateId), aggregateId));
+    }
+
+    private static List<String> or(List<String> names, List<String> otherwise) {
+        return names != null ? names : otherwise;
+    }
+
+    /**
+     * The names for events of {@code type}: for a Kubernetes Event ({@link #KUBERNETES_EVENTS},
+     * the class or a superclass), its own fields in place of each attribute's conventional names
+     * (reason as the event type, type as the severity, the uid of the object it is about as the
+     * aggregate id); an attribute whose names were configured keeps them.
+     */
+    AccessorNames forEventClass(Class<?> type) {
+        if (!isKubernetesEvent(type)) {
+            return this;
+        }
+        return new AccessorNames(kubernetes(eventType, DEFAULTS.eventType, KUBERNETES.eventType),
+                kubernetes(severity, DEFAULTS.severity, KUBERNETES.severity),
+                kubernetes(timestamp, DEFAULTS.timestamp, KUBERNETES.timestamp),
+                kubernetes(payload, DEFAULTS.payload, KUBERNETES.payload),
+                kubernetes(id, DEFAULTS.id, KUBERNETES.id),
+                kubernetes(aggregateId, DEFAULTS.aggregateId, KUBERNETES.aggregateId));
+    }
+
+    private static boolean isKubernetesEvent(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            if (KUBERNETES_EVENTS.contains(c.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> kubernetes(List<String> names, List<String> conventional, List<String> kubernetes) {
+        return names.equals(conventional) ? kubernetes : names;
     }
 
     public AccessorNames withEventType(List<String> names) {
@@ -39,5 +110,21 @@ public final class AccessorNames {
 
     public AccessorNames withId(List<String> names) {
         return new AccessorNames(eventType, severity, timestamp, payload, names, aggregateId);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof AccessorNames && toString().equals(other.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "event-type " + eventType + ", severity " + severity + ", timestamp " + timestamp + ", payload "
+                + payload + ", id " + id + ", aggregate-id " + aggregateId;
     }
 }

@@ -14,6 +14,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.RandomAccess;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Turns intercepted calls into metrics and journal rows, on the application's thread: read the
@@ -36,6 +38,9 @@ public final class CaptureSink implements EventSink {
     private final CoarseClock clock;
     /** What the queue's slots hold for types and severities: see {@link SharedStrings}. */
     private final SharedStrings strings = new SharedStrings();
+    /** Told of the first failure of capture (the agent's own fault): later ones are only counted. */
+    private volatile Consumer<Throwable> firstFailure = failure -> {};
+    private final AtomicBoolean failedBefore = new AtomicBoolean();
 
     /**
      * @param queue the journal's queue, or null when the journal is off
@@ -56,7 +61,7 @@ public final class CaptureSink implements EventSink {
             shapes[i] = new ClassValue<>() {
                 @Override
                 protected EventShape computeValue(Class<?> type) {
-                    return new EventShape(type, target.accessors(), accessorError);
+                    return new EventShape(type, target.accessors().forEventClass(type), accessorError);
                 }
             };
             projections[i] = new ClassValue<>() {
@@ -74,6 +79,26 @@ public final class CaptureSink implements EventSink {
         }
     }
 
+    /**
+     * Who is told of the first failure of capture, on the application's thread: it must only hand
+     * it on (to a thread of the agent's that logs it), never block.
+     */
+    public void onFirstFailure(Consumer<Throwable> firstFailure) {
+        this.firstFailure = firstFailure;
+    }
+
+    /** A failure of the agent's own code: counted, and the first one told; the call goes on unchanged. */
+    private void failed(Throwable failure) {
+        metrics.adviceError();
+        if (!failedBefore.get() && failedBefore.compareAndSet(false, true)) {
+            try {
+                firstFailure.accept(failure);
+            } catch (Throwable ignored) {
+                // it only hands the failure on; nothing of it may reach the service
+            }
+        }
+    }
+
     /** The journal could not open: its queue is no longer fed (what it holds is never written). */
     public void withoutJournal() {
         queue = null;
@@ -88,7 +113,7 @@ public final class CaptureSink implements EventSink {
                 recordOne(target, source, event, thread);
             }
         } catch (Throwable t) {
-            metrics.adviceError();
+            failed(t);
         }
     }
 
@@ -101,7 +126,7 @@ public final class CaptureSink implements EventSink {
                 storeOne(target, source, event, thread);
             }
         } catch (Throwable t) {
-            metrics.adviceError();
+            failed(t);
         }
     }
 
@@ -141,7 +166,7 @@ public final class CaptureSink implements EventSink {
                 }
             }
         } catch (Throwable t) {
-            metrics.adviceError();
+            failed(t);
         }
     }
 

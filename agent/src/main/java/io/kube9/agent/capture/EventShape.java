@@ -2,7 +2,9 @@ package io.kube9.agent.capture;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
@@ -209,18 +211,53 @@ final class EventShape {
         if (value instanceof ZonedDateTime) {
             return ((ZonedDateTime) value).toInstant().toEpochMilli();
         }
+        if (value instanceof LocalDateTime) {
+            return ((LocalDateTime) value).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+        }
         if (value instanceof CharSequence) {
-            try {
-                return Instant.parse((CharSequence) value).toEpochMilli();
-            } catch (DateTimeParseException e) {
-                try {
-                    return OffsetDateTime.parse((CharSequence) value).toInstant().toEpochMilli();
-                } catch (DateTimeParseException notIso) {
-                    return NO_TIME;
-                }
-            }
+            return parseIso((CharSequence) value);
         }
         return NO_TIME;
+    }
+
+    /**
+     * An ISO-8601 date and time: with {@code Z} or an offset, with a zone in brackets as {@code
+     * ZonedDateTime} writes it, or local (no zone: the JVM's own, as {@code LocalDateTime.now()}
+     * meant it). Anything else, a date alone included, is no time. The text's shape picks the one
+     * parser to try, so a text that is no time costs at most two failed parses.
+     */
+    private static long parseIso(CharSequence text) {
+        int length = text.length();
+        if (length < 11 || text.charAt(4) != '-' || (text.charAt(10) != 'T' && text.charAt(10) != 't')) {
+            return NO_TIME;
+        }
+        try {
+            char last = text.charAt(length - 1);
+            if (last == ']') {
+                return ZonedDateTime.parse(text).toInstant().toEpochMilli();
+            }
+            if (last == 'Z' || last == 'z' || hasOffset(text)) {
+                try {
+                    return Instant.parse(text).toEpochMilli();
+                } catch (DateTimeParseException offsetNotZ) { // Java 11's Instant.parse takes only Z
+                    return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+                }
+            }
+            return LocalDateTime.parse(text).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return NO_TIME;
+        }
+    }
+
+    /** Whether a sign follows the time part of an ISO text ({@code 10:15:30+02:00}). */
+    private static boolean hasOffset(CharSequence text) {
+        for (int i = text.length() - 1; i > 11; i--) {
+            char c = text.charAt(i);
+            if (c == '+' || c == '-') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Size in bytes of a payload, or -1 when it is of no type we measure. */

@@ -47,6 +47,11 @@ public final class Key<T> {
         return parser.apply(text.trim());
     }
 
+    /** The value of the default, or null where there is none. */
+    public T defaultValue() {
+        return defaultText == null ? null : parse(defaultText);
+    }
+
     static Key<Boolean> bool(String name, boolean defaultValue, String description) {
         return new Key<>(name, Boolean.toString(defaultValue), text -> {
             switch (text.toLowerCase(Locale.ROOT)) {
@@ -109,6 +114,24 @@ public final class Key<T> {
                 throw ConfigException.badValue(name, "a list separated by ';'", text);
             }
             return Collections.unmodifiableList(items);
+        }, description);
+    }
+
+    /**
+     * A list of accessor names: each a name, or a path of names joined by dots ({@code
+     * metadata.uid}), none of them empty.
+     */
+    static Key<List<String>> accessors(String name, String defaultValue, String description) {
+        Key<List<String>> list = list(name, defaultValue, description);
+        return new Key<>(name, defaultValue, text -> {
+            List<String> names = list.parser.apply(text);
+            for (String item : names) {
+                if (item.startsWith(".") || item.endsWith(".") || item.contains("..")) {
+                    throw ConfigException.badValue(name,
+                            "accessor names separated by ';', a path's steps joined by single dots", text);
+                }
+            }
+            return names;
         }, description);
     }
 

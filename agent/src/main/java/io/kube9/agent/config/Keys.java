@@ -92,18 +92,48 @@ public final class Keys {
     public static final Key<List<String>> PROJECTION_METHODS = add(Key.list("kube9.projection.methods",
             "processEvent;project;handle;apply;on", "Method names of projection sites."));
 
-    public static final Key<List<String>> ACCESSOR_EVENT_TYPE = add(Key.list("kube9.accessor.event-type",
+    public static final Key<List<String>> ACCESSOR_EVENT_TYPE = add(Key.accessors("kube9.accessor.event-type",
             "eventType;type", "Accessors read for event_type (else the event's simple class name)."));
-    public static final Key<List<String>> ACCESSOR_SEVERITY = add(Key.list("kube9.accessor.severity",
+    public static final Key<List<String>> ACCESSOR_SEVERITY = add(Key.accessors("kube9.accessor.severity",
             "severity;level", "Accessors read for severity (else \"unknown\")."));
-    public static final Key<List<String>> ACCESSOR_TIMESTAMP = add(Key.list("kube9.accessor.timestamp",
+    public static final Key<List<String>> ACCESSOR_TIMESTAMP = add(Key.accessors("kube9.accessor.timestamp",
             "timestamp;occurredAt;createdAt", "Accessors read for the event's own time."));
-    public static final Key<List<String>> ACCESSOR_PAYLOAD = add(Key.list("kube9.accessor.payload",
+    public static final Key<List<String>> ACCESSOR_PAYLOAD = add(Key.accessors("kube9.accessor.payload",
             "data;payload", "Accessors read for the payload (byte[], String, ByteBuffer)."));
-    public static final Key<List<String>> ACCESSOR_ID = add(Key.list("kube9.accessor.id",
+    public static final Key<List<String>> ACCESSOR_ID = add(Key.accessors("kube9.accessor.id",
             "id;eventId;identifier", "Accessors read for the event id."));
-    public static final Key<List<String>> ACCESSOR_AGGREGATE_ID = add(Key.list("kube9.accessor.aggregate-id",
+    public static final Key<List<String>> ACCESSOR_AGGREGATE_ID = add(Key.accessors("kube9.accessor.aggregate-id",
             "aggregateId;streamId", "Accessors read for the aggregate id."));
+
+    /** The accessors of one site's events: unset, an attribute is read by the kube9.accessor.* names. */
+    public static final SiteAccessors RECORDER_ACCESSORS = new SiteAccessors("recorder");
+    public static final SiteAccessors STORE_ACCESSORS = new SiteAccessors("store");
+    public static final SiteAccessors PROJECTION_ACCESSORS = new SiteAccessors("projection");
+
+    /** The six accessor keys of one site, {@code kube9.<site>.accessor.<attribute>}, none with a default. */
+    public static final class SiteAccessors {
+        public final Key<List<String>> eventType;
+        public final Key<List<String>> severity;
+        public final Key<List<String>> timestamp;
+        public final Key<List<String>> payload;
+        public final Key<List<String>> id;
+        public final Key<List<String>> aggregateId;
+
+        private SiteAccessors(String site) {
+            eventType = add(siteKey(site, ACCESSOR_EVENT_TYPE));
+            severity = add(siteKey(site, ACCESSOR_SEVERITY));
+            timestamp = add(siteKey(site, ACCESSOR_TIMESTAMP));
+            payload = add(siteKey(site, ACCESSOR_PAYLOAD));
+            id = add(siteKey(site, ACCESSOR_ID));
+            aggregateId = add(siteKey(site, ACCESSOR_AGGREGATE_ID));
+        }
+
+        private static Key<List<String>> siteKey(String site, Key<List<String>> global) {
+            String attribute = global.name().substring("kube9.accessor.".length());
+            return Key.accessors("kube9." + site + ".accessor." + attribute, null,
+                    "Accessors read for " + attribute + " from " + site + " events only; unset: " + global.name() + ".");
+        }
+    }
 
     private Keys() {}
 

@@ -18,13 +18,13 @@ public final class Targets {
         AccessorNames accessors = AccessorNames.from(config);
         List<Target> targets = new ArrayList<>();
         targets.add(new Target(Site.RECORDER, config.get(Keys.RECORDER_TYPES), config.get(Keys.RECORDER_METHODS),
-                accessors, null));
+                accessors.forSite(config, Keys.RECORDER_ACCESSORS), null));
         targets.add(new Target(Site.STORE, config.get(Keys.STORE_TYPES), config.get(Keys.STORE_METHODS),
-                accessors, null));
+                accessors.forSite(config, Keys.STORE_ACCESSORS), null));
         targets.add(new Target(Site.PROJECTION, config.get(Keys.PROJECTION_TYPES),
-                config.get(Keys.PROJECTION_METHODS), accessors, null));
+                config.get(Keys.PROJECTION_METHODS), accessors.forSite(config, Keys.PROJECTION_ACCESSORS), null));
         if (config.get(Keys.PRESET) == Keys.Preset.AXON) {
-            targets.addAll(axon(accessors));
+            targets.addAll(axon(config, accessors));
         }
         return new Targets(targets);
     }
@@ -34,16 +34,18 @@ public final class Targets {
      * handler invoker's {@code handle} the projection site. Axon's event messages carry the
      * payload type and the aggregate identifier under their own names.
      */
-    private static List<Target> axon(AccessorNames conventions) {
+    private static List<Target> axon(AgentConfig config, AccessorNames conventions) {
+        // Axon's event messages carry the payload type and the aggregate identifier under their
+        // own names; a site's own accessor keys still win over them.
         AccessorNames axonNames = conventions
                 .withEventType(List.of("payloadType", "eventType", "type"))
                 .withAggregateId(List.of("aggregateIdentifier", "aggregateId"))
                 .withId(List.of("identifier", "id"));
         return List.of(
                 new Target(Site.STORE, List.of("org.axonframework.eventsourcing.eventstore.EventStorageEngine"),
-                        List.of("appendEvents"), axonNames, null),
+                        List.of("appendEvents"), axonNames.forSite(config, Keys.STORE_ACCESSORS), null),
                 new Target(Site.PROJECTION, List.of("org.axonframework.eventhandling.EventHandlerInvoker"),
-                        List.of("handle"), axonNames, null));
+                        List.of("handle"), axonNames.forSite(config, Keys.PROJECTION_ACCESSORS), null));
     }
 
     /** Exactly these targets, in this order (tests). */

@@ -224,6 +224,7 @@ public final class AgentRuntime {
             queue = config.get(Keys.JOURNAL_ENABLED) ? queue() : null;
             // The journal opens later; the queue holds what is captured until then.
             sink = new CaptureSink(targets, metrics, queue, config.get(Keys.JOURNAL_PAYLOAD));
+            sink.onFirstFailure(AgentRuntime::tellFirstCaptureFailure);
         } catch (Throwable t) {
             abandon();
             AgentLog.warn("not started, the application runs without it: " + t);
@@ -235,6 +236,17 @@ public final class AgentRuntime {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Says the first failure of capture in one line, from a thread of its own: it happens on the
+     * application's thread, which must not wait for stderr.
+     */
+    private static void tellFirstCaptureFailure(Throwable failure) {
+        StackTraceElement[] frames = failure.getStackTrace();
+        new DaemonThreads("kube9-report").newThread(() -> AgentLog.warn("capturing an intercepted call failed ("
+                + failure + (frames.length == 0 ? "" : " at " + frames[0]) + "); the call went on unchanged, and this"
+                + " and later failures are counted in kube9_advice_errors_total")).start();
     }
 
     /** The journal's queue, as configured: said when its lanes made it larger than asked. */

@@ -448,6 +448,21 @@ class CaptureSinkTest {
         assertThat(count(metrics, "kube9_advice_errors_total")).isEqualTo(4);
     }
 
+    @Test
+    void onlyTheFirstOwnFailureIsToldAndOneThatFailsToTellStaysInside() {
+        List<Throwable> told = new ArrayList<>();
+        sink.onFirstFailure(failure -> {
+            told.add(failure);
+            throw new IllegalStateException("the teller's own failure");
+        });
+
+        sink.projected(PROJECTION, null, new Plain(), System.nanoTime(), null);
+        sink.recorded(99, RECORDER_SOURCE, new Plain(), 0);
+
+        assertThat(told).singleElement().isInstanceOf(NullPointerException.class);
+        assertThat(count(metrics, "kube9_advice_errors_total")).isEqualTo(2);
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private CapturedEvent drainOne() {

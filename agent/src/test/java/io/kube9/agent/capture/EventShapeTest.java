@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kube9.agent.config.TestConfigs;
 import io.kube9.agent.testevents.HiddenEvents;
+import io.kube9.agent.testevents.OptionalDependencyEvent;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -114,6 +118,127 @@ class EventShapeTest {
         EventShape shape = shape(TwoNames.class);
 
         assertThat(shape.eventType(new TwoNames())).isEqualTo("from-eventType");
+    }
+
+    @Test
+    void aNameThatGivesNullGivesWayToTheNextNameTheClassHas() {
+        EventShape shape = shape(TwoNames.class);
+
+        assertThat(shape.eventType(new TwoNames(null))).isEqualTo("from-type");
+        assertThat(shape.eventType(new TwoNames())).isEqualTo("from-eventType");
+    }
+
+    @Test
+    void threeNamesAreTriedInOrderUntilOneGivesAValue() {
+        AccessorNames names = AccessorNames.from(TestConfigs.fromAgentArgs("accessor.timestamp=eventTime.time;eventTime;lastTimestamp"));
+        EventShape shape = new EventShape(KubeEvent.class, names, accessorErrors::incrementAndGet);
+        KubeEvent event = new KubeEvent();
+
+        event.lastTimestamp = "2024-05-01T10:15:30.123Z";
+        assertThat(shape.timestamp(event)).isEqualTo(WHEN.toEpochMilli());
+        event.eventTime = new MicroTime("2024-05-01T10:15:31.123456Z");
+        assertThat(shape.timestamp(event)).isEqualTo(WHEN.toEpochMilli() + 1000);
+        assertThat(accessorErrors).hasValue(0);
+    }
+
+    @Test
+    void aDottedNameIsAPathThroughTheValuesTheEventHolds() {
+        AccessorNames names = AccessorNames.from(TestConfigs.fromAgentArgs(
+                "accessor.id=metadata.uid,accessor.aggregate-id=involvedObject.uid,accessor.event-type=reason,"
+                + "accessor.severity=type,accessor.payload=metadata.labels.team"));
+        EventShape shape = new EventShape(KubeEvent.class, names, accessorErrors::incrementAndGet);
+        KubeEvent event = new KubeEvent();
+
+        assertThat(shape.id(event)).isEqualTo("uid-of-the-event");
+        assertThat(shape.aggregateId(event)).as("a public field on the way").isEqualTo("uid-of-the-pod");
+        assertThat(shape.eventType(event)).isEqualTo("BackOff");
+        assertThat(shape.severity(event)).isEqualTo("Warning");
+        assertThat(shape.payload(event)).as("a Map on the way: its key").isEqualTo("payments");
+        event.metadata = null;
+        assertThat(shape.id(event)).as("null on the way").isNull();
+        assertThat(shape.payload(event)).isNull();
+        assertThat(accessorErrors).hasValue(0);
+    }
+
+    @Test
+    void aPathStepIsResolvedOnTheClassEachValueHasAtRunTime() {
+        AccessorNames names = AccessorNames.from(TestConfigs.fromAgentArgs("accessor.aggregate-id=subject.name"));
+        EventShape shape = new EventShape(Subjected.class, names, accessorErrors::incrementAndGet);
+
+        assertThat(shape.aggregateId(new Subjected(new Pod("web-1")))).isEqualTo("pod:web-1");
+        assertThat(shape.aggregateId(new Subjected(new Node("node-a")))).isEqualTo("node-a");
+        assertThat(shape.aggregateId(new Subjected("a string has no name"))).isNull();
+    }
+
+    @Test
+    void aPathWhoseFirstStepTheClassLacksIsNotFoundAndTheNextNameIsTried() {
+        AccessorNames names = AccessorNames.from(TestConfigs.fromAgentArgs("accessor.id=spec.uid;metadata.uid"));
+        EventShape shape = new EventShape(KubeEvent.class, names, accessorErrors::incrementAndGet);
+
+        assertThat(shape.id(new KubeEvent())).isEqualTo("uid-of-the-event");
+    }
+
+    @Test
+    void aPathStepThatThrowsCountsAsAbsentAndIsCounted() {
+        AccessorNames names = AccessorNames.from(TestConfigs.fromAgentArgs("accessor.id=metadata.broken"));
+        EventShape shape = new EventShape(KubeEvent.class, names, accessorErrors::incrementAndGet);
+
+        assertThat(shape.id(new KubeEvent())).isNull();
+        assertThat(accessorErrors).hasValue(1);
+    }
+
+    @Test
+    void aClassWhoseMethodsNameAMissingClassHasNoAttributesButStillAShape() throws Exception {
+        Class<?> type = withoutItsOptionalDependency();
+        Object event = type.getConstructor().newInstance();
+
+        EventShape shape = shape(type);
+
+        assertThat(shape.eventType(event)).as("reflection on the class fails: the class's name")
+                .isEqualTo("OptionalDependencyEvent");
+        assertThat(shape.id(event)).isNull();
+        assertThat(accessorErrors).hasValue(0);
+    }
+
+    /** {@link OptionalDependencyEvent} in a loader of its own that cannot find its optional dependency. */
+    private static Class<?> withoutItsOptionalDependency() throws ClassNotFoundException {
+        String name = OptionalDependencyEvent.class.getName();
+        ClassLoader loader = new ClassLoader(EventShapeTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
+                if (className.equals(OptionalDependencyEvent.OptionalDependency.class.getName())) {
+                    throw new ClassNotFoundException(className);
+                }
+                if (!className.equals(name)) {
+                    return super.loadClass(className, resolve);
+                }
+                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                    byte[] bytes = in.readAllBytes();
+                    return defineClass(name, bytes, 0, bytes.length);
+                } catch (IOException e) {
+                    throw new ClassNotFoundException(name, e);
+                }
+            }
+        };
+        Class<?> type = loader.loadClass(name);
+        try {
+            type.getMethod("eventType");
+            throw new AssertionError("the dependency was found after all");
+        } catch (NoClassDefFoundError | NoSuchMethodException expected) {
+            return type;
+        }
+    }
+
+    @Test
+    void aDottedKeyOfAMapEventIsAKeyAsWrittenFirstThenAPath() {
+        AccessorNames names = AccessorNames.from(TestConfigs.fromAgentArgs("accessor.id=metadata.uid"));
+        EventShape shape = new EventShape(HashMap.class, names, accessorErrors::incrementAndGet);
+        Map<String, Object> nested = new HashMap<>(Map.of("metadata", Map.of("uid", "nested-uid")));
+        Map<String, Object> flat = new HashMap<>(Map.of("metadata.uid", "flat-uid", "metadata", Map.of("uid", "x")));
+
+        assertThat(shape.id(nested)).isEqualTo("nested-uid");
+        assertThat(shape.id(flat)).isEqualTo("flat-uid");
+        assertThat(shape.id(new HashMap<>(Map.of("metadata", new KubeEvent().metadata)))).isEqualTo("uid-of-the-event");
     }
 
     @Test
@@ -240,6 +365,7 @@ class EventShapeTest {
 
     static Stream<Arguments> timestamps() {
         long millis = WHEN.toEpochMilli();
+        LocalDateTime local = LocalDateTime.ofInstant(WHEN, ZoneId.systemDefault()); // as LocalDateTime.now() gives
         return Stream.of(
                 Arguments.of(WHEN, millis),
                 Arguments.of(millis, millis),
@@ -250,6 +376,14 @@ class EventShapeTest {
                 Arguments.of("2024-05-01T12:15:30.123+02:00", millis),
                 Arguments.of(new StringBuilder("2024-05-01T10:15:30.123Z"), millis),
                 Arguments.of("2024-05-01T10:15:30Z", millis - 123),
+                Arguments.of("2024-05-01t10:15:30.123z", millis),
+                Arguments.of("2024-05-01T10:15:30.123Z[UTC]", millis),
+                Arguments.of("2024-05-01T12:15:30.123+02:00[Europe/Paris]", millis),
+                Arguments.of("2024-05-01T06:15:30.123-04:00", millis),
+                Arguments.of(local.toString(), millis),
+                Arguments.of(local, millis),
+                Arguments.of("2024-05-01T10:15:30.123+99:00", EventShape.NO_TIME),
+                Arguments.of("2024-13-01T10:15:30", EventShape.NO_TIME),
                 Arguments.of("yesterday", EventShape.NO_TIME),
                 Arguments.of("2024-05-01", EventShape.NO_TIME),
                 Arguments.of("", EventShape.NO_TIME),
@@ -424,12 +558,112 @@ class EventShapeTest {
     }
 
     public static class TwoNames {
+        private final String eventType;
+
+        TwoNames() {
+            this("from-eventType");
+        }
+
+        TwoNames(String eventType) {
+            this.eventType = eventType;
+        }
+
         public String type() {
             return "from-type";
         }
 
         public String eventType() {
-            return "from-eventType";
+            return eventType;
+        }
+    }
+
+    /** Shaped like a Kubernetes Event of a client library: its attributes are a step or two in. */
+    public static class KubeEvent {
+        public ObjectMeta metadata = new ObjectMeta();
+        public final Reference involvedObject = new Reference();
+        MicroTime eventTime;
+        String lastTimestamp;
+
+        public String getReason() {
+            return "BackOff";
+        }
+
+        public String getType() {
+            return "Warning";
+        }
+
+        public ObjectMeta getMetadata() {
+            return metadata;
+        }
+
+        public MicroTime getEventTime() {
+            return eventTime;
+        }
+
+        public String getLastTimestamp() {
+            return lastTimestamp;
+        }
+    }
+
+    public static class ObjectMeta {
+        public String getUid() {
+            return "uid-of-the-event";
+        }
+
+        public Map<String, String> getLabels() {
+            return Map.of("team", "payments");
+        }
+
+        public String getBroken() {
+            throw new IllegalStateException("the event's own failure");
+        }
+    }
+
+    public static class Reference {
+        public String uid = "uid-of-the-pod";
+    }
+
+    public static class MicroTime {
+        private final String time;
+
+        MicroTime(String time) {
+            this.time = time;
+        }
+
+        public String getTime() {
+            return time;
+        }
+    }
+
+    public static class Subjected {
+        private final Object subject;
+
+        Subjected(Object subject) {
+            this.subject = subject;
+        }
+
+        public Object subject() {
+            return subject;
+        }
+    }
+
+    public static class Pod {
+        private final String name;
+
+        Pod(String name) {
+            this.name = name;
+        }
+
+        public String name() {
+            return "pod:" + name;
+        }
+    }
+
+    public static class Node {
+        public final String name;
+
+        Node(String name) {
+            this.name = name;
         }
     }
 

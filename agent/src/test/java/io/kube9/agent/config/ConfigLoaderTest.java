@@ -173,6 +173,9 @@ class ConfigLoaderTest {
         "kube9.store.methods, ';', a list separated by ';'",
         "kube9.store.methods, ' ; | ', a list separated by ';'",
         "kube9.preset, spring, 'one of none, axon'",
+        "kube9.accessor.id, metadata..uid, accessor names separated by ';'",
+        "kube9.accessor.aggregate-id, 'aggregateId;.uid', accessor names separated by ';'",
+        "kube9.store.accessor.event-type, 'reason.', accessor names separated by ';'",
         "kube9.exporter.host, '', a non-empty value",
     })
     void badValuesAreReportedByKeyAndValueAndKeepTheDefault(String key, String text, String expected) {
@@ -186,6 +189,19 @@ class ConfigLoaderTest {
                 .contains("using the default");
         assertThat(config.get(parsed)).isEqualTo(TestConfigs.defaults().get(parsed));
         assertThat(config.origin(parsed)).isEqualTo("default");
+    }
+
+    @Test
+    void aSiteReadsItsOwnAccessorNamesWhereGivenAndTheSharedOnesElse() {
+        AgentConfig config = load("recorder.accessor.event-type=reason,store.accessor.id=metadata.uid,accessor.id=uuid",
+                new Properties(), Map.of("KUBE9_PROJECTION_ACCESSOR_TIMESTAMP", "eventTime.time;lastTimestamp"));
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.RECORDER_ACCESSORS.eventType)).containsExactly("reason");
+        assertThat(config.get(Keys.STORE_ACCESSORS.id)).containsExactly("metadata.uid");
+        assertThat(config.get(Keys.PROJECTION_ACCESSORS.timestamp)).containsExactly("eventTime.time", "lastTimestamp");
+        assertThat(config.get(Keys.RECORDER_ACCESSORS.id)).as("unset: no default of its own").isNull();
+        assertThat(config.get(Keys.ACCESSOR_ID)).containsExactly("uuid");
     }
 
     @Test

@@ -1,0 +1,30 @@
+package io.kube9.agent.instrument;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kube9.agent.capture.AccessorNames;
+import io.kube9.agent.config.TestConfigs;
+import org.junit.jupiter.api.Test;
+
+class TargetsTest {
+    @Test
+    void eachSiteReadsItsOwnAccessorsWhereGivenAndTheSharedOnesElse() {
+        Targets targets = Targets.from(TestConfigs.fromAgentArgs(
+                "recorder.accessor.event-type=reason,accessor.event-type=kind,store.accessor.id=metadata.uid,preset=axon"));
+
+        assertThat(targets.all()).extracting(Target::site)
+                .containsExactly(Site.RECORDER, Site.STORE, Site.PROJECTION, Site.STORE, Site.PROJECTION);
+        assertThat(targets.get(0).accessors()).hasToString(
+                "event-type [reason], severity [severity, level], timestamp [timestamp, occurredAt, createdAt], "
+                + "payload [data, payload], id [id, eventId, identifier], aggregate-id [aggregateId, streamId]");
+        assertThat(targets.get(1).accessors()).hasToString(
+                "event-type [kind], severity [severity, level], timestamp [timestamp, occurredAt, createdAt], "
+                + "payload [data, payload], id [metadata.uid], aggregate-id [aggregateId, streamId]");
+        assertThat(targets.get(2).accessors()).isEqualTo(AccessorNames.from(TestConfigs.fromAgentArgs(
+                "accessor.event-type=kind")));
+        assertThat(targets.get(3).accessors()).as("the preset's store: its names, then the site's own")
+                .hasToString("event-type [payloadType, eventType, type], severity [severity, level], timestamp "
+                        + "[timestamp, occurredAt, createdAt], payload [data, payload], id [metadata.uid], "
+                        + "aggregate-id [aggregateIdentifier, aggregateId]");
+    }
+}
