@@ -79,6 +79,11 @@ final class ClassFileSummary {
         return new ClassFileSummary(access, superName, interfaces, methodNames, methodAccess);
     }
 
+    /** An interface or an abstract class: a type that is there to be a supertype. */
+    boolean isAbstract() {
+        return (access & ACC_ABSTRACT) != 0; // interfaces are abstract too
+    }
+
     boolean isSynthetic() {
         return (access & ACC_SYNTHETIC) != 0;
     }

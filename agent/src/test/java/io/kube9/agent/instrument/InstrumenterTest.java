@@ -122,6 +122,30 @@ class InstrumenterTest {
     }
 
     @Test
+    void aSupertypesClassFileIsReadOnceForEveryClassItsLoaderLoads() throws Exception {
+        Instrumenter instrumenter = installed(false);
+        instrumenter.prepare();
+        List<String> reads = new CopyOnWriteArrayList<>();
+        ClassLoader counting = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            public InputStream getResourceAsStream(String name) {
+                reads.add(name);
+                return super.getResourceAsStream(name);
+            }
+        };
+
+        for (int subclass = 0; subclass < 3; subclass++) { // as three subclasses of one class would
+            assertThat(transformer.transform(null, counting, "io/kube9/sites/PlainAuditLog", null, null,
+                    classFile(PlainAuditLog.class))).isNotNull();
+        }
+        assertThat(transformer.transform(null, counting, "io/kube9/sites/AbstractAuditLog", null, null,
+                classFile(AbstractAuditLog.class))).as("abstract: nothing to advise").isNull();
+
+        assertThat(reads).as("each once: the superclass, and its interface for the sites it does not match")
+                .containsExactly("io/kube9/sites/AbstractAuditLog.class", "io/kube9/sites/AuditEventRecorder.class");
+    }
+
+    @Test
     void classesThatAreNoSiteOrHaveNoBodyToAdviseNeverWait() throws Exception {
         installed(false); // never prepared: a site would wait for ever
 
