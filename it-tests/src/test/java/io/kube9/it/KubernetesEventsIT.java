@@ -3,20 +3,13 @@ package io.kube9.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,20 +28,7 @@ class KubernetesEventsIT {
 
     @BeforeAll
     static void compileTheOperator() throws IOException {
-        Path classes = JvmProcess.freshDir(WORK.resolve("classes"));
-        List<String> path = new ArrayList<>(List.of(classes.toString()));
-        try (Stream<Path> jars = Files.list(LIBS)) {
-            path.addAll(jars.map(Path::toString).sorted().collect(Collectors.toList()));
-        }
-        classPath = String.join(File.pathSeparator, path);
-        List<String> arguments = new ArrayList<>(List.of("--release", "11", "-nowarn", "-cp", classPath, "-d",
-                classes.toString()));
-        try (Stream<Path> files = Files.walk(JvmProcess.TEST_CLASSES.resolve("kubernetes-operator"))) {
-            arguments.addAll(files.filter(file -> file.toString().endsWith(".java")).map(Path::toString)
-                    .collect(Collectors.toList()));
-        }
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertThat(javac.run(null, null, null, arguments.toArray(new String[0]))).as("javac %s", arguments).isZero();
+        classPath = CompiledApp.compile("kubernetes-operator", LIBS, WORK.resolve("classes"), "11");
     }
 
     @Test

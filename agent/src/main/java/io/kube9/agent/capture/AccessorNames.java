@@ -29,6 +29,18 @@ public final class AccessorNames {
             List.of("message", "note"),
             List.of("metadata.uid"),
             List.of("involvedObject.uid", "regarding.uid"));
+    /**
+     * Every message of Axon Framework implements this. Its {@code type} is the aggregate's type
+     * (every event of an Order would read "Order"): the event's type is its payload's class.
+     */
+    static final String AXON_MESSAGE = "org.axonframework.messaging.Message";
+    private static final AccessorNames AXON = new AccessorNames(
+            List.of("payloadType"),
+            List.of("severity", "level"),
+            List.of("timestamp"),
+            List.of("payload"),
+            List.of("identifier"),
+            List.of("aggregateIdentifier"));
     private static final AccessorNames DEFAULTS = new AccessorNames(Keys.ACCESSOR_EVENT_TYPE.defaultValue(),
             Keys.ACCESSOR_SEVERITY.defaultValue(), Keys.ACCESSOR_TIMESTAMP.defaultValue(),
             Keys.ACCESSOR_PAYLOAD.defaultValue(), Keys.ACCESSOR_ID.defaultValue(),
@@ -70,21 +82,24 @@ public final class AccessorNames {
     }
 
     /**
-     * The names for events of {@code type}: for a Kubernetes Event ({@link #KUBERNETES_EVENTS},
-     * the class or a superclass), its own fields in place of each attribute's conventional names
-     * (reason as the event type, type as the severity, the uid of the object it is about as the
-     * aggregate id); an attribute whose names were configured keeps them.
+     * The names for events of {@code type}. Two families of classes are known by their own
+     * fields, in place of each attribute's conventional names: a Kubernetes Event ({@link
+     * #KUBERNETES_EVENTS}, the class or a superclass: reason as the event type, type as the
+     * severity, the uid of the object it is about as the aggregate id) and an Axon message
+     * (implementing {@link #AXON_MESSAGE}: its payload's class as the event type, its identifier
+     * and aggregate identifier). An attribute whose names were configured keeps them.
      */
     AccessorNames forEventClass(Class<?> type) {
-        if (!isKubernetesEvent(type)) {
+        AccessorNames known = isKubernetesEvent(type) ? KUBERNETES : implementsByName(type, AXON_MESSAGE) ? AXON : null;
+        if (known == null) {
             return this;
         }
-        return new AccessorNames(kubernetes(eventType, DEFAULTS.eventType, KUBERNETES.eventType),
-                kubernetes(severity, DEFAULTS.severity, KUBERNETES.severity),
-                kubernetes(timestamp, DEFAULTS.timestamp, KUBERNETES.timestamp),
-                kubernetes(payload, DEFAULTS.payload, KUBERNETES.payload),
-                kubernetes(id, DEFAULTS.id, KUBERNETES.id),
-                kubernetes(aggregateId, DEFAULTS.aggregateId, KUBERNETES.aggregateId));
+        return new AccessorNames(known(eventType, DEFAULTS.eventType, known.eventType),
+                known(severity, DEFAULTS.severity, known.severity),
+                known(timestamp, DEFAULTS.timestamp, known.timestamp),
+                known(payload, DEFAULTS.payload, known.payload),
+                known(id, DEFAULTS.id, known.id),
+                known(aggregateId, DEFAULTS.aggregateId, known.aggregateId));
     }
 
     private static boolean isKubernetesEvent(Class<?> type) {
@@ -96,8 +111,20 @@ public final class AccessorNames {
         return false;
     }
 
-    private static List<String> kubernetes(List<String> names, List<String> conventional, List<String> kubernetes) {
-        return names.equals(conventional) ? kubernetes : names;
+    /** Whether the class or a supertype is an interface of that name (compared by name: no class is loaded). */
+    private static boolean implementsByName(Class<?> type, String interfaceName) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Class<?> implemented : c.getInterfaces()) {
+                if (implemented.getName().equals(interfaceName) || implementsByName(implemented, interfaceName)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static List<String> known(List<String> names, List<String> conventional, List<String> known) {
+        return names.equals(conventional) ? known : names;
     }
 
     public AccessorNames withEventType(List<String> names) {

@@ -30,22 +30,19 @@ public final class Targets {
     }
 
     /**
-     * Axon Framework: the storage engine's {@code appendEvents} is the store site, and an event
-     * handler invoker's {@code handle} the projection site. Axon's event messages carry the
-     * payload type and the aggregate identifier under their own names.
+     * Axon Framework: the storage engine's {@code appendEvents} is a store site whatever {@code
+     * kube9.store.types} says (the conventions name {@code *EventStorageEngine} too). Axon's
+     * messages are read by their own names anywhere ({@code AccessorNames#forEventClass}).
+     *
+     * <p>Its event handlers are left to the projection conventions, which count each handler
+     * class by its own name (and its errors). Axon's own path to them is no place to count:
+     * every processor's invokers are one {@code MultiEventHandlerInvoker} (one label for all),
+     * whose handlers' exceptions its error handler swallows (counted as updates), and each handler
+     * adapter is called for every event of its processor, handled or not.
      */
     private static List<Target> axon(AgentConfig config, AccessorNames conventions) {
-        // Axon's event messages carry the payload type and the aggregate identifier under their
-        // own names; a site's own accessor keys still win over them.
-        AccessorNames axonNames = conventions
-                .withEventType(List.of("payloadType", "eventType", "type"))
-                .withAggregateId(List.of("aggregateIdentifier", "aggregateId"))
-                .withId(List.of("identifier", "id"));
-        return List.of(
-                new Target(Site.STORE, List.of("org.axonframework.eventsourcing.eventstore.EventStorageEngine"),
-                        List.of("appendEvents"), axonNames.forSite(config, Keys.STORE_ACCESSORS), null),
-                new Target(Site.PROJECTION, List.of("org.axonframework.eventhandling.EventHandlerInvoker"),
-                        List.of("handle"), axonNames.forSite(config, Keys.PROJECTION_ACCESSORS), null));
+        return List.of(new Target(Site.STORE, List.of("org.axonframework.eventsourcing.eventstore.EventStorageEngine"),
+                List.of("appendEvents"), conventions.forSite(config, Keys.STORE_ACCESSORS), null));
     }
 
     /** Exactly these targets, in this order (tests). */
