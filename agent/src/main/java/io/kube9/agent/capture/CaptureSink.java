@@ -32,7 +32,7 @@ public final class CaptureSink implements EventSink {
     /** null: journal off; dropped when the journal, opened after capture starts, cannot open. */
     private volatile EventQueue queue;
     private final ClassValue<EventShape>[] shapes;
-    private final ClassValue<ProjectionInstruments>[] projections;
+    private final ClassValue<ProjectionLabels>[] projections;
     private final boolean keepPayload;
     private final Runnable accessorError;
     private final CoarseClock clock;
@@ -66,14 +66,8 @@ public final class CaptureSink implements EventSink {
             };
             projections[i] = new ClassValue<>() {
                 @Override
-                protected ProjectionInstruments computeValue(Class<?> type) {
-                    String name = target.projectionName();
-                    if (name == null) {
-                        name = type.getSimpleName().isEmpty()
-                                ? type.getName().substring(type.getName().lastIndexOf('.') + 1)
-                                : type.getSimpleName();
-                    }
-                    return metrics.projection(name);
+                protected ProjectionLabels computeValue(Class<?> type) {
+                    return new ProjectionLabels(type, target.projectionLabel(), metrics, accessorError);
                 }
             };
         }
@@ -135,7 +129,7 @@ public final class CaptureSink implements EventSink {
         try {
             long duration = System.nanoTime() - startNanos;
             Class<?> type = projection instanceof Class ? (Class<?>) projection : projection.getClass();
-            ProjectionInstruments instruments = projections[target].get(type);
+            ProjectionInstruments instruments = projections[target].get(type).of(projection);
             if (thrown != null) {
                 instruments.failed(duration);
                 return;

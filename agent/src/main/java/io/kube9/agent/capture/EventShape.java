@@ -187,7 +187,7 @@ final class EventShape {
     }
 
     /** The simple name, or for an anonymous or hidden class its binary name after the package. */
-    private static String simpleName(Class<?> type) {
+    static String simpleName(Class<?> type) {
         String simple = type.getSimpleName();
         return simple.isEmpty() ? type.getName().substring(type.getName().lastIndexOf('.') + 1) : simple;
     }

@@ -91,6 +91,9 @@ public final class Keys {
             "*Projector;*Projection", "Type patterns of projection sites."));
     public static final Key<List<String>> PROJECTION_METHODS = add(Key.list("kube9.projection.methods",
             "processEvent;project;handle;apply;on", "Method names of projection sites."));
+    public static final Key<List<String>> PROJECTION_LABEL = add(Key.accessors("kube9.projection.label", null,
+            "Accessors read from the projection object for its label (a projection class whose instances are "
+            + "named: name, viewName); unset or none giving a value: its simple class name."));
 
     public static final Key<List<String>> ACCESSOR_EVENT_TYPE = add(Key.accessors("kube9.accessor.event-type",
             "eventType;type", "Accessors read for event_type (else the event's simple class name)."));

@@ -22,7 +22,8 @@ public final class Targets {
         targets.add(new Target(Site.STORE, config.get(Keys.STORE_TYPES), config.get(Keys.STORE_METHODS),
                 accessors.forSite(config, Keys.STORE_ACCESSORS), null));
         targets.add(new Target(Site.PROJECTION, config.get(Keys.PROJECTION_TYPES),
-                config.get(Keys.PROJECTION_METHODS), accessors.forSite(config, Keys.PROJECTION_ACCESSORS), null));
+                config.get(Keys.PROJECTION_METHODS), accessors.forSite(config, Keys.PROJECTION_ACCESSORS),
+                config.get(Keys.PROJECTION_LABEL)));
         if (config.get(Keys.PRESET) == Keys.Preset.AXON) {
             targets.addAll(axon(config, accessors));
         }

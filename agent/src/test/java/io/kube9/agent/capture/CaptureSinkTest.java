@@ -439,6 +439,28 @@ class CaptureSinkTest {
     }
 
     @Test
+    void aConfiguredLabelIsReadFromEachProjectionObjectAndTheClassNameStaysTheFallback() {
+        CaptureSink labelled = new CaptureSink(Targets.from(TestConfigs.fromAgentArgs("projection.label=viewName")),
+                metrics, queue, false);
+
+        labelled.projected(PROJECTION, new NamedView("orders-by-day"), new Plain(), System.nanoTime(), null);
+        labelled.projected(PROJECTION, new NamedView("orders-by-day"), new Plain(), System.nanoTime(), null);
+        labelled.projected(PROJECTION, new NamedView("stock"), new Plain(), System.nanoTime(),
+                new IllegalStateException("the view's own failure"));
+        labelled.projected(PROJECTION, new NamedView(null), new Plain(), System.nanoTime(), null);
+        labelled.projected(PROJECTION, new OrderSummaryProjection(), new Plain(), System.nanoTime(), null);
+        labelled.projected(PROJECTION, NamedView.class, new Plain(), System.nanoTime(), null); // a static method
+
+        assertThat(value(metrics, "projection_updates_total", "projection", "orders-by-day")).isEqualTo(2.0);
+        assertThat(value(metrics, "projection_errors_total", "projection", "stock")).isEqualTo(1.0);
+        assertThat(value(metrics, "projection_updates_total", "projection", "NamedView"))
+                .as("no value, and a static method: the class's name").isEqualTo(2.0);
+        assertThat(value(metrics, "projection_updates_total", "projection", "OrderSummaryProjection"))
+                .as("a class without the accessor").isEqualTo(1.0);
+        assertThat(count(metrics, "kube9_accessor_errors_total")).isZero();
+    }
+
+    @Test
     void theSinkNeverThrowsAndCountsItsOwnFailures() {
         sink.projected(PROJECTION, null, new Plain(), System.nanoTime(), null);
         sink.projected(99, new OrderSummaryProjection(), new Plain(), System.nanoTime(), null);
@@ -553,4 +575,17 @@ class CaptureSinkTest {
     }
 
     public static final class OrderSummaryProjection {}
+
+    /** One class, a projection per view it is made for. */
+    public static final class NamedView {
+        private final String viewName;
+
+        NamedView(String viewName) {
+            this.viewName = viewName;
+        }
+
+        public String viewName() {
+            return viewName;
+        }
+    }
 }

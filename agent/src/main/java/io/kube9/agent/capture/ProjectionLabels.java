@@ -1,0 +1,59 @@
+package io.kube9.agent.capture;
+
+import io.kube9.agent.metrics.AgentMetrics;
+import io.kube9.agent.metrics.ProjectionInstruments;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The instruments of the projections of one class: by the class's simple name, or, where {@code
+ * kube9.projection.label} names accessors the class has, by what the projection object itself
+ * says (a class whose instances each keep a view of their own: {@code new JdbcView("orders")}).
+ * A class without such an accessor pays nothing for the option.
+ */
+final class ProjectionLabels {
+    /** Labels kept per class at most; past them a new value is looked up each time (the label limit still holds). */
+    private static final int MAX_KEPT = 1_000;
+
+    private final ProjectionInstruments byClass;
+    private final Function<Object, Object> label;
+    private final AgentMetrics metrics;
+    private final Runnable onAccessorError;
+    private final Map<String, ProjectionInstruments> byLabel;
+
+    ProjectionLabels(Class<?> type, List<String> labelNames, AgentMetrics metrics, Runnable onAccessorError) {
+        this.byClass = metrics.projection(EventShape.simpleName(type));
+        Function<Object, Object> accessor = labelNames.isEmpty() ? Accessor.MISSING : Accessor.resolve(type, labelNames);
+        this.label = accessor == Accessor.MISSING ? null : accessor;
+        this.metrics = metrics;
+        this.onAccessorError = onAccessorError;
+        this.byLabel = label == null ? null : new ConcurrentHashMap<>();
+    }
+
+    /** The instruments of this projection: {@code projection} is the object called, or its class for a static method. */
+    ProjectionInstruments of(Object projection) {
+        if (label == null || projection instanceof Class) {
+            return byClass;
+        }
+        String name;
+        try {
+            name = EventShape.label(label.apply(projection));
+        } catch (Throwable t) {
+            onAccessorError.run();
+            return byClass;
+        }
+        if (name == null) {
+            return byClass;
+        }
+        ProjectionInstruments instruments = byLabel.get(name);
+        if (instruments == null) {
+            instruments = metrics.projection(name);
+            if (byLabel.size() < MAX_KEPT) {
+                byLabel.putIfAbsent(name, instruments);
+            }
+        }
+        return instruments;
+    }
+}
