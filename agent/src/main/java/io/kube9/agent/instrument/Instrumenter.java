@@ -71,6 +71,8 @@ public final class Instrumenter {
      * CPU to the start-up of an Axon service of ~1,000 classes). Only names, never a class.
      */
     private final Map<ClassLoader, Map<String, String[]>> supertypesByLoader = new WeakHashMap<>();
+    /** Other agents' jars, whose classes are never sites. */
+    private final AgentJars agentJars = new AgentJars();
     /** Per class loader with sites: whether its classes can call the bridge. */
     private final Map<ClassLoader, Boolean> bridgeVisible = new WeakHashMap<>();
     /** Opens when the advice is built ({@link #prepare}) or given up ({@link #abandon}). */
@@ -194,7 +196,8 @@ public final class Instrumenter {
         return false;
     }
 
-    private byte[] transform(ClassLoader loader, String name, Class<?> redefined, byte[] bytes) throws IOException {
+    private byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
+            throws IOException {
         ClassFileSummary summary = ClassFileSummary.parse(bytes);
         SuperTypeNames.Supertypes supertypes = redefined != null
                 ? new LoadedSupertypes(redefined)
@@ -214,7 +217,7 @@ public final class Instrumenter {
                 matched &= ~(1L << index);
             }
         }
-        if (matched == 0) {
+        if (matched == 0 || agentJars.isAgentClass(domain)) {
             return null;
         }
         if (!seesBridge(loader)) {
@@ -429,7 +432,7 @@ public final class Instrumenter {
             busy.set(Boolean.TRUE);
             String name = internalName.replace('/', '.');
             try {
-                return Instrumenter.this.transform(loader, name, redefined, bytes);
+                return Instrumenter.this.transform(loader, name, redefined, domain, bytes);
             } catch (Throwable t) {
                 error(name, t);
                 return null;

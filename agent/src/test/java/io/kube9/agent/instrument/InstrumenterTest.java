@@ -200,6 +200,25 @@ class InstrumenterTest {
     }
 
     @Test
+    void aSiteInAnotherJavaAgentsJarIsLeftAlone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Instrumenter instrumenter = installed(false);
+        instrumenter.prepare();
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", "com.acme.agent.Premain");
+        java.nio.file.Path agentJar = dir.resolve("other-agent.jar");
+        new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(agentJar), manifest).close();
+        java.security.ProtectionDomain fromTheAgent = new java.security.ProtectionDomain(
+                new java.security.CodeSource(agentJar.toUri().toURL(), (java.security.cert.Certificate[]) null), null);
+
+        assertThat(transformer.transform(null, JdbcOrders.class.getClassLoader(), "io/kube9/sites/JdbcOrders", null,
+                fromTheAgent, classFile(JdbcOrders.class))).isNull();
+        assertThat(transform(JdbcOrders.class)).as("the same class from the service's classes").isNotNull();
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
     void proxyClassesAreTheApplicationsInWhicheverPackageTheJdkNamesThem() {
         // A Spring Data repository named OrderEventStore is a proxy, jdk.proxy2.$Proxy117.
         Class<?> proxy = Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Runnable.class},
