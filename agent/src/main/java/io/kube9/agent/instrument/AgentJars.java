@@ -9,7 +9,9 @@ import java.nio.file.Paths;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -27,6 +29,7 @@ import java.util.jar.Manifest;
  */
 final class AgentJars {
     private final Map<String, Boolean> known = new ConcurrentHashMap<>();
+    private final Set<String> said = ConcurrentHashMap.newKeySet();
     private final String mainJar;
 
     AgentJars() {
@@ -47,19 +50,41 @@ final class AgentJars {
         return first.endsWith(".jar") ? Paths.get(first) : null;
     }
 
+    /**
+     * Whether {@code className}, which matches a site, is another agent's; the first such class of
+     * each jar is said, so that a service jar that declares an agent of its own (run with {@code
+     * -cp}, not {@code -jar}) does not lose its sites without a word.
+     */
+    boolean isAgentClass(ProtectionDomain domain, String className, Consumer<String> warn) {
+        String jar = agentJar(domain);
+        if (jar == null) {
+            return false;
+        }
+        if (said.add(jar)) {
+            warn.accept(className + " matches a site but comes from " + jar + ", a Java agent's jar (its manifest"
+                    + " names a Premain-Class or an Agent-Class): its classes are not instrumented");
+        }
+        return true;
+    }
+
     boolean isAgentClass(ProtectionDomain domain) {
+        return agentJar(domain) != null;
+    }
+
+    /** The path of the agent jar the class comes from, or null. */
+    private String agentJar(ProtectionDomain domain) {
         CodeSource source = domain == null ? null : domain.getCodeSource();
         URL location = source == null ? null : source.getLocation();
         if (location == null || !"file".equals(location.getProtocol()) || !location.getPath().endsWith(".jar")) {
-            return false; // a directory, a nested jar of a fat jar, or made in memory: the service's
+            return null; // a directory, a nested jar of a fat jar, or made in memory: the service's
         }
         String jar;
         try {
             jar = new File(location.toURI()).getAbsoluteFile().toPath().normalize().toString();
         } catch (URISyntaxException | IllegalArgumentException e) {
-            return false;
+            return null;
         }
-        return !jar.equals(mainJar) && known.computeIfAbsent(jar, AgentJars::declaresAnAgent);
+        return !jar.equals(mainJar) && known.computeIfAbsent(jar, AgentJars::declaresAnAgent) ? jar : null;
     }
 
     private static boolean declaresAnAgent(String jar) {

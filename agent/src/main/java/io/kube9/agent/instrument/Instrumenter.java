@@ -217,7 +217,7 @@ public final class Instrumenter {
                 matched &= ~(1L << index);
             }
         }
-        if (matched == 0 || agentJars.isAgentClass(domain)) {
+        if (matched == 0 || agentJars.isAgentClass(domain, name, warn)) {
             return null;
         }
         if (!seesBridge(loader)) {
