@@ -53,7 +53,7 @@ class KubernetesEventsIT {
         assertThat(Journal.rows(journal, "SELECT event_type || ' ' || severity || ' ' || event_id || ' ' || aggregate_id"
                 + " || ' ' || occurred_at FROM events ORDER BY id")).containsExactly(
                 "Scheduled Normal event-1 pod-1 " + millis("2026-11-24T10:00:00.250Z"),
-                "Pulled Normal event-2 pod-1 " + millis("2026-11-24T10:00:01Z"),
+                "Pulled Normal web-1.17b pod-1 " + millis("2026-11-24T10:00:01Z"), // no uid yet: its name
                 "BackOff Warning event-3 pod-1 " + millis("2026-11-24T10:00:02Z"),
                 "BackOff Warning event-3 pod-1 " + millis("2026-11-24T10:00:03Z"),
                 "BackOff Warning event-3 pod-1 " + millis("2026-11-24T10:00:04Z"),

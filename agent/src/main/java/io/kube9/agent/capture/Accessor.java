@@ -238,7 +238,9 @@ final class Accessor {
         @Override
         protected Function<Object, Object> computeValue(Class<?> type) {
             if (Map.class.isAssignableFrom(type)) {
-                return value -> ((Map<?, ?>) value).get(name);
+                // Not a lambda: one would hold this step, kept then by the Map class's ClassValue
+                // map for as long as the JVM runs, with the step's own values (other loaders' classes).
+                return new MapStep(name);
             }
             Function<Object, Object> accessor = find(type, name);
             return accessor != null ? accessor : MISSING;
@@ -247,6 +249,20 @@ final class Accessor {
         @Override
         public Object apply(Object value) {
             return get(value.getClass()).apply(value);
+        }
+    }
+
+    /** A path's step into a {@code Map}: its key. */
+    private static final class MapStep implements Function<Object, Object> {
+        private final String key;
+
+        MapStep(String key) {
+            this.key = key;
+        }
+
+        @Override
+        public Object apply(Object map) {
+            return ((Map<?, ?>) map).get(key);
         }
     }
 

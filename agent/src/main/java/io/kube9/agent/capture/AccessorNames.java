@@ -27,7 +27,7 @@ public final class AccessorNames {
             List.of("eventTime.time", "eventTime", "lastTimestamp", "deprecatedLastTimestamp", "firstTimestamp",
                     "metadata.creationTimestamp"),
             List.of("message", "note"),
-            List.of("metadata.uid"),
+            List.of("metadata.uid", "metadata.name"), // the uid only once the API server has the Event
             List.of("involvedObject.uid", "regarding.uid"));
     /**
      * Every message of Axon Framework implements this. Its {@code type} is the aggregate's type

@@ -2,9 +2,7 @@ package io.kube9.agent.capture;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
@@ -188,8 +186,14 @@ final class EventShape {
 
     /** The simple name, or for an anonymous or hidden class its binary name after the package. */
     static String simpleName(Class<?> type) {
-        String simple = type.getSimpleName();
-        return simple.isEmpty() ? type.getName().substring(type.getName().lastIndexOf('.') + 1) : simple;
+        String binary = type.getName().substring(type.getName().lastIndexOf('.') + 1);
+        String simple;
+        try {
+            simple = type.getSimpleName();
+        } catch (LinkageError e) {
+            return binary; // its enclosing class cannot be reached from its loader: reflection fails
+        }
+        return simple.isEmpty() ? binary : simple;
     }
 
     static long toEpochMillis(Object value) {
@@ -211,53 +215,36 @@ final class EventShape {
         if (value instanceof ZonedDateTime) {
             return ((ZonedDateTime) value).toInstant().toEpochMilli();
         }
-        if (value instanceof LocalDateTime) {
-            return ((LocalDateTime) value).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
-        }
         if (value instanceof CharSequence) {
-            return parseIso((CharSequence) value);
+            long millis = IsoTimes.parse((CharSequence) value);
+            return millis != IsoTimes.OTHER ? millis : parseIso((CharSequence) value);
         }
         return NO_TIME;
     }
 
     /**
-     * An ISO-8601 date and time: with {@code Z} or an offset, with a zone in brackets as {@code
-     * ZonedDateTime} writes it, or local (no zone: the JVM's own, as {@code LocalDateTime.now()}
-     * meant it). Anything else, a date alone included, is no time. The text's shape picks the one
-     * parser to try, so a text that is no time costs at most two failed parses.
+     * An ISO-8601 text of a shape {@link IsoTimes} leaves to {@code java.time}: with an offset and
+     * a zone in brackets as {@code ZonedDateTime} writes it, a leap second, a long year. A date
+     * and time without an offset is no time: its zone is unknown, and a guess (the JVM's) would
+     * put the events of a service that keeps UTC local times hours away.
      */
     private static long parseIso(CharSequence text) {
         int length = text.length();
-        if (length < 11 || text.charAt(4) != '-' || (text.charAt(10) != 'T' && text.charAt(10) != 't')) {
+        if (length < 11) {
             return NO_TIME;
         }
         try {
-            char last = text.charAt(length - 1);
-            if (last == ']') {
+            if (text.charAt(length - 1) == ']') {
                 return ZonedDateTime.parse(text).toInstant().toEpochMilli();
             }
-            if (last == 'Z' || last == 'z' || hasOffset(text)) {
-                try {
-                    return Instant.parse(text).toEpochMilli();
-                } catch (DateTimeParseException offsetNotZ) { // Java 11's Instant.parse takes only Z
-                    return OffsetDateTime.parse(text).toInstant().toEpochMilli();
-                }
+            try {
+                return Instant.parse(text).toEpochMilli();
+            } catch (DateTimeParseException offsetNotZ) { // Java 11's Instant.parse takes only Z
+                return OffsetDateTime.parse(text).toInstant().toEpochMilli();
             }
-            return LocalDateTime.parse(text).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             return NO_TIME;
         }
-    }
-
-    /** Whether a sign follows the time part of an ISO text ({@code 10:15:30+02:00}). */
-    private static boolean hasOffset(CharSequence text) {
-        for (int i = text.length() - 1; i > 11; i--) {
-            char c = text.charAt(i);
-            if (c == '+' || c == '-') {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Size in bytes of a payload, or -1 when it is of no type we measure. */

@@ -17,35 +17,43 @@ final class ProjectionLabels {
     /** Labels kept per class at most; past them a new value is looked up each time (the label limit still holds). */
     private static final int MAX_KEPT = 1_000;
 
-    private final ProjectionInstruments byClass;
+    private final String className;
+    /** Made when first needed: a class whose every object names itself has no series by its name. */
+    private volatile ProjectionInstruments byClass;
     private final Function<Object, Object> label;
     private final AgentMetrics metrics;
     private final Runnable onAccessorError;
     private final Map<String, ProjectionInstruments> byLabel;
 
     ProjectionLabels(Class<?> type, List<String> labelNames, AgentMetrics metrics, Runnable onAccessorError) {
-        this.byClass = metrics.projection(EventShape.simpleName(type));
+        this.className = EventShape.simpleName(type);
         Function<Object, Object> accessor = labelNames.isEmpty() ? Accessor.MISSING : Accessor.resolve(type, labelNames);
         this.label = accessor == Accessor.MISSING ? null : accessor;
         this.metrics = metrics;
         this.onAccessorError = onAccessorError;
         this.byLabel = label == null ? null : new ConcurrentHashMap<>();
+        if (label == null) {
+            byClass = metrics.projection(className);
+        }
     }
 
     /** The instruments of this projection: {@code projection} is the object called, or its class for a static method. */
     ProjectionInstruments of(Object projection) {
-        if (label == null || projection instanceof Class) {
+        if (label == null) {
             return byClass;
+        }
+        if (projection instanceof Class) {
+            return byClass();
         }
         String name;
         try {
             name = EventShape.label(label.apply(projection));
         } catch (Throwable t) {
             onAccessorError.run();
-            return byClass;
+            return byClass();
         }
         if (name == null) {
-            return byClass;
+            return byClass();
         }
         ProjectionInstruments instruments = byLabel.get(name);
         if (instruments == null) {
@@ -53,6 +61,15 @@ final class ProjectionLabels {
             if (byLabel.size() < MAX_KEPT) {
                 byLabel.putIfAbsent(name, instruments);
             }
+        }
+        return instruments;
+    }
+
+    private ProjectionInstruments byClass() {
+        ProjectionInstruments instruments = byClass;
+        if (instruments == null) {
+            instruments = metrics.projection(className); // the same data points whoever asks first
+            byClass = instruments;
         }
         return instruments;
     }

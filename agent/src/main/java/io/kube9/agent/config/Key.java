@@ -124,14 +124,19 @@ public final class Key<T> {
     static Key<List<String>> accessors(String name, String defaultValue, String description) {
         Key<List<String>> list = list(name, defaultValue, description);
         return new Key<>(name, defaultValue, text -> {
-            List<String> names = list.parser.apply(text);
-            for (String item : names) {
-                if (item.startsWith(".") || item.endsWith(".") || item.contains("..")) {
-                    throw ConfigException.badValue(name,
-                            "accessor names separated by ';', a path's steps joined by single dots", text);
+            List<String> names = new ArrayList<>();
+            for (String item : list.parser.apply(text)) {
+                String[] steps = item.split("\\.", -1);
+                for (int i = 0; i < steps.length; i++) {
+                    steps[i] = steps[i].trim(); // "metadata . uid" means metadata.uid
+                    if (steps[i].isEmpty()) {
+                        throw ConfigException.badValue(name,
+                                "accessor names separated by ';', a path's steps joined by single dots", text);
+                    }
                 }
+                names.add(String.join(".", steps));
             }
-            return names;
+            return Collections.unmodifiableList(names);
         }, description);
     }
 

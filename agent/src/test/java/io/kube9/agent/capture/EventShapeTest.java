@@ -200,6 +200,33 @@ class EventShapeTest {
         assertThat(accessorErrors).hasValue(0);
     }
 
+    @Test
+    void aNestedClassDefinedApartFromItsEnclosingClassIsNamedByItsBinaryName() throws Exception {
+        // Its loader defines it, but not the class it is nested in: getSimpleName() fails (the two
+        // disagree on their nesting), and the shape must not fail with it on every event.
+        String name = OptionalDependencyEvent.OptionalDependency.class.getName();
+        ClassLoader apart = new ClassLoader(EventShapeTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
+                if (!className.equals(name)) {
+                    return super.loadClass(className, resolve);
+                }
+                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                    byte[] bytes = in.readAllBytes();
+                    return defineClass(name, bytes, 0, bytes.length);
+                } catch (IOException e) {
+                    throw new ClassNotFoundException(name, e);
+                }
+            }
+        };
+        Class<?> type = apart.loadClass(name);
+        Object event = type.getConstructor().newInstance();
+
+        EventShape shape = shape(type);
+
+        assertThat(shape.eventType(event)).isEqualTo("OptionalDependencyEvent$OptionalDependency");
+    }
+
     /** {@link OptionalDependencyEvent} in a loader of its own that cannot find its optional dependency. */
     private static Class<?> withoutItsOptionalDependency() throws ClassNotFoundException {
         String name = OptionalDependencyEvent.class.getName();
@@ -380,8 +407,11 @@ class EventShapeTest {
                 Arguments.of("2024-05-01T10:15:30.123Z[UTC]", millis),
                 Arguments.of("2024-05-01T12:15:30.123+02:00[Europe/Paris]", millis),
                 Arguments.of("2024-05-01T06:15:30.123-04:00", millis),
-                Arguments.of(local.toString(), millis),
-                Arguments.of(local, millis),
+                Arguments.of(local.toString(), EventShape.NO_TIME), // no offset: its zone unknown
+                Arguments.of(local, EventShape.NO_TIME),
+                Arguments.of("2024-05-01T10:15:30[Europe/Paris]", EventShape.NO_TIME),
+                Arguments.of("2024-02-30T10:15:30Z", EventShape.NO_TIME),
+                Arguments.of("2024-05-01T10:15:60Z", EventShape.NO_TIME), // java.time takes no leap second either
                 Arguments.of("2024-05-01T10:15:30.123+99:00", EventShape.NO_TIME),
                 Arguments.of("2024-13-01T10:15:30", EventShape.NO_TIME),
                 Arguments.of("yesterday", EventShape.NO_TIME),

@@ -202,6 +202,8 @@ class ConfigLoaderTest {
         assertThat(config.get(Keys.PROJECTION_ACCESSORS.timestamp)).containsExactly("eventTime.time", "lastTimestamp");
         assertThat(config.get(Keys.RECORDER_ACCESSORS.id)).as("unset: no default of its own").isNull();
         assertThat(config.get(Keys.ACCESSOR_ID)).containsExactly("uuid");
+        assertThat(load("accessor.id=metadata . uid;id", new Properties(), Map.of()).get(Keys.ACCESSOR_ID))
+                .as("spaces around a path's dots").containsExactly("metadata.uid", "id");
     }
 
     @Test

@@ -24,8 +24,9 @@ public class OperatorMain {
                 .endInvolvedObject()
                 .withEventTime(new MicroTime("2026-11-24T10:00:00.250000Z"))
                 .build());
+        // as an operator makes one before its client creates it: a name, no uid yet
         recorder.record(new io.fabric8.kubernetes.api.model.events.v1.EventBuilder()
-                .withNewMetadata().withName("web-1.17b").withNamespace("shop").withUid("event-2").endMetadata()
+                .withNewMetadata().withName("web-1.17b").withNamespace("shop").endMetadata()
                 .withType("Normal").withReason("Pulled").withNote("Container image \"shop:1.4\" already present")
                 .withNewRegarding().withKind("Pod").withNamespace("shop").withName("web-1").withUid("pod-1")
                 .endRegarding()
