@@ -1,7 +1,9 @@
 package io.kube9.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
+import io.kube9.it.apps.GracefulShutdownApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,24 @@ class DurabilityIT {
     private static final Path WORK = Paths.get(System.getProperty("it.work.dir"), "durability");
     private static final int CAPACITY = 1024;
     private static final int BATCH = 256;
+
+    @Test
+    void eventsRecordedWhileTheServicesOwnShutdownHooksRunAreJournaledToo() throws Exception {
+        // Spring Boot lets requests in flight finish after SIGTERM: their events came after the
+        // agent's own hook had closed the journal, and were neither written nor counted.
+        Path dir = JvmProcess.freshDir(WORK.resolve("graceful-shutdown"));
+        Path journal = dir.resolve("journal.db");
+        try (JvmProcess service = JvmProcess.app(dir, "exporter.enabled=false,journal.path=" + journal,
+                GracefulShutdownApp.class, "20", "30")) {
+            Awaitility.await("the service").atMost(Duration.ofSeconds(60)).until(() -> service.stdout().contains("READY"));
+            service.terminate(Duration.ofSeconds(30));
+            assertThat(service.stdout()).contains("in-flight work done");
+            assertThat(service.stderr()).doesNotContain("[kube9-agent] WARNING");
+        }
+        assertThat(Journal.countBy(journal, "SELECT event_type, count(*) FROM events GROUP BY 1")).containsOnly(
+                entry("order.placed", 20L),
+                entry("order.finished.in.flight", 30L));
+    }
 
     @Test
     void killNineUnderLoadLosesAtMostTheQueueAndOneBatch() throws Exception {

@@ -58,7 +58,7 @@ public final class Keys {
             "Journal size above which the oldest rows are pruned; 0 = no limit."));
     public static final Key<Duration> JOURNAL_SHUTDOWN_TIMEOUT = add(Key.duration("kube9.journal.shutdown-timeout",
             "10s", "How long JVM exit waits for the queue to drain into the journal; 0 = not at all (what is"
-                    + " queued at exit is not written)."));
+                    + " queued is written only as far as the writer gets before the JVM halts)."));
 
     public static final Key<Duration> START_DEFER = add(Key.duration("kube9.start.defer", "1s",
             "How long after the JVM starts the agent waits before it starts its metrics, journal and endpoint (sooner "

@@ -159,6 +159,14 @@ public final class JournalWriter {
     private final AtomicLong selects = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
     private volatile boolean running = true;
+    /**
+     * The JVM is exiting ({@link #drainAtExit}): every batch is written as soon as it is taken,
+     * and the writer goes on until the JVM halts, for the calls the service still makes while its
+     * own shutdown hooks run (a web server letting its requests in flight finish).
+     */
+    private volatile boolean exiting;
+    /** Set by the writer once, at exit, when the queue was drained, pruned and checkpointed. */
+    private volatile boolean exitSettled;
     private volatile boolean healthy = true;
     /** The writer's: a batch failed other than in the database, and that was said (once). */
     private boolean failedOutsideDatabase;
@@ -517,6 +525,18 @@ public final class JournalWriter {
                 if (stopping) {
                     break;
                 }
+                if (exiting) {
+                    if (!exitSettled) {
+                        // As a close would: retention's limits hold in the file the service leaves, and
+                        // the log is copied in (what the service still records goes into a new one).
+                        if (connection != null && !damaged) {
+                            pruneBeforeClose();
+                            checkpointQuietly();
+                        }
+                        exitSettled = true;
+                    }
+                    idlePark = IDLE_PARK_MIN_NANOS; // what comes now comes from the service's last moments
+                }
                 if (System.currentTimeMillis() >= nextPathCheckMillis) {
                     if (followPath() && !damaged) {
                         pruneWhenIdle();
@@ -531,17 +551,19 @@ public final class JournalWriter {
             idlePark = IDLE_PARK_MIN_NANOS;
             long now = System.nanoTime();
             long lingering = lingerUntil - now;
-            if (pending < batch.length && !stopping && lingering > 0) {
+            if (pending < batch.length && !stopping && !exiting && lingering > 0) {
                 // gather a fuller batch: commits cost more than rows
                 LockSupport.parkNanos(lingerPark(pending, now - gatheringSince, lingering));
                 continue;
             }
             if (!followPath()) {
                 healthy = false;
-                if (stopping) {
+                if (stopping || exiting) {
                     dropAtExit(pending); // nowhere to write them
                     pending = 0;
-                    break;
+                    if (stopping) {
+                        break;
+                    }
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PATH_CHECK_INTERVAL_MILLIS)); // close() unparks
                 continue;
@@ -1112,6 +1134,34 @@ public final class JournalWriter {
         try (Statement statement = connection.createStatement()) {
             return statement.executeUpdate(sql);
         }
+    }
+
+    /**
+     * At JVM exit: writes what is queued without waiting to gather batches, and waits up to {@code
+     * timeout} for the queue to be empty. The journal stays open and the writer goes on writing
+     * what the service still records while the other shutdown hooks run (Spring Boot lets requests
+     * in flight finish after SIGTERM: closed here, their events were neither written nor counted);
+     * the JVM's halt ends it. A transaction cut short by the halt is rolled back when the journal
+     * is next opened, as after {@code kill -9}.
+     *
+     * @return true when the queue was empty within the timeout
+     */
+    public boolean drainAtExit(Duration timeout) {
+        exiting = true;
+        if (thread == null) {
+            return queue.size() == 0;
+        }
+        LockSupport.unpark(thread);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while ((queue.size() > 0 || !exitSettled) && thread.isAlive() && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        int left = queue.size();
+        if (left > 0 && !timeout.isZero()) {
+            warn.accept("journal writer did not write the queue within " + timeout.toMillis() + " ms at exit; "
+                    + left + " queued events may not be written");
+        }
+        return left == 0;
     }
 
     /**

@@ -138,17 +138,20 @@ public final class AgentRuntime {
         }
         if (attached) {
             instrumenter.prepare();
-            startRest(true);
+            startRest(instrumentation, true);
         } else {
-            threads.newThread(() -> startRest(false)).start();
+            threads.newThread(() -> startRest(instrumentation, false)).start();
         }
     }
 
     /** Everything but the transformer and the advice; never throws. */
-    private void startRest(boolean attached) {
+    private void startRest(Instrumentation instrumentation, boolean attached) {
         try {
-            // Here rather than in premain: nothing is captured before the sink below exists.
-            Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
+            // Here rather than in premain: nothing is captured before the sink below exists. After
+            // the service's own hooks where the JDK allows it (LateShutdownHook), else beside them.
+            if (!LateShutdownHook.register(instrumentation, this::stop)) {
+                Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
+            }
         } catch (IllegalStateException shuttingDown) {
             // The JVM exits before the agent could start (java -version): there is nothing to report.
             abandon();
@@ -434,7 +437,8 @@ public final class AgentRuntime {
 
     /**
      * At JVM exit: let a start-up still under way finish, give up on a journal still locked
-     * (an attempt under way may still open it), drain the queue into the journal, close.
+     * (an attempt under way may still open it), drain the queue into the journal and leave it
+     * open for the calls the service makes while its own shutdown hooks run; close the endpoint.
      */
     private void stop() {
         exitBegun = true;
@@ -456,7 +460,7 @@ public final class AgentRuntime {
         }
         JournalWriter openJournal = journal;
         if (openJournal != null) {
-            openJournal.close(timeout);
+            openJournal.drainAtExit(timeout); // open until the JVM halts: the service may record more
         }
         MetricsExporter openExporter = exporter;
         if (openExporter != null) {

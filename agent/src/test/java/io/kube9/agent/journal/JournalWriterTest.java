@@ -622,6 +622,29 @@ class JournalWriterTest {
     }
 
     @Test
+    void atExitTheQueueIsWrittenAndWhatTheServiceRecordsAfterIsWrittenToo() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = JournalWriter.open(file.toString(), queue, metrics, warnings::add, KEEP_ALL, false, 0,
+                100, Duration.ofSeconds(60)); // a flush interval no test waits for: exit must not wait for it
+        writer.start(THREADS);
+        for (int i = 0; i < 50; i++) {
+            enqueue("before.exit." + i, i);
+        }
+
+        assertThat(writer.drainAtExit(CLOSE_TIMEOUT)).isTrue();
+        assertThat(writer.inserted()).isEqualTo(50);
+        // A request in flight finishing while the service's own shutdown hooks run:
+        enqueue("in.flight", 50);
+        await(() -> writer.inserted() == 51, "the event recorded after the drain to be written");
+
+        assertThat(warnings).isEmpty();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT count(*), max(event_type) FROM events"))
+                    .containsExactly(List.of(51L, "in.flight"));
+        }
+    }
+
+    @Test
     void columnsHoldWhatWasCaptured() throws Exception {
         Path file = dir.resolve("journal.db");
         JournalWriter writer = open(file, KEEP_ALL, false, 0);
