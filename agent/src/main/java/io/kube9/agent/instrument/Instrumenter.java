@@ -188,12 +188,29 @@ public final class Instrumenter {
         if (SuperTypeNames.isProxy(name)) {
             return false; // the application's proxy of its own interfaces, in the JDK's package for them
         }
+        if (isGeneratedSubclass(name)) {
+            return true;
+        }
         for (String prefix : packages) {
             if (name.startsWith(prefix)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * A subclass that a framework generates in front of a class of the service: Spring's CGLIB
+     * proxies ({@code OrderProjection$$SpringCGLIB$$0}, for {@code @Transactional}, {@code @Async},
+     * ...), Guice's, Weld's and javassist's ({@code $$} in the name), Byte Buddy's (Hibernate's
+     * proxies, Mockito's mocks) and Quarkus ArC's. Its methods hand the call to the class behind
+     * it, which counts under its own name: woven too, a proxy renamed the label and the journal's
+     * {@code source} ({@code @Transactional}), and counted each event twice where the class behind
+     * runs on another thread ({@code @Async}), out of reach of "only the outermost call counts".
+     */
+    static boolean isGeneratedSubclass(String name) {
+        return name.contains("$$") || name.contains("$ByteBuddy$") || name.contains("$HibernateProxy$")
+                || name.contains("$MockitoMock$") || name.endsWith("_ClientProxy") || name.endsWith("_Subclass");
     }
 
     private byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes)

@@ -223,6 +223,23 @@ class InstrumenterTest {
     }
 
     @Test
+    void aFrameworksGeneratedSubclassInFrontOfASiteIsLeftToTheClassBehindIt() throws Exception {
+        Instrumenter instrumenter = installed(false);
+        instrumenter.prepare();
+        byte[] bytes = classFile(JdbcOrders.class); // its bytes, under the names frameworks give their subclasses
+
+        for (String name : List.of("io/kube9/sites/JdbcOrders$$SpringCGLIB$$0",
+                "io/kube9/sites/JdbcOrders$$EnhancerBySpringCGLIB$$5f1e2a", "io/kube9/sites/JdbcOrders$$EnhancerByGuice$$1",
+                "io/kube9/sites/JdbcOrders$HibernateProxy$Xk2", "io/kube9/sites/JdbcOrders$ByteBuddy$abc",
+                "io/kube9/sites/JdbcOrders$MockitoMock$123", "io/kube9/sites/JdbcOrders_Subclass",
+                "io/kube9/sites/JdbcOrders_ClientProxy")) {
+            assertThat(transformer.transform(null, JdbcOrders.class.getClassLoader(), name, null, null, bytes))
+                    .as(name).isNull();
+        }
+        assertThat(transform(JdbcOrders.class)).as("the class behind").isNotNull();
+    }
+
+    @Test
     void proxyClassesAreTheApplicationsInWhicheverPackageTheJdkNamesThem() {
         // A Spring Data repository named OrderEventStore is a proxy, jdk.proxy2.$Proxy117.
         Class<?> proxy = Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Runnable.class},
