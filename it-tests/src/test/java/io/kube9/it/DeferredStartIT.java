@@ -24,6 +24,26 @@ class DeferredStartIT {
     private static final Path WORK = Paths.get(System.getProperty("it.work.dir"), "deferred-start");
 
     @Test
+    void aServiceStillLoadingItsClassesPastTheDelayStartsFirstAndTheAgentAfter() throws Exception {
+        // A framework's start outlasts the one-second delay: the agent's start in its middle (its
+        // few hundred milliseconds of CPU) came out of the service's.
+        int port = JvmProcess.freePort();
+        Path dir = JvmProcess.freshDir(WORK.resolve("slow-start"));
+        try (JvmProcess service = JvmProcess.app(dir, "exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
+                io.kube9.it.apps.SlowStartApp.class, "4000", Integer.toString(port))) {
+            Awaitility.await("the agent's endpoint").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> Scrape.of(port).value("kube9_journal_up") == 1.0);
+            String stdout = service.stdout();
+            assertThat(stdout).as("the service's start was done when the agent's came")
+                    .contains("the agent's endpoint up then: false");
+            assertThat(Integer.parseInt(stdout.replaceAll("(?s).*started after loading (\\d+) classes.*", "$1")))
+                    .as("classes the service loaded for its start").isGreaterThan(1000);
+            service.closeStdin();
+            assertThat(service.awaitExit(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    @Test
     void theFirstCallOfASiteStartsEverythingWithoutWaitingForTheDelayAndIsCounted() throws Exception {
         int port = JvmProcess.freePort();
         Path dir = JvmProcess.freshDir(WORK.resolve("first-event"));

@@ -63,6 +63,8 @@ public final class Instrumenter {
     private final SuperTypeNames[] sites;
     private final AtomicInteger instrumentedMethods = new AtomicInteger();
     private final AtomicLong transformationErrors = new AtomicLong();
+    /** Classes the JVM has offered the transformer: how busy the service's start still is. */
+    private final AtomicLong classesOffered = new AtomicLong();
     private final Consumer<String> warn;
     /**
      * Per class loader, the direct supertypes of the classes it has loaded or that a walk read:
@@ -164,6 +166,11 @@ public final class Instrumenter {
 
     public long transformationErrors() {
         return transformationErrors.get();
+    }
+
+    /** Classes loaded (or redefined) since the transformer was installed, every loader's. */
+    public long classesOffered() {
+        return classesOffered.get();
     }
 
     /** A bit per target whose patterns the type or one of its supertypes matches. */
@@ -443,6 +450,7 @@ public final class Instrumenter {
         @Override
         public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
                 ProtectionDomain domain, byte[] bytes) {
+            classesOffered.incrementAndGet();
             if (internalName == null || isIgnored(loader, internalName, IGNORED_INTERNAL) || busy.get() != null) {
                 return null;
             }

@@ -70,6 +70,12 @@ public final class AgentRuntime {
     private final Targets targets;
     /** Counted down when the start-up thread is done, whatever became of each part. */
     private final CountDownLatch started = new CountDownLatch(1);
+    /** Past the deferral, how long a start may wait for the service's class loading to quieten. */
+    static final int SETTLE_MAX_MILLIS = 30_000;
+    /** The window in which fewer classes than {@link #SETTLED_CLASSES} mean the service's start is done. */
+    static final int SETTLE_WINDOW_MILLIS = 500;
+    static final int SETTLED_CLASSES = 50;
+    private static final int SETTLE_STEP_MILLIS = 100;
     /** Counted down at JVM exit or at the first call of a site: a deferred start goes ahead at once. */
     private final CountDownLatch hurry = new CountDownLatch(1);
     /** When {@code premain} began: the deferred start counts from here. */
@@ -206,11 +212,41 @@ public final class AgentRuntime {
      * both copies clean the temporary directory.)
      */
     private void awaitDeferredStart() {
-        long remaining = startNanos + config.get(Keys.START_DEFER).toNanos() - System.nanoTime();
+        Duration defer = config.get(Keys.START_DEFER);
+        long remaining = startNanos + defer.toNanos() - System.nanoTime();
         try {
-            hurry.await(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+            if (hurry.await(Math.max(0, remaining), TimeUnit.NANOSECONDS) || defer.isZero()) {
+                return;
+            }
+            awaitQuietClassLoading();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Past {@link Keys#START_DEFER}, waits on while the service still loads classes at its
+     * start-up's pace, up to {@value #SETTLE_MAX_MILLIS} ms more: a framework's start takes longer
+     * than the deferral (a Spring Boot service, ~6 s on 2 cores, loads ~8,500 classes), and the
+     * agent's start in the middle of it (0.7-1.0 s of CPU: the Prometheus client, sqlite-jdbc
+     * loading its native library, the endpoint) came out of the service's. Quiet means fewer than
+     * {@value #SETTLED_CLASSES} classes in the last {@value #SETTLE_WINDOW_MILLIS} ms. A call of a
+     * site, or the JVM's exit, still starts the agent at once.
+     */
+    private void awaitQuietClassLoading() throws InterruptedException {
+        long[] seen = new long[SETTLE_WINDOW_MILLIS / SETTLE_STEP_MILLIS + 1]; // a ring of samples, a step apart
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MILLIS);
+        for (int step = 0; System.nanoTime() - deadline < 0; step++) {
+            long offered = instrumenter.classesOffered();
+            int slot = step % seen.length;
+            long windowAgo = seen[(step + 1) % seen.length]; // the sample SETTLE_WINDOW_MILLIS ago
+            seen[slot] = offered;
+            if (step >= seen.length - 1 && offered - windowAgo < SETTLED_CLASSES) {
+                return;
+            }
+            if (hurry.await(SETTLE_STEP_MILLIS, TimeUnit.MILLISECONDS)) {
+                return;
+            }
         }
     }
 
