@@ -205,21 +205,7 @@ class EventShapeTest {
         // Its loader defines it, but not the class it is nested in: getSimpleName() fails (the two
         // disagree on their nesting), and the shape must not fail with it on every event.
         String name = OptionalDependencyEvent.OptionalDependency.class.getName();
-        ClassLoader apart = new ClassLoader(EventShapeTest.class.getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
-                if (!className.equals(name)) {
-                    return super.loadClass(className, resolve);
-                }
-                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                    byte[] bytes = in.readAllBytes();
-                    return defineClass(name, bytes, 0, bytes.length);
-                } catch (IOException e) {
-                    throw new ClassNotFoundException(name, e);
-                }
-            }
-        };
-        Class<?> type = apart.loadClass(name);
+        Class<?> type = definedApart(name, null);
         Object event = type.getConstructor().newInstance();
 
         EventShape shape = shape(type);
@@ -229,11 +215,25 @@ class EventShapeTest {
 
     /** {@link OptionalDependencyEvent} in a loader of its own that cannot find its optional dependency. */
     private static Class<?> withoutItsOptionalDependency() throws ClassNotFoundException {
-        String name = OptionalDependencyEvent.class.getName();
-        ClassLoader loader = new ClassLoader(EventShapeTest.class.getClassLoader()) {
+        Class<?> type = definedApart(OptionalDependencyEvent.class.getName(),
+                OptionalDependencyEvent.OptionalDependency.class.getName());
+        try {
+            type.getMethod("eventType");
+            throw new AssertionError("the dependency was found after all");
+        } catch (NoClassDefFoundError | NoSuchMethodException expected) {
+            return type;
+        }
+    }
+
+    /**
+     * The test class {@code name}, defined by a loader of its own from the same class file (every
+     * other class from the tests' loader), where {@code missing} (if not null) cannot be found.
+     */
+    private static Class<?> definedApart(String name, String missing) throws ClassNotFoundException {
+        return new ClassLoader(EventShapeTest.class.getClassLoader()) {
             @Override
             protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
-                if (className.equals(OptionalDependencyEvent.OptionalDependency.class.getName())) {
+                if (className.equals(missing)) {
                     throw new ClassNotFoundException(className);
                 }
                 if (!className.equals(name)) {
@@ -246,14 +246,7 @@ class EventShapeTest {
                     throw new ClassNotFoundException(name, e);
                 }
             }
-        };
-        Class<?> type = loader.loadClass(name);
-        try {
-            type.getMethod("eventType");
-            throw new AssertionError("the dependency was found after all");
-        } catch (NoClassDefFoundError | NoSuchMethodException expected) {
-            return type;
-        }
+        }.loadClass(name);
     }
 
     @Test
