@@ -153,11 +153,14 @@ public final class AgentRuntime {
     /** Everything but the transformer and the advice; never throws. */
     private void startRest(Instrumentation instrumentation, boolean attached) {
         try {
-            // Here rather than in premain: nothing is captured before the sink below exists. After
-            // the service's own hooks where the JDK allows it (LateShutdownHook), else beside them.
-            if (!LateShutdownHook.register(instrumentation, this::stop)) {
-                Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(this::stop));
+            // Here rather than in premain: nothing is captured before the sink below exists. The
+            // start is finished beside the service's own hooks, and the queue drained after them
+            // where the JDK allows it (LateShutdownHook), else beside them too.
+            Runnable besideTheService = this::stop;
+            if (LateShutdownHook.register(instrumentation, this::drainAtExit)) {
+                besideTheService = this::finishStartAtExit;
             }
+            Runtime.getRuntime().addShutdownHook(new DaemonThreads("kube9-shutdown").newThread(besideTheService));
         } catch (IllegalStateException shuttingDown) {
             // The JVM exits before the agent could start (java -version): there is nothing to report.
             abandon();
@@ -471,12 +474,19 @@ public final class AgentRuntime {
         }
     }
 
-    /**
-     * At JVM exit: let a start-up still under way finish, give up on a journal still locked
-     * (an attempt under way may still open it), drain the queue into the journal and leave it
-     * open for the calls the service makes while its own shutdown hooks run; close the endpoint.
-     */
+    /** At JVM exit, beside the service's own hooks, and then after them: see {@link #startRest}. */
     private void stop() {
+        finishStartAtExit();
+        drainAtExit();
+    }
+
+    /**
+     * At JVM exit, beside the service's own shutdown hooks: let a start-up still under way finish,
+     * and give up on a journal still locked (an attempt under way may still open it). Here, because
+     * the JDK's last exit steps come after these hooks, and sqlite-jdbc, loading its native library,
+     * asks to delete its copy at exit, which the JDK refuses once those steps have begun.
+     */
+    private void finishStartAtExit() {
         exitBegun = true;
         hurry.countDown();
         Duration timeout = config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT);
@@ -494,9 +504,16 @@ public final class AgentRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * At JVM exit, once the service's shutdown hooks are done where the JDK allows it: drain the
+     * queue into the journal and leave it open for what still comes; close the endpoint.
+     */
+    private void drainAtExit() {
         JournalWriter openJournal = journal;
         if (openJournal != null) {
-            openJournal.drainAtExit(timeout); // open until the JVM halts: the service may record more
+            openJournal.drainAtExit(config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT));
         }
         MetricsExporter openExporter = exporter;
         if (openExporter != null) {
