@@ -272,19 +272,16 @@ final class Accessor {
      */
     private static final class MapKey implements Function<Object, Object> {
         private final String[] keys;
-        /** For each key with dots, the key of its first step and its later steps; else null. */
-        private final String[] firstSteps;
-        private final Step[][] laterSteps;
+        /** For each key with dots, the path it also names; else null. */
+        private final Path[] paths;
 
         MapKey(List<String> keys) {
             this.keys = keys.toArray(new String[0]);
-            this.firstSteps = new String[this.keys.length];
-            this.laterSteps = new Step[this.keys.length][];
+            this.paths = new Path[this.keys.length];
             for (int i = 0; i < this.keys.length; i++) {
                 if (this.keys[i].indexOf('.') >= 0) {
                     String[] steps = this.keys[i].split("\\.", -1);
-                    firstSteps[i] = steps[0];
-                    laterSteps[i] = later(steps);
+                    paths[i] = new Path(new MapStep(steps[0]), later(steps));
                 }
             }
         }
@@ -294,14 +291,8 @@ final class Accessor {
             Map<?, ?> map = (Map<?, ?>) event;
             for (int i = 0; i < keys.length; i++) {
                 Object value = map.get(keys[i]);
-                if (value == null && firstSteps[i] != null) {
-                    value = map.get(firstSteps[i]);
-                    for (Step step : laterSteps[i]) {
-                        if (value == null) {
-                            break;
-                        }
-                        value = step.apply(value);
-                    }
+                if (value == null && paths[i] != null) {
+                    value = paths[i].apply(map);
                 }
                 if (value != null) {
                     return value;

@@ -7,6 +7,11 @@ import java.util.Set;
 
 /** The accessor names tried, in order, for each attribute of an event (SPEC section 2). */
 public final class AccessorNames {
+    /** The conventional names (the keys' defaults): a known family's replace only these. */
+    private static final AccessorNames DEFAULTS = new AccessorNames(Keys.ACCESSOR_EVENT_TYPE.defaultValue(),
+            Keys.ACCESSOR_SEVERITY.defaultValue(), Keys.ACCESSOR_TIMESTAMP.defaultValue(),
+            Keys.ACCESSOR_PAYLOAD.defaultValue(), Keys.ACCESSOR_ID.defaultValue(),
+            Keys.ACCESSOR_AGGREGATE_ID.defaultValue());
     /**
      * The Event classes of the Kubernetes client libraries (fabric8's and the official one's,
      * core/v1 and events.k8s.io): an operator's recorder is often handed these. Their {@code
@@ -36,15 +41,11 @@ public final class AccessorNames {
     static final String AXON_MESSAGE = "org.axonframework.messaging.Message";
     private static final AccessorNames AXON = new AccessorNames(
             List.of("payloadType"),
-            List.of("severity", "level"),
+            DEFAULTS.severity, // Axon's messages have none
             List.of("timestamp"),
             List.of("payload"),
             List.of("identifier"),
             List.of("aggregateIdentifier"));
-    private static final AccessorNames DEFAULTS = new AccessorNames(Keys.ACCESSOR_EVENT_TYPE.defaultValue(),
-            Keys.ACCESSOR_SEVERITY.defaultValue(), Keys.ACCESSOR_TIMESTAMP.defaultValue(),
-            Keys.ACCESSOR_PAYLOAD.defaultValue(), Keys.ACCESSOR_ID.defaultValue(),
-            Keys.ACCESSOR_AGGREGATE_ID.defaultValue());
 
     final List<String> eventType;
     final List<String> severity;
@@ -125,28 +126,6 @@ public final class AccessorNames {
 
     private static List<String> known(List<String> names, List<String> conventional, List<String> known) {
         return names.equals(conventional) ? known : names;
-    }
-
-    public AccessorNames withEventType(List<String> names) {
-        return new AccessorNames(names, severity, timestamp, payload, id, aggregateId);
-    }
-
-    public AccessorNames withAggregateId(List<String> names) {
-        return new AccessorNames(eventType, severity, timestamp, payload, id, names);
-    }
-
-    public AccessorNames withId(List<String> names) {
-        return new AccessorNames(eventType, severity, timestamp, payload, names, aggregateId);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof AccessorNames && toString().equals(other.toString());
-    }
-
-    @Override
-    public int hashCode() {
-        return toString().hashCode();
     }
 
     @Override
