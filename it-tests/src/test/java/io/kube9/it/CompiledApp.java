@@ -42,4 +42,35 @@ final class CompiledApp {
         assertThat(javac.run(null, null, null, arguments.toArray(new String[0]))).as("javac %s", arguments).isZero();
         return classPath;
     }
+
+    /**
+     * The same for Kotlin sources: the Kotlin compiler's jars ({@code compiler}) run in a JVM of
+     * their own, the one running the tests, against the libraries in {@code libs}.
+     *
+     * @return the class path that runs it: its classes, then every jar in {@code libs}
+     */
+    static String compileKotlin(String sources, Path compiler, Path libs, Path classes, String jvmTarget)
+            throws IOException, InterruptedException {
+        JvmProcess.freshDir(classes);
+        String libraries = jars(libs);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", jars(compiler),
+                "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler", "-no-stdlib", "-no-reflect", "-nowarn",
+                "-jvm-target", jvmTarget, "-cp", libraries, "-d", classes.toString()));
+        try (Stream<Path> files = Files.walk(JvmProcess.TEST_CLASSES.resolve(sources))) {
+            command.addAll(files.filter(file -> file.toString().endsWith(".kt")).map(Path::toString)
+                    .collect(Collectors.toList()));
+        }
+        Path log = classes.resolveSibling(classes.getFileName() + "-kotlinc.log");
+        Process kotlinc = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(kotlinc.waitFor()).as("kotlinc %s: %s", command, Files.readString(log)).isZero();
+        return classes + File.pathSeparator + libraries;
+    }
+
+    private static String jars(Path dir) throws IOException {
+        try (Stream<Path> jars = Files.list(dir)) {
+            return jars.map(Path::toString).filter(name -> name.endsWith(".jar")).sorted()
+                    .collect(Collectors.joining(File.pathSeparator));
+        }
+    }
 }

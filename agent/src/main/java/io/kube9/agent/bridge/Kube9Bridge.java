@@ -131,6 +131,57 @@ public final class Kube9Bridge {
         }
     }
 
+    /**
+     * A Kotlin suspend function that is a site is entered (before its depth is counted in): what
+     * this returns goes to each of its exits. See {@link SuspendCalls#enter}.
+     *
+     * @param site {@link #RECORDER}, {@link #STORE} or {@link #PROJECTION}
+     * @param ownContinuation the binary name of the function's own continuation class, or null
+     *     when it has no state machine
+     */
+    public static Object suspendEnter(int[] depth, int site, int target, String source, Object self, Object event,
+            long startNanos, Object continuation, String ownContinuation) {
+        try {
+            return SuspendCalls.enter(depth[site] == 0, site, target, source, self, event, startNanos, continuation,
+                    ownContinuation, depth[NUMBER]);
+        } catch (Throwable t) {
+            return null; // then counted, if outermost, at its first return
+        }
+    }
+
+    /**
+     * A Kotlin suspend function that is a site returned (its value, or the marker that says it
+     * suspended) or threw: {@link SuspendCalls} decides whether the call is done, and counts it
+     * once. Unlike the other exits, a call that is not outermost still goes on: a resumption may
+     * run inside another call of its site on this thread.
+     *
+     * @param call what {@link #suspendEnter} returned
+     */
+    public static void suspendExit(int[] depth, int site, int target, String source, Object self, Object event,
+            long startNanos, Object call, Object result, Throwable thrown) {
+        boolean outermost = --depth[site] == 0;
+        try {
+            SuspendCalls.exit(sink, site, target, source, self, event, startNanos, call, result, thrown, outermost,
+                    depth[NUMBER]);
+        } catch (Throwable ignored) {
+            // the sink counts its own failures; nothing may reach the application
+        }
+    }
+
+    /**
+     * Kotlin's {@code BaseContinuationImpl} is about to resume {@code continuation} with {@code
+     * outcome} (the agent's {@code ResumeHook} calls this): see {@link SuspendCalls#resuming}.
+     *
+     * @param base the calling class, {@code BaseContinuationImpl} of the Kotlin it belongs to
+     */
+    public static void resuming(Object continuation, Object outcome, Class<?> base) {
+        try {
+            SuspendCalls.resuming(sink, continuation, outcome, base);
+        } catch (Throwable ignored) {
+            // nothing may reach the application
+        }
+    }
+
     /** A projection call returned or threw. */
     public static void projectionExit(
             int[] depth, int target, Object projection, Object event, long startNanos, Throwable thrown) {

@@ -80,6 +80,9 @@ final class Accessor {
         String capitalised = Character.toUpperCase(name.charAt(0)) + name.substring(1);
         for (String candidate : new String[] {name, "get" + capitalised, "is" + capitalised}) {
             Method method = publicMethod(type, candidate);
+            if (method == null) {
+                method = mangledMethod(type, candidate);
+            }
             if (method != null) {
                 Function<Object, Object> compiled = AccessorClass.define(type, method);
                 if (compiled != null) {
@@ -125,6 +128,30 @@ final class Accessor {
             return null;
         }
         return accessible(method.getDeclaringClass(), method) ? method : null;
+    }
+
+    /**
+     * A Kotlin property of an inline value class type ({@code val aggregateId: OrderId}, where
+     * {@code @JvmInline value class OrderId(val value: String)}): its getter's name carries a
+     * suffix after a hyphen, {@code getAggregateId-1hv2VK8}, and returns the value inside. No
+     * Java method has a hyphen in its name.
+     */
+    private static Method mangledMethod(Class<?> type, String name) {
+        Method[] methods;
+        try {
+            methods = type.getMethods();
+        } catch (SecurityException | LinkageError e) {
+            return null;
+        }
+        for (Method method : methods) {
+            String methodName = method.getName();
+            if (method.getParameterCount() == 0 && methodName.length() > name.length() + 1
+                    && methodName.startsWith(name) && methodName.charAt(name.length()) == '-'
+                    && methodName.indexOf('-', name.length() + 1) < 0) {
+                return publicMethod(type, methodName);
+            }
+        }
+        return null;
     }
 
     private static boolean accessible(Class<?> declaring, java.lang.reflect.AccessibleObject member) {

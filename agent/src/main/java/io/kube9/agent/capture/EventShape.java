@@ -18,6 +18,8 @@ import java.util.function.Function;
 final class EventShape {
     static final String UNKNOWN = "unknown";
     static final long NO_TIME = Long.MIN_VALUE;
+    /** The end of a Kotlin companion object's binary name. */
+    private static final String KOTLIN_COMPANION = "$Companion";
 
     /** A class's label: its simple name, as for an event read without an accessor. */
     private static final ClassValue<String> CLASS_LABELS = new ClassValue<>() {
@@ -184,9 +186,16 @@ final class EventShape {
         return text.isEmpty() ? null : text;
     }
 
-    /** The simple name, or for an anonymous or hidden class its binary name after the package. */
+    /**
+     * The simple name, or for an anonymous or hidden class its binary name after the package. A
+     * Kotlin companion object ({@code PriceProjector$Companion}) goes by its class's name.
+     */
     static String simpleName(Class<?> type) {
         String binary = type.getName().substring(type.getName().lastIndexOf('.') + 1);
+        if (binary.endsWith(KOTLIN_COMPANION) && binary.length() > KOTLIN_COMPANION.length()) {
+            String outer = binary.substring(0, binary.length() - KOTLIN_COMPANION.length());
+            return outer.substring(outer.lastIndexOf('$') + 1);
+        }
         String simple;
         try {
             simple = type.getSimpleName();

@@ -101,7 +101,7 @@ final class ClassFileSummary {
     boolean declaresConcreteMethod(List<String> names) {
         for (int i = 0; i < methodNames.size(); i++) {
             if ((methodAccess[i] & (ACC_ABSTRACT | ACC_NATIVE | ACC_BRIDGE | ACC_SYNTHETIC)) == 0
-                    && names.contains(methodNames.get(i))) {
+                    && names.contains(KotlinNames.methodName(methodNames.get(i)))) {
                 return true;
             }
         }

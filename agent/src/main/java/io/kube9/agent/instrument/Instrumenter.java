@@ -149,7 +149,8 @@ public final class Instrumenter {
                 if (type.isArray() || type.isPrimitive()
                         || isIgnored(type.getClassLoader(), type.getName(), IGNORED_PACKAGES)
                         || !instrumentation.isModifiableClass(type)
-                        || matchedSites(type.getName(), new LoadedSupertypes(type)) == 0) {
+                        || (matchedSites(type.getName(), new LoadedSupertypes(type)) == 0
+                                && !type.getName().equals(ResumeHook.CLASS.replace('/', '.')))) {
                     continue;
                 }
                 instrumentation.retransformClasses(type);
@@ -263,6 +264,24 @@ public final class Instrumenter {
             return null;
         }
         return ready.weave(bytes, matched, instrumentedMethods, this::problem);
+    }
+
+    /** Kotlin's {@code BaseContinuationImpl} with the {@link ResumeHook}, or null (left as it is). */
+    private byte[] resumeHook(ClassLoader loader, byte[] bytes) {
+        try {
+            if (!seesBridge(loader)) {
+                return null;
+            }
+            byte[] hooked = ResumeHook.weave(bytes);
+            if (hooked == null) {
+                warn.accept(ResumeHook.CLASS.replace('/', '.') + " has no resumption to hook in this Kotlin: "
+                        + "a suspend site that tail-calls another suspend function counts when it first returns");
+            }
+            return hooked;
+        } catch (Throwable t) {
+            error(ResumeHook.CLASS.replace('/', '.'), t);
+            return null;
+        }
     }
 
     /** The supertypes known to {@code loader}, shared by every class it loads. */
@@ -453,6 +472,9 @@ public final class Instrumenter {
             classesOffered.incrementAndGet();
             if (internalName == null || isIgnored(loader, internalName, IGNORED_INTERNAL) || busy.get() != null) {
                 return null;
+            }
+            if (internalName.equals(ResumeHook.CLASS)) {
+                return resumeHook(loader, bytes);
             }
             busy.set(Boolean.TRUE);
             String name = internalName.replace('/', '.');

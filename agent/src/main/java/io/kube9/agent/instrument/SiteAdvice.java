@@ -53,14 +53,28 @@ import net.bytebuddy.jar.asm.Type;
  *
  * <p>A method that is two kinds of site (rare: a configuration that names it twice) gets two
  * instances, one inside the other, the outer one's slots above the inner one's.
+ *
+ * <p>A Kotlin {@code suspend} function ({@link EventParameter#isSuspending}) returns a marker
+ * when it suspends, and its state machine (when it has one) calls the method again at each
+ * resumption, with the event parameter null. Its entry calls {@code Kube9Bridge.suspendEnter}
+ * (after the projection's start time, before the increment) with the continuation it was given
+ * and the name of its own state machine's class, and keeps what that returns; each of its exits,
+ * returns and throws alike, hands that to {@code Kube9Bridge.suspendExit}, and the bridge counts
+ * the call once, when it is done ({@code SuspendCalls}).
  */
 final class SiteAdvice extends MethodVisitor {
     static final String BRIDGE = "io/kube9/agent/bridge/Kube9Bridge";
     /** The most the advice pushes on top of what the method had on its stack at a return. */
-    static final int EXTRA_STACK = 8;
+    private static final int EXTRA_STACK = 8;
+    /** The same for a suspend function, whose entry and exits pass more. */
+    private static final int EXTRA_STACK_SUSPENDING = 12;
 
     private static final String SITE_EXIT = "([IILjava/lang/String;Ljava/lang/Object;)V";
     private static final String PROJECTION_EXIT = "([IILjava/lang/Object;Ljava/lang/Object;JLjava/lang/Throwable;)V";
+    private static final String SUSPEND_ENTER = "([IIILjava/lang/String;Ljava/lang/Object;Ljava/lang/Object;J"
+            + "Ljava/lang/Object;Ljava/lang/String;)Ljava/lang/Object;";
+    private static final String SUSPEND_EXIT = "([IIILjava/lang/String;Ljava/lang/Object;Ljava/lang/Object;J"
+            + "Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)V";
     private static final String OBJECT = "java/lang/Object";
     private static final String THROWABLE = "java/lang/Throwable";
 
@@ -70,6 +84,11 @@ final class SiteAdvice extends MethodVisitor {
     private final String owner;
     private final boolean isStatic;
     private final int eventSlot;
+    /** A Kotlin suspend function: the exits report through {@code suspendExit}. */
+    private final boolean suspending;
+    private final int continuationSlot;
+    /** The binary name of the suspend function's own continuation class, or null (it has no state machine). */
+    private final String ownContinuation;
     private final String descriptor;
     private final Type returnType;
     private final boolean writeFrames;
@@ -97,16 +116,22 @@ final class SiteAdvice extends MethodVisitor {
      * @param classConstants whether {@code ldc} can load a class (class files of Java 5 and later)
      * @param entryLine the line of the method's first instruction (for the advice whose entry
      *     comes first), or -1
+     * @param ownContinuation for a suspend function with a state machine, the internal name of
+     *     its continuation class; else null
      */
     SiteAdvice(MethodVisitor next, Site site, int target, String owner, String sourceClass, int access, String name,
-            String descriptor, int base, boolean writeFrames, boolean classConstants, int entryLine) {
+            String descriptor, int base, boolean writeFrames, boolean classConstants, int entryLine,
+            String ownContinuation) {
         super(Weaver.ASM_API, next);
         this.site = site;
         this.target = target;
         this.owner = owner;
-        this.source = sourceClass.replace('/', '.') + "#" + name;
+        this.source = sourceClass.replace('/', '.') + "#" + KotlinNames.methodName(name);
         this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
         this.eventSlot = EventParameter.slot(isStatic, descriptor);
+        this.suspending = EventParameter.isSuspending(descriptor);
+        this.continuationSlot = suspending ? EventParameter.continuationSlot(isStatic, descriptor) : -1;
+        this.ownContinuation = suspending && ownContinuation != null ? ownContinuation.replace('/', '.') : null;
         this.descriptor = descriptor;
         this.returnType = Type.getReturnType(descriptor);
         this.base = base;
@@ -116,8 +141,17 @@ final class SiteAdvice extends MethodVisitor {
     }
 
     /** Slots the advice keeps for the whole method (the scratch slot comes after). */
-    static int slots(Site site) {
-        return site == Site.PROJECTION ? 5 : 2;
+    static int slots(Site site, String descriptor) {
+        return (site == Site.PROJECTION ? 5 : 2) + (EventParameter.isSuspending(descriptor) ? 1 : 0);
+    }
+
+    /** How far the advice may take the method's operand stack past its own {@code max_stack}. */
+    static int extraStack(String descriptor) {
+        return EventParameter.isSuspending(descriptor) ? EXTRA_STACK_SUSPENDING : EXTRA_STACK;
+    }
+
+    private int ownSlots() {
+        return slots(site, descriptor);
     }
 
     /** The size of the scratch slot, after the advice's own: the return value's, or one for the exception. */
@@ -141,13 +175,18 @@ final class SiteAdvice extends MethodVisitor {
         return base + 3;
     }
 
+    /** What a suspend function's entry returned, after the site's other slots. */
+    private int continuationCopySlot() {
+        return base + (site == Site.PROJECTION ? 5 : 2);
+    }
+
     /**
      * The thrown exception in the handler, the return value at a return; used only after the
      * method's code has left it, so for an inner advice this is the outer one's first slot,
      * whose exit has already run by then.
      */
     private int scratchSlot() {
-        return base + slots(site);
+        return base + ownSlots();
     }
 
     @Override
@@ -176,6 +215,31 @@ final class SiteAdvice extends MethodVisitor {
             super.visitVarInsn(Opcodes.ALOAD, depthSlot());
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "startTime", "([I)J", false);
             super.visitVarInsn(Opcodes.LSTORE, startSlot());
+        }
+        if (suspending) {
+            super.visitVarInsn(Opcodes.ALOAD, depthSlot());
+            push(site.bridgeIndex());
+            push(target);
+            super.visitLdcInsn(source);
+            if (site == Site.PROJECTION) {
+                super.visitVarInsn(Opcodes.ALOAD, selfSlot());
+            } else {
+                super.visitInsn(Opcodes.ACONST_NULL);
+            }
+            super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
+            if (site == Site.PROJECTION) {
+                super.visitVarInsn(Opcodes.LLOAD, startSlot());
+            } else {
+                super.visitInsn(Opcodes.LCONST_0);
+            }
+            super.visitVarInsn(Opcodes.ALOAD, continuationSlot);
+            if (ownContinuation != null) {
+                super.visitLdcInsn(ownContinuation);
+            } else {
+                super.visitInsn(Opcodes.ACONST_NULL);
+            }
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "suspendEnter", SUSPEND_ENTER, false);
+            super.visitVarInsn(Opcodes.ASTORE, continuationCopySlot());
         }
         changeDepth(Opcodes.IADD);
         super.visitLabel(rangeStart);
@@ -249,7 +313,8 @@ final class SiteAdvice extends MethodVisitor {
         super.visitVarInsn(Opcodes.ASTORE, scratchSlot());
         Label callStart = new Label();
         Label callEnd = new Label();
-        if (site == Site.PROJECTION) {
+        boolean exitOnThrow = site == Site.PROJECTION || suspending;
+        if (exitOnThrow) {
             super.visitLabel(callStart);
             exitCall(true);
             super.visitLabel(callEnd);
@@ -258,7 +323,7 @@ final class SiteAdvice extends MethodVisitor {
         }
         super.visitVarInsn(Opcodes.ALOAD, scratchSlot());
         super.visitInsn(Opcodes.ATHROW);
-        if (site == Site.PROJECTION) {
+        if (exitOnThrow) {
             Label failed = new Label();
             super.visitLabel(failed);
             handlerFrame(THROWABLE);
@@ -292,7 +357,7 @@ final class SiteAdvice extends MethodVisitor {
             }
         }
         // Within the JVM's limits: the weaver leaves a method alone that would pass them.
-        super.visitMaxs(maxStack + EXTRA_STACK, Math.max(maxLocals, scratchSlot() + scratchSlots(descriptor)));
+        super.visitMaxs(maxStack + extraStack(descriptor), Math.max(maxLocals, scratchSlot() + scratchSlots(descriptor)));
     }
 
     /**
@@ -343,6 +408,10 @@ final class SiteAdvice extends MethodVisitor {
 
     /** The exit call (it takes the depth away), with the exception in the scratch slot (projections) or none. */
     private void exitCall(boolean thrown) {
+        if (suspending) {
+            suspendExitCall(thrown);
+            return;
+        }
         super.visitVarInsn(Opcodes.ALOAD, depthSlot());
         push(target);
         if (site == Site.PROJECTION) {
@@ -362,6 +431,39 @@ final class SiteAdvice extends MethodVisitor {
                     site == Site.RECORDER ? "recorderExit" : "storeExit", SITE_EXIT, false);
         }
     }
+
+    /**
+     * {@code Kube9Bridge.suspendExit(depth, SITE, TARGET, "Class#method", self, event, start,
+     * call, result, thrown)}, {@code call} being what the entry returned, with the result or the
+     * exception in the scratch slot (a suspend function returns an {@code Object}).
+     */
+    private void suspendExitCall(boolean thrown) {
+        super.visitVarInsn(Opcodes.ALOAD, depthSlot());
+        push(site.bridgeIndex());
+        push(target);
+        super.visitLdcInsn(source);
+        if (site == Site.PROJECTION) {
+            super.visitVarInsn(Opcodes.ALOAD, selfSlot());
+        } else {
+            super.visitInsn(Opcodes.ACONST_NULL);
+        }
+        super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
+        if (site == Site.PROJECTION) {
+            super.visitVarInsn(Opcodes.LLOAD, startSlot());
+        } else {
+            super.visitInsn(Opcodes.LCONST_0);
+        }
+        super.visitVarInsn(Opcodes.ALOAD, continuationCopySlot());
+        if (thrown) {
+            super.visitInsn(Opcodes.ACONST_NULL);
+            super.visitVarInsn(Opcodes.ALOAD, scratchSlot());
+        } else {
+            super.visitVarInsn(Opcodes.ALOAD, scratchSlot());
+            super.visitInsn(Opcodes.ACONST_NULL);
+        }
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "suspendExit", SUSPEND_EXIT, false);
+    }
+
     /**
      * A frame's locals with the advice's variables in their slots: the method's own below
      * {@code base} (padded with {@code TOP}), then ours, then whatever an outer advice added
@@ -385,7 +487,10 @@ final class SiteAdvice extends MethodVisitor {
             out.add(OBJECT);
             out.add(Opcodes.LONG);
         }
-        int end = base + slots(site);
+        if (suspending) {
+            out.add(OBJECT);
+        }
+        int end = base + ownSlots();
         while (in < localCount && inSlot < end) {
             inSlot += width(locals[in]);
             in++;

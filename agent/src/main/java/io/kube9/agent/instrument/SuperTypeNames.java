@@ -32,7 +32,16 @@ final class SuperTypeNames {
         return new SuperTypeNames(TypePatterns.matcher(patterns));
     }
 
+    /**
+     * Whether the type matches. A Kotlin companion object's class ({@code
+     * LegacyEventStore$Companion}) matches as the class it belongs to does by name: its
+     * functions are that class's.
+     */
     boolean matches(String typeName, Supertypes supertypes) {
+        String companionOwner = KotlinNames.companionOwner(typeName);
+        if (companionOwner != null && !isJdk(companionOwner) && names.test(companionOwner)) {
+            return true;
+        }
         return matches(typeName, supertypes, new HashSet<>());
     }
 

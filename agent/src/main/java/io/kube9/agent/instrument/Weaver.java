@@ -67,6 +67,7 @@ final class Weaver {
      */
     byte[] weave(byte[] classFile, long matched, AtomicInteger instrumentedMethods, Consumer<String> leftAlone) {
         ClassReader reader = new ClassReader(classFile);
+        String owner = reader.getClassName();
         Map<String, MethodFacts> methods = new HashMap<>();
         reader.accept(new ClassVisitor(ASM_API) {
             @Override
@@ -76,7 +77,7 @@ final class Weaver {
                 if (sites == 0) {
                     return null;
                 }
-                MethodFacts facts = new MethodFacts(sites, descriptor);
+                MethodFacts facts = new MethodFacts(sites, owner, descriptor);
                 methods.put(name + descriptor, facts);
                 return facts;
             }
@@ -215,6 +216,10 @@ final class Weaver {
                 // in the JDK's package for proxies or in its interface's own (a package-private one)
                 sourceClass = "java/lang/reflect/Proxy".equals(superName) && interfaces != null
                         && interfaces.length > 0 ? interfaces[0] : name;
+                String companionOwner = KotlinNames.companionOwner(name);
+                if (companionOwner != null) {
+                    sourceClass = companionOwner; // its functions are the class's
+                }
                 super.visit(version, access, name, signature, superName, interfaces);
             }
 
@@ -233,8 +238,8 @@ final class Weaver {
                     if ((facts.targets & (1L << index)) != 0) {
                         Site site = targets.get(index).site();
                         next = new SiteAdvice(next, site, index, owner, sourceClass, access, name, descriptor,
-                                base, frames, version >= JAVA_5, entryLine);
-                        base += SiteAdvice.slots(site);
+                                base, frames, version >= JAVA_5, entryLine, facts.ownContinuation());
+                        base += SiteAdvice.slots(site, descriptor);
                         entryLine = -1;
                     }
                 }
@@ -292,7 +297,7 @@ final class Weaver {
         }
         long sites = 0;
         for (int index = 0; index < Long.SIZE; index++) {
-            if ((matched & (1L << index)) != 0 && targets.get(index).methods().contains(name)) {
+            if ((matched & (1L << index)) != 0 && targets.get(index).methods().contains(KotlinNames.methodName(name))) {
                 sites |= 1L << index;
             }
         }
@@ -307,16 +312,49 @@ final class Weaver {
     private final class MethodFacts extends MethodVisitor {
         final long targets;
         final String descriptor;
+        private final String continuationPrefix;
         int maxLocals;
         int maxStack;
         boolean hasFrames;
         /** The line of the method's first instruction, or -1. */
         int entryLine = -1;
+        /** A suspend function's first {@code instanceof} of a class nested in its own: its state machine's, maybe. */
+        private String testedContinuation;
+        /** Set once that class's {@code label} is read too: the method's own state machine. */
+        private String ownContinuation;
 
-        MethodFacts(long targets, String descriptor) {
+        MethodFacts(long targets, String owner, String descriptor) {
             super(ASM_API);
             this.targets = targets;
             this.descriptor = descriptor;
+            this.continuationPrefix = EventParameter.isSuspending(descriptor) ? owner + "$" : null;
+        }
+
+        /**
+         * For a Kotlin suspend function with a state machine, the internal name of its
+         * continuation class (such as {@code shop/OrderStore$append$1}), else null. The compiled
+         * function begins by testing whether the continuation it was given is one of its own
+         * with {@code instanceof} and reading its {@code label}; a suspend function that only
+         * tail-calls another, or never suspends, has none.
+         */
+        String ownContinuation() {
+            return ownContinuation;
+        }
+
+        @Override
+        public void visitTypeInsn(int opcode, String type) {
+            if (continuationPrefix != null && testedContinuation == null && opcode == Opcodes.INSTANCEOF
+                    && type.startsWith(continuationPrefix)) {
+                testedContinuation = type;
+            }
+        }
+
+        @Override
+        public void visitFieldInsn(int opcode, String fieldOwner, String name, String fieldDescriptor) {
+            if (ownContinuation == null && testedContinuation != null && opcode == Opcodes.GETFIELD
+                    && fieldOwner.equals(testedContinuation) && name.equals("label") && fieldDescriptor.equals("I")) {
+                ownContinuation = testedContinuation;
+            }
         }
 
         /** What the advice would take past the JVM's limit of 65535, or null. */
@@ -325,8 +363,8 @@ final class Weaver {
             long stack = maxStack;
             for (int index = 0; index < Long.SIZE; index++) {
                 if ((targets & (1L << index)) != 0) {
-                    locals += SiteAdvice.slots(Weaver.this.targets.get(index).site());
-                    stack += SiteAdvice.EXTRA_STACK;
+                    locals += SiteAdvice.slots(Weaver.this.targets.get(index).site(), descriptor);
+                    stack += SiteAdvice.extraStack(descriptor);
                 }
             }
             if (locals > MAX_U2) {

@@ -19,7 +19,7 @@ import java.util.zip.ZipEntry;
  * the boot class path turns class-data sharing off for every class outside the boot loader,
  * which slows the service's start-up and makes the JVM print "Sharing is only supported for boot
  * loader classes because bootstrap classpath has been appended" on the service's stderr.
- * Defining four small classes directly keeps sharing on. {@code jdk.internal.misc} is opened to
+ * Defining the few small classes directly keeps sharing on. {@code jdk.internal.misc} is opened to
  * the agent's own (unnamed) module only, not to the application. Where that is refused the
  * append remains as the fallback.
  */
@@ -29,6 +29,9 @@ public final class BridgeInjector {
         "io/kube9/agent/bridge/EventSink",
         "io/kube9/agent/bridge/EventSink$1",
         "io/kube9/agent/bridge/StartingSink",
+        "io/kube9/agent/bridge/SuspendCalls$Call",
+        "io/kube9/agent/bridge/SuspendCalls$1",
+        "io/kube9/agent/bridge/SuspendCalls",
         "io/kube9/agent/bridge/Kube9Bridge",
     };
 

@@ -52,6 +52,48 @@ class EventParameterTest {
                 .as("this, String").isEqualTo(2);
     }
 
+    @Test
+    void aSuspendFunctionsContinuationIsNeverTheEvent() {
+        String append = "(Lshop/OrderEvent;Lkotlin/coroutines/Continuation;)Ljava/lang/Object;";
+        String record = "(Ljava/lang/String;JLkotlin/coroutines/Continuation;)Ljava/lang/Object;";
+
+        assertThat(EventParameter.isSuspending(append)).isTrue();
+        assertThat(EventParameter.slot(false, append)).isEqualTo(1);
+        assertThat(EventParameter.continuationSlot(false, append)).isEqualTo(2);
+        assertThat(EventParameter.slot(false, record)).as("a String and a long only").isEqualTo(EventParameter.NONE);
+        assertThat(EventParameter.continuationSlot(true, record)).as("String, long (2)").isEqualTo(3);
+    }
+
+    @Test
+    void aContinuationThatIsNotLastOrAMethodThatReturnsOtherThanObjectIsNoSuspendFunction() {
+        String notLast = "(Lkotlin/coroutines/Continuation;Lshop/OrderEvent;)Ljava/lang/Object;";
+        String returnsVoid = "(Lkotlin/coroutines/Continuation;)V";
+
+        assertThat(EventParameter.isSuspending(notLast)).isFalse();
+        assertThat(EventParameter.slot(false, notLast)).as("a parameter like any other").isEqualTo(1);
+        assertThat(EventParameter.isSuspending(returnsVoid)).isFalse();
+    }
+
+    @Test
+    void kotlinsNamesAreTheirSourcesNames() {
+        assertThat(KotlinNames.methodName("append-hMx4nnA")).isEqualTo("append");
+        assertThat(KotlinNames.methodName("append")).isEqualTo("append");
+        assertThat(KotlinNames.companionOwner("shop.LegacyEventStore$Companion")).isEqualTo("shop.LegacyEventStore");
+        assertThat(KotlinNames.companionOwner("shop/LegacyEventStore$Companion")).isEqualTo("shop/LegacyEventStore");
+        assertThat(KotlinNames.companionOwner("shop.LegacyEventStore")).isNull();
+        assertThat(KotlinNames.companionOwner("$Companion")).isNull();
+    }
+
+    @Test
+    void aCompanionObjectMatchesByTheNameOfItsClass() {
+        SuperTypeNames stores = SuperTypeNames.of(List.of("*EventStore"));
+        SuperTypeNames.Supertypes none = name -> new String[] {"java.lang.Object"};
+
+        assertThat(stores.matches("shop.LegacyEventStore$Companion", none)).isTrue();
+        assertThat(stores.matches("shop.LegacyProjector$Companion", none)).isFalse();
+        assertThat(stores.matches("shop.LegacyEventStore$Factory", none)).as("only Kotlin's default name").isFalse();
+    }
+
     private static String descriptor(String name, Class<?>... types) throws NoSuchMethodException {
         return Type.getMethodDescriptor(Signatures.class.getDeclaredMethod(name, types));
     }
