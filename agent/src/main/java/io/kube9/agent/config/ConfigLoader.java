@@ -249,15 +249,22 @@ public final class ConfigLoader {
     /**
      * The known name that {@code name} is most likely a misspelling of: the nearest within
      * {@value #MAX_TYPO_EDITS} edits, else the nearest of those that share its first part after
-     * the prefix ({@code KUBE9_JOURNAL_ENABLE}: the {@code KUBE9_JOURNAL_*} names); null when
-     * there is neither. Both are spelt alike: {@code kube9.a.b} or {@code KUBE9_A_B}.
+     * the prefix ({@code KUBE9_JOURNAL_ENABLE}: the {@code KUBE9_JOURNAL_*} names), else, for a
+     * dotted name, the nearest of those that end in its last part ({@code kube9.port}: {@code
+     * kube9.exporter.port}); null when there is none. Both are spelt alike: {@code kube9.a.b} or
+     * {@code KUBE9_A_B}. The last rule leaves environment variables alone: other {@code KUBE9_*}
+     * variables may well be the service's own ({@code KUBE9_LOG_LEVEL}).
      */
     static String meant(String name, Collection<String> known) {
         String nearest = null;
         int nearestEdits = Integer.MAX_VALUE;
         String nearestInGroup = null;
         int nearestInGroupEdits = Integer.MAX_VALUE;
+        String nearestSameEnd = null;
+        int nearestSameEndEdits = Integer.MAX_VALUE;
         String group = group(name);
+        int lastDot = name.lastIndexOf('.');
+        String end = lastDot >= 0 ? name.substring(lastDot) : null; // ".port"
         for (String candidate : known) {
             int edits = edits(name, candidate);
             if (edits < nearestEdits) {
@@ -268,8 +275,15 @@ public final class ConfigLoader {
                 nearestInGroup = candidate;
                 nearestInGroupEdits = edits;
             }
+            if (end != null && edits < nearestSameEndEdits && candidate.endsWith(end)) {
+                nearestSameEnd = candidate;
+                nearestSameEndEdits = edits;
+            }
         }
-        return nearestEdits <= MAX_TYPO_EDITS ? nearest : nearestInGroup;
+        if (nearestEdits <= MAX_TYPO_EDITS) {
+            return nearest;
+        }
+        return nearestInGroup != null ? nearestInGroup : nearestSameEnd;
     }
 
     /** {@code journal} of {@code kube9.journal.path}, {@code JOURNAL} of {@code KUBE9_JOURNAL_PATH}. */

@@ -482,6 +482,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyWithoutItsMiddlePartIsPointedToTheKeyItEndsLike() {
+        Properties props = new Properties();
+        props.setProperty("kube9.port", "9470");
+
+        AgentConfig config = load("", props, Map.of("KUBE9_PORT", "9471"));
+
+        // the environment's KUBE9_* may be the service's own: only a misspelling is said
+        assertThat(config.problems()).containsExactly(
+                "kube9.port: unknown key (from system property, value \"9470\"); ignored"
+                        + " (did you mean kube9.exporter.port?)");
+    }
+
+    @Test
     void theValueOfAnUnknownKeyThatMayBeASecretIsNotRepeated() {
         Properties props = new Properties();
         props.setProperty("kube9.exporter.basic-auth.pasword", "hunter2");
