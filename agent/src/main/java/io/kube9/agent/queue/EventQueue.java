@@ -32,6 +32,12 @@ public final class EventQueue {
     private int nextLane;
     /** Events the consumer took but has not yet reported {@link #written}; only it writes this. */
     private volatile int inFlight;
+    /**
+     * Odd while the consumer is between taking events out of the lanes and counting them in
+     * {@link #inFlight}: {@link #size} waits that moment out, rather than miss the events
+     * (at exit, a batch being taken looked like an empty queue, and exit did not wait for it).
+     */
+    private volatile int draining;
     /** Events the consumer took and could not write ({@link #discarded}); only it writes this. */
     private volatile long discarded;
 
@@ -105,11 +111,23 @@ public final class EventQueue {
      * written (approximate while producers are busy).
      */
     public int size() {
-        int size = inFlight;
-        for (Lane lane : lanes) {
-            size += lane.size();
+        for (int attempt = 1; ; attempt++) {
+            int before = draining;
+            if ((before & 1) == 0) {
+                int size = inFlight;
+                for (Lane lane : lanes) {
+                    size += lane.size();
+                }
+                if (draining == before) {
+                    return size;
+                }
+            }
+            if (attempt % 64 == 0) {
+                Thread.yield(); // the consumer may be off its core in the middle of a drain
+            } else {
+                Thread.onSpinWait(); // a drain takes microseconds
+            }
         }
-        return size;
     }
 
     /**
@@ -150,18 +168,23 @@ public final class EventQueue {
      * @return how many were moved
      */
     public int drainTo(CapturedEvent[] into, int from, int max) {
+        draining++; // single consumer: no lost update
         int moved = 0;
         int start = nextLane;
-        for (int i = 0; i < lanes.length && moved < max; i++) {
-            int lane = (start + i) & mask;
-            int taken = lanes[lane].drainTo(into, from + moved, max - moved);
-            for (int row = from + moved; row < from + moved + taken; row++) {
-                into[row].lane = lane;
+        try {
+            for (int i = 0; i < lanes.length && moved < max; i++) {
+                int lane = (start + i) & mask;
+                int taken = lanes[lane].drainTo(into, from + moved, max - moved);
+                for (int row = from + moved; row < from + moved + taken; row++) {
+                    into[row].lane = lane;
+                }
+                moved += taken;
             }
-            moved += taken;
+            nextLane = (start + 1) & mask;
+        } finally {
+            inFlight += moved;
+            draining++; // even again, whatever happened: size() must never wait for good
         }
-        nextLane = (start + 1) & mask;
-        inFlight += moved; // single consumer: no lost update
         return moved;
     }
 }

@@ -47,6 +47,40 @@ class EventQueueTest {
         assertThat(take(queue, rows(8), 8)).isZero();
     }
 
+    /**
+     * The writer's exit waits for what the queue holds when the JVM begins to exit, read with
+     * {@link EventQueue#size}: an event being taken out of its lane at that moment still counts.
+     */
+    @Test
+    @Timeout(60)
+    void anEventBeingTakenIsNeverMissingFromTheSize() throws InterruptedException {
+        EventQueue queue = new EventQueue(8);
+        offer(queue, 0);
+        AtomicBoolean done = new AtomicBoolean();
+        Thread writer = new Thread(() -> { // always one event, in the lane or taken and not yet written
+            CapturedEvent[] rows = rows(8);
+            for (int i = 1; i <= 200_000; i++) {
+                int taken = queue.drainTo(rows, 8);
+                offer(queue, i);
+                queue.written(taken);
+            }
+            done.set(true);
+        });
+        writer.start();
+        long reads = 0;
+        long empty = 0;
+        while (!done.get()) {
+            reads++;
+            if (queue.size() == 0) {
+                empty++;
+            }
+        }
+        writer.join();
+
+        assertThat(empty).as("reads of 0 in %d", reads).isZero();
+        assertThat(queue.size()).isOne();
+    }
+
     @Test
     void aDrainMakesTheRowsItNeedsAndReusesTheRowsItIsGiven() {
         EventQueue queue = new EventQueue(8);
