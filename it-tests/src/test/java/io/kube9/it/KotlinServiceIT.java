@@ -3,6 +3,7 @@ package io.kube9.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -78,5 +79,33 @@ class KotlinServiceIT {
                 + " ORDER BY 1")).containsExactly("order-1", "order-2", "order-3", "order-4", "order-5");
         assertThat(Journal.single(journal, "SELECT count(*) FROM events WHERE event_type = 'order.audited'"
                 + " AND event_id IN ('evt-5', 'evt-10', 'evt-15', 'evt-20')")).isEqualTo("0");
+    }
+
+    /**
+     * The agent changes a class of the Kotlin library and keeps calls under way: none of it may
+     * keep a web application's (or a plugin's) class loader, and the Kotlin in it, alive once it
+     * is dropped. The first version did, through an exception made as its bridge class began.
+     */
+    @Test
+    void aPluginsLoaderWithItsOwnKotlinIsLetGoAfterItsCoroutinesRan() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("plugin"));
+        Path journal = dir.resolve("j.db");
+        String plugin = CompiledApp.compileKotlin("kotlin-plugin", Paths.get(System.getProperty("it.kotlin.compiler")),
+                Paths.get(System.getProperty("it.kotlin.libs")), WORK.resolve("plugin-classes"), "11");
+        String host = CompiledApp.compile("plugin-host", Paths.get(System.getProperty("it.kotlin.libs")),
+                WORK.resolve("host-classes"), "11");
+        List<String> pluginPath = List.of(plugin.split(File.pathSeparator));
+        try (JvmProcess service = JvmProcess.start(dir, List.of("-javaagent:" + JvmProcess.AGENT_JAR
+                + "=exporter.enabled=false,journal.path=" + journal, "-cp", host.split(File.pathSeparator)[0],
+                "host.PluginHost"), pluginPath, Map.of())) {
+            Awaitility.await("the host").atMost(Duration.ofSeconds(60))
+                    .until(() -> service.stdout().contains("plugin loader collected"));
+            assertThat(service.stdout()).contains("plugin loader collected: true");
+            service.closeStdin();
+            assertThat(service.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(service.stderr()).doesNotContain("[kube9-agent] WARNING", "Exception");
+        }
+        assertThat(Journal.rows(journal, "SELECT source || ' ' || event_type || ' ' || event_id FROM events"))
+                .containsExactly("plugin.PluginEventStore#append plugin.loaded plugin-1");
     }
 }

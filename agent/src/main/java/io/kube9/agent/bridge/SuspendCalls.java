@@ -3,8 +3,8 @@ package io.kube9.agent.bridge;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,23 +28,51 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       hook in the caller's Kotlin), the call counts at its first return.
  * </ul>
  *
- * <p>The first entry of an outermost call is kept here, under its caller's continuation, before
- * the function's code runs: a resumption on another thread cannot come first. An exit that is
- * not the marker, a resumption's last exit or the caller's resumption ends the call, whichever
- * comes first, once. Keys are held weakly: a coroutine dropped while suspended, never to resume,
- * is not kept alive by the agent.
+ * <p>The first entry of an outermost call is kept here, under its caller's continuation and its
+ * site, before the function's code runs: a resumption on another thread cannot come first. Calls
+ * of two sites may share a caller's continuation (a recorder whose last call is a store hands
+ * the store its own caller's). An exit that is not the marker, a resumption's last exit or the
+ * caller's resumption ends the call, whichever comes first, once. The continuation is held
+ * weakly: a coroutine dropped while suspended, never to resume, is let go, unless its event or
+ * its projection object leads back to it (an event that carries the {@code Deferred} the call
+ * waits for); such calls are kept until {@value #MAX_PENDING} are, and beyond that calls count at
+ * their first exit (said once).
  */
 final class SuspendCalls {
     /** Calls kept at most; beyond, a call counts at its first exit. */
     static final int MAX_PENDING = 1 << 16;
     private static final String SINGLETONS = "kotlin.coroutines.intrinsics.CoroutineSingletons";
     private static final String FAILURE = "kotlin.Result$Failure";
+    private static final String BASE_CONTINUATION = "kotlin.coroutines.jvm.internal.BaseContinuationImpl";
     private static final ConcurrentHashMap<Call, Call> PENDING = new ConcurrentHashMap<>();
     private static final ReferenceQueue<Object> GONE = new ReferenceQueue<>();
     /** Calls without a state machine under way: {@link #resuming} looks for none while there are none. */
     private static final AtomicInteger TAIL_CALLS = new AtomicInteger();
-    /** The {@code BaseContinuationImpl} classes that call {@link #resuming} (one per Kotlin loaded). */
-    private static volatile Class<?>[] hooked = new Class<?>[0];
+    /**
+     * Whether a {@code BaseContinuationImpl} class has called {@link #resuming}: its Kotlin has the
+     * hook. Kept in the class itself, so a web application's loader is not held by the agent.
+     */
+    private static final ClassValue<AtomicBoolean> HOOKED = new ClassValue<>() {
+        @Override
+        protected AtomicBoolean computeValue(Class<?> type) {
+            return new AtomicBoolean();
+        }
+    };
+    /** The last class that called {@link #resuming}: most services load one Kotlin. */
+    private static volatile WeakReference<Class<?>> lastHooked = new WeakReference<>(null);
+    /** A continuation class's {@code BaseContinuationImpl}, or null when it is none. */
+    private static final ClassValue<Class<?>> BASE = new ClassValue<>() {
+        @Override
+        protected Class<?> computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                if (c.getName().equals(BASE_CONTINUATION)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+    };
+    private static final AtomicBoolean SATURATION_SAID = new AtomicBoolean();
     /** {@code BaseContinuationImpl.getCompletion()}, by continuation class; null where there is none. */
     private static final ClassValue<Method> COMPLETION = new ClassValue<>() {
         @Override
@@ -56,8 +84,6 @@ final class SuspendCalls {
             }
         }
     };
-    /** What a failed outcome counts as when its exception cannot be read. */
-    private static final Throwable FAILED = new Throwable("the suspend call failed");
 
     private SuspendCalls() {}
 
@@ -83,6 +109,10 @@ final class SuspendCalls {
         }
         expunge();
         if (PENDING.size() >= MAX_PENDING) {
+            if (!SATURATION_SAID.get() && SATURATION_SAID.compareAndSet(false, true)) {
+                System.err.println("[kube9-agent] WARNING " + MAX_PENDING + " suspend calls of sites are under way;"
+                        + " more count when they first return, before their work is done");
+            }
             return null;
         }
         Call call = new Call(continuation, GONE, tail, site, target, source, self, event, startNanos, thread);
@@ -116,7 +146,7 @@ final class SuspendCalls {
                 return;
             }
             Object caller = completion(call);
-            Call kept = caller == null ? null : PENDING.get(lookup(caller));
+            Call kept = caller == null ? null : PENDING.get(lookup(caller, site));
             if (kept != null && !kept.tail) {
                 end(kept, sink, thrown);
             }
@@ -134,16 +164,22 @@ final class SuspendCalls {
      * @param base the {@code BaseContinuationImpl} class calling
      */
     static void resuming(EventSink sink, Object continuation, Object outcome, Class<?> base) {
-        Class<?>[] known = hooked;
-        if (known.length == 0 || (known[0] != base && !contains(known, base))) {
-            hook(base);
+        if (lastHooked.get() != base) {
+            HOOKED.get(base).set(true);
+            lastHooked = new WeakReference<>(base);
         }
         if (TAIL_CALLS.get() == 0) {
             return;
         }
-        Call kept = PENDING.get(lookup(continuation));
-        if (kept != null && kept.tail) {
-            end(kept, sink, failure(outcome));
+        Throwable failure = null;
+        for (int site = Kube9Bridge.RECORDER; site <= Kube9Bridge.PROJECTION; site++) {
+            Call kept = PENDING.get(lookup(continuation, site));
+            if (kept != null && kept.tail) {
+                if (failure == null) {
+                    failure = failure(outcome);
+                }
+                end(kept, sink, failure);
+            }
         }
     }
 
@@ -187,38 +223,19 @@ final class SuspendCalls {
         if (outcome == null || !outcome.getClass().getName().equals(FAILURE)) {
             return null;
         }
+        // Made here, not once for all: a Throwable made in the class's initialiser would keep the
+        // classes on the stack then, a web application's among them, for as long as the agent.
         try {
             Object exception = outcome.getClass().getField("exception").get(outcome);
-            return exception instanceof Throwable ? (Throwable) exception : FAILED;
+            return exception instanceof Throwable ? (Throwable) exception : new IllegalStateException(FAILURE);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return FAILED;
+            return new IllegalStateException(FAILURE);
         }
     }
 
     private static boolean isHooked(Object continuation) {
-        for (Class<?> base : hooked) {
-            if (base.isInstance(continuation)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static synchronized void hook(Class<?> base) {
-        if (base != null && !contains(hooked, base)) {
-            Class<?>[] more = Arrays.copyOf(hooked, hooked.length + 1);
-            more[hooked.length] = base;
-            hooked = more;
-        }
-    }
-
-    private static boolean contains(Class<?>[] classes, Class<?> type) {
-        for (Class<?> each : classes) {
-            if (each == type) {
-                return true;
-            }
-        }
-        return false;
+        Class<?> base = BASE.get(continuation.getClass());
+        return base != null && HOOKED.get(base).get();
     }
 
     private static Object completion(Object continuation) {
@@ -233,8 +250,8 @@ final class SuspendCalls {
         }
     }
 
-    private static Call lookup(Object continuation) {
-        return new Call(continuation, null, false, 0, 0, null, null, null, 0L, 0);
+    private static Call lookup(Object continuation, int site) {
+        return new Call(continuation, null, false, site, 0, null, null, null, 0L, 0);
     }
 
     private static void expunge() {
@@ -248,8 +265,8 @@ final class SuspendCalls {
     }
 
     /**
-     * A call kept, under its caller's continuation (held weakly, compared by identity), with what
-     * it counts with when it is done; or, made to look one up, only the continuation.
+     * A call kept, under its caller's continuation (held weakly, compared by identity) and its
+     * site, with what it counts with when it is done; or, made to look one up, only those two.
      */
     private static final class Call extends WeakReference<Object> {
         private final int hash;
@@ -265,7 +282,7 @@ final class SuspendCalls {
         Call(Object callerContinuation, ReferenceQueue<Object> queue, boolean tail, int site, int target,
                 String source, Object self, Object event, long startNanos, int thread) {
             super(callerContinuation, queue);
-            this.hash = System.identityHashCode(callerContinuation);
+            this.hash = 31 * System.identityHashCode(callerContinuation) + site;
             this.tail = tail;
             this.site = site;
             this.target = target;
@@ -289,8 +306,9 @@ final class SuspendCalls {
             if (!(other instanceof Call)) {
                 return false;
             }
+            Call call = (Call) other;
             Object mine = get();
-            return mine != null && mine == ((Call) other).get();
+            return mine != null && mine == call.get() && site == call.site;
         }
     }
 }

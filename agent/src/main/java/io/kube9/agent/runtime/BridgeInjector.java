@@ -24,13 +24,18 @@ import java.util.zip.ZipEntry;
  * append remains as the fallback.
  */
 public final class BridgeInjector {
-    /** Supertypes first: defining a class resolves its interfaces. */
-    private static final String[] BRIDGE = {
+    /**
+     * Every class of the bridge package, supertypes first: defining a class resolves its
+     * interfaces ({@code BridgeInjectorTest} checks the list against the package).
+     */
+    static final String[] BRIDGE = {
         "io/kube9/agent/bridge/EventSink",
         "io/kube9/agent/bridge/EventSink$1",
         "io/kube9/agent/bridge/StartingSink",
         "io/kube9/agent/bridge/SuspendCalls$Call",
         "io/kube9/agent/bridge/SuspendCalls$1",
+        "io/kube9/agent/bridge/SuspendCalls$2",
+        "io/kube9/agent/bridge/SuspendCalls$3",
         "io/kube9/agent/bridge/SuspendCalls",
         "io/kube9/agent/bridge/Kube9Bridge",
     };

@@ -93,6 +93,24 @@ class SuspendCallsTest {
     }
 
     @Test
+    void callsOfTwoSitesHandedTheSameCallersContinuationEachCount() {
+        Caller caller = new Caller(); // a recorder whose last call is a store: the store gets the recorder's caller's
+        Object recorder = SuspendCalls.enter(true, Kube9Bridge.RECORDER, 1, "R#record", null, "r1", 0L, caller,
+                null, 0);
+        exit(STORE, "s1", enter(STORE, "s1", caller, null), SUSPENDED, null);
+        SuspendCalls.exit(sink, Kube9Bridge.RECORDER, 1, "R#record", null, "r1", 0L, recorder, SUSPENDED, null, true,
+                0);
+        SuspendCalls.resuming(sink, caller, "value", BaseContinuationImpl.class);
+
+        Caller second = new Caller(); // the store never suspends: it ends first, the recorder later
+        recorder = SuspendCalls.enter(true, Kube9Bridge.RECORDER, 1, "R#record", null, "r2", 0L, second, null, 0);
+        exit(STORE, "s2", enter(STORE, "s2", second, OWN), "value", null);
+        SuspendCalls.exit(sink, Kube9Bridge.RECORDER, 1, "R#record", null, "r2", 0L, recorder, "value", null, true, 0);
+
+        assertThat(sink.calls).containsExactlyInAnyOrder("stored s1", "recorded r1", "stored s2", "recorded r2");
+    }
+
+    @Test
     void aTailCallWhoseCallerIsResumedBeforeItsOwnExitRanCountsOnce() {
         Caller caller = new Caller();
         Object call = enter(STORE, "e8", caller, null);
