@@ -182,6 +182,35 @@ public final class Kube9Bridge {
         }
     }
 
+    /**
+     * A recorder call returned the work it will do ({@link AsyncCalls}): it counts when that work
+     * completes.
+     *
+     * @return what the method returns: {@code returned}, or the publisher with a callback
+     */
+    public static Object recorderExitReturning(int[] depth, int target, String source, Object event, Object returned) {
+        if (--depth[RECORDER] != 0) {
+            return returned;
+        }
+        try {
+            return AsyncCalls.whenDone(sink, RECORDER, target, source, event, depth[NUMBER], returned);
+        } catch (Throwable ignored) {
+            return returned; // nothing may reach the application
+        }
+    }
+
+    /** A store call returned the work it will do: see {@link #recorderExitReturning}. */
+    public static Object storeExitReturning(int[] depth, int target, String source, Object event, Object returned) {
+        if (--depth[STORE] != 0) {
+            return returned;
+        }
+        try {
+            return AsyncCalls.whenDone(sink, STORE, target, source, event, depth[NUMBER], returned);
+        } catch (Throwable ignored) {
+            return returned; // nothing may reach the application
+        }
+    }
+
     /** A projection call returned or threw. */
     public static void projectionExit(
             int[] depth, int target, Object projection, Object event, long startNanos, Throwable thrown) {

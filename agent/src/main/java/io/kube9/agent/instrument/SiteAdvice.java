@@ -3,6 +3,7 @@ package io.kube9.agent.instrument;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -61,6 +62,11 @@ import net.bytebuddy.jar.asm.Type;
  * and the name of its own state machine's class, and keeps what that returns; each of its exits,
  * returns and throws alike, hands that to {@code Kube9Bridge.suspendExit}, and the bridge counts
  * the call once, when it is done ({@code SuspendCalls}).
+ *
+ * <p>A recorder or store declared to return its work ({@code CompletableFuture}, {@code
+ * CompletionStage}, Reactor's {@code Mono} or {@code Flux}) calls {@code recorderExitReturning} or
+ * {@code storeExitReturning} at each return instead, and returns what that hands back (cast to its
+ * return type): the same stage, or the publisher with a callback ({@code AsyncCalls}).
  */
 final class SiteAdvice extends MethodVisitor {
     static final String BRIDGE = "io/kube9/agent/bridge/Kube9Bridge";
@@ -75,6 +81,11 @@ final class SiteAdvice extends MethodVisitor {
             + "Ljava/lang/Object;Ljava/lang/String;)Ljava/lang/Object;";
     private static final String SUSPEND_EXIT = "([IIILjava/lang/String;Ljava/lang/Object;Ljava/lang/Object;J"
             + "Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)V";
+    private static final String SITE_EXIT_RETURNING = "([IILjava/lang/String;Ljava/lang/Object;Ljava/lang/Object;)"
+            + "Ljava/lang/Object;";
+    /** Return types of a method that returns the work it will do: it counts when the work completes. */
+    private static final Set<String> WORK_TYPES = Set.of("java/util/concurrent/CompletableFuture",
+            "java/util/concurrent/CompletionStage", "reactor/core/publisher/Mono", "reactor/core/publisher/Flux");
     private static final String OBJECT = "java/lang/Object";
     private static final String THROWABLE = "java/lang/Throwable";
 
@@ -89,6 +100,8 @@ final class SiteAdvice extends MethodVisitor {
     private final int continuationSlot;
     /** The binary name of the suspend function's own continuation class, or null (it has no state machine). */
     private final String ownContinuation;
+    /** A recorder or store that returns the work it will do ({@link #WORK_TYPES}): the bridge may return another. */
+    private final boolean returnsWork;
     private final String descriptor;
     private final Type returnType;
     private final boolean writeFrames;
@@ -134,6 +147,8 @@ final class SiteAdvice extends MethodVisitor {
         this.ownContinuation = suspending && ownContinuation != null ? ownContinuation.replace('/', '.') : null;
         this.descriptor = descriptor;
         this.returnType = Type.getReturnType(descriptor);
+        this.returnsWork = site != Site.PROJECTION && !suspending && returnType.getSort() == Type.OBJECT
+                && WORK_TYPES.contains(returnType.getInternalName());
         this.base = base;
         this.writeFrames = writeFrames;
         this.classConstants = classConstants;
@@ -424,6 +439,15 @@ final class SiteAdvice extends MethodVisitor {
                 super.visitInsn(Opcodes.ACONST_NULL);
             }
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "projectionExit", PROJECTION_EXIT, false);
+        } else if (returnsWork && !thrown) {
+            // the bridge hands back what the method returns, a publisher with a callback perhaps
+            super.visitLdcInsn(source);
+            super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
+            super.visitVarInsn(Opcodes.ALOAD, scratchSlot());
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE,
+                    site == Site.RECORDER ? "recorderExitReturning" : "storeExitReturning", SITE_EXIT_RETURNING, false);
+            super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
+            super.visitVarInsn(Opcodes.ASTORE, scratchSlot());
         } else {
             super.visitLdcInsn(source);
             super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
