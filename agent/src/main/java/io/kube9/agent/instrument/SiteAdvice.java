@@ -232,21 +232,7 @@ final class SiteAdvice extends MethodVisitor {
             super.visitVarInsn(Opcodes.LSTORE, startSlot());
         }
         if (suspending) {
-            super.visitVarInsn(Opcodes.ALOAD, depthSlot());
-            push(site.bridgeIndex());
-            push(target);
-            super.visitLdcInsn(source);
-            if (site == Site.PROJECTION) {
-                super.visitVarInsn(Opcodes.ALOAD, selfSlot());
-            } else {
-                super.visitInsn(Opcodes.ACONST_NULL);
-            }
-            super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
-            if (site == Site.PROJECTION) {
-                super.visitVarInsn(Opcodes.LLOAD, startSlot());
-            } else {
-                super.visitInsn(Opcodes.LCONST_0);
-            }
+            pushSuspendCall();
             super.visitVarInsn(Opcodes.ALOAD, continuationSlot);
             if (ownContinuation != null) {
                 super.visitLdcInsn(ownContinuation);
@@ -457,11 +443,10 @@ final class SiteAdvice extends MethodVisitor {
     }
 
     /**
-     * {@code Kube9Bridge.suspendExit(depth, SITE, TARGET, "Class#method", self, event, start,
-     * call, result, thrown)}, {@code call} being what the entry returned, with the result or the
-     * exception in the scratch slot (a suspend function returns an {@code Object}).
+     * What the suspend entry and exits both pass first: {@code depth, SITE, TARGET,
+     * "Class#method", self (projections; else null), event, start (projections; else 0)}.
      */
-    private void suspendExitCall(boolean thrown) {
+    private void pushSuspendCall() {
         super.visitVarInsn(Opcodes.ALOAD, depthSlot());
         push(site.bridgeIndex());
         push(target);
@@ -477,6 +462,15 @@ final class SiteAdvice extends MethodVisitor {
         } else {
             super.visitInsn(Opcodes.LCONST_0);
         }
+    }
+
+    /**
+     * {@code Kube9Bridge.suspendExit(depth, SITE, TARGET, "Class#method", self, event, start,
+     * call, result, thrown)}, {@code call} being what the entry returned, with the result or the
+     * exception in the scratch slot (a suspend function returns an {@code Object}).
+     */
+    private void suspendExitCall(boolean thrown) {
+        pushSuspendCall();
         super.visitVarInsn(Opcodes.ALOAD, continuationCopySlot());
         if (thrown) {
             super.visitInsn(Opcodes.ACONST_NULL);
