@@ -186,7 +186,7 @@ public final class Kube9Bridge {
      * A recorder call returned the work it will do ({@link AsyncCalls}): it counts when that work
      * completes.
      *
-     * @return what the method returns: {@code returned}, or the publisher with a callback
+     * @return what the method returns: {@code returned}
      */
     public static Object recorderExitReturning(int[] depth, int target, String source, Object event, Object returned) {
         if (--depth[RECORDER] != 0) {

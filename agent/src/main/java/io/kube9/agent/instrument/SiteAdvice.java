@@ -63,10 +63,10 @@ import net.bytebuddy.jar.asm.Type;
  * returns and throws alike, hands that to {@code Kube9Bridge.suspendExit}, and the bridge counts
  * the call once, when it is done ({@code SuspendCalls}).
  *
- * <p>A recorder or store declared to return its work ({@code CompletableFuture}, {@code
- * CompletionStage}, Reactor's {@code Mono} or {@code Flux}) calls {@code recorderExitReturning} or
- * {@code storeExitReturning} at each return instead, and returns what that hands back (cast to its
- * return type): the same stage, or the publisher with a callback ({@code AsyncCalls}).
+ * <p>A recorder or store declared to return its work ({@code CompletableFuture} or {@code
+ * CompletionStage}) calls {@code recorderExitReturning} or {@code storeExitReturning} at each
+ * return instead, and returns what that hands back (cast to its return type): the same stage, given
+ * a callback that counts the call when it completes ({@code AsyncCalls}).
  */
 final class SiteAdvice extends MethodVisitor {
     static final String BRIDGE = "io/kube9/agent/bridge/Kube9Bridge";
@@ -85,7 +85,7 @@ final class SiteAdvice extends MethodVisitor {
             + "Ljava/lang/Object;";
     /** Return types of a method that returns the work it will do: it counts when the work completes. */
     private static final Set<String> WORK_TYPES = Set.of("java/util/concurrent/CompletableFuture",
-            "java/util/concurrent/CompletionStage", "reactor/core/publisher/Mono", "reactor/core/publisher/Flux");
+            "java/util/concurrent/CompletionStage");
     private static final String OBJECT = "java/lang/Object";
     private static final String THROWABLE = "java/lang/Throwable";
 

@@ -32,7 +32,6 @@ public final class BridgeInjector {
         "io/kube9/agent/bridge/EventSink",
         "io/kube9/agent/bridge/EventSink$1",
         "io/kube9/agent/bridge/StartingSink",
-        "io/kube9/agent/bridge/AsyncCalls$1",
         "io/kube9/agent/bridge/AsyncCalls$Done",
         "io/kube9/agent/bridge/AsyncCalls",
         "io/kube9/agent/bridge/SuspendCalls$Call",
