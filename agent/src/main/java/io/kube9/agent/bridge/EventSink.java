@@ -5,7 +5,10 @@ package io.kube9.agent.bridge;
  * agent's own class loader; only JDK types cross this boundary.
  *
  * <p>Called on the application's thread after the outermost intercepted call of a site returns
- * (or throws, for projections). Implementations must not block, do I/O or throw.
+ * (or throws, for projections); for a call whose work goes on after it returns, on the thread that
+ * ends it: a Kotlin suspend call's last resumption or its caller's ({@link SuspendCalls}), a
+ * returned stage's completion ({@link AsyncCalls}). Implementations must not block, do I/O or
+ * throw.
  */
 public interface EventSink {
     /**
