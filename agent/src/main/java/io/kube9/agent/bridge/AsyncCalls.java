@@ -51,11 +51,7 @@ final class AsyncCalls {
         @Override
         public void run() {
             try {
-                if (site == Kube9Bridge.RECORDER) {
-                    sink.recorded(target, source, event, thread);
-                } else {
-                    sink.stored(target, source, event, thread);
-                }
+                SuspendCalls.finish(sink, site, target, source, null, event, 0L, null, thread);
             } catch (Throwable ignored) {
                 // the sink counts its own failures; nothing may reach the application
             }

@@ -200,7 +200,8 @@ final class SuspendCalls {
         finish(sink, call.site, call.target, call.source, call.self, call.event, call.startNanos, thrown, call.thread);
     }
 
-    private static void finish(EventSink sink, int site, int target, String source, Object self, Object event,
+    /** Counts a call that is done: a recorder's or store's if it did not throw, a projection's either way. */
+    static void finish(EventSink sink, int site, int target, String source, Object self, Object event,
             long startNanos, Throwable thrown, int thread) {
         if (site == Kube9Bridge.PROJECTION) {
             sink.projected(target, self, event, startNanos, thrown);
