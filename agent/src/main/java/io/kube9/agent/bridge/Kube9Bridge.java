@@ -11,6 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * outermost call counts. Beside its depths, each thread gets a number at its first intercepted
  * call, handed out in turn: the agent's queue gives threads lanes by it, so that two busy
  * threads never share one.
+ *
+ * <p>A recorder or store call without an event of its own (no argument that can be one, or an
+ * enum: {@code record(String type, Level level, String message)}) is often a convenience overload
+ * that builds the event and passes it on. Such a call does not count in the depth: a call of its
+ * site that it reaches counts, with the real event. It counts itself, with what it has, only when
+ * no call of its site counted on this thread while it ran (a tally per site tells).
  */
 public final class Kube9Bridge {
     public static final int RECORDER = 0;
@@ -19,9 +25,13 @@ public final class Kube9Bridge {
 
     /** Index of the thread's number in its depth counters. */
     private static final int NUMBER = 3;
+    /** Index of the tally of counted recorder calls; store calls' is next (see {@link #mark}). */
+    private static final int TALLY = 4;
+    /** A {@link #mark} that says the call has an event and counts in the depth. */
+    private static final int HAS_EVENT = -1;
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> {
-        int[] depth = new int[NUMBER + 1];
+        int[] depth = new int[TALLY + 2];
         depth[NUMBER] = THREADS.getAndIncrement();
         return depth;
     });
@@ -30,7 +40,7 @@ public final class Kube9Bridge {
      * Shared by the threads whose own counters could not be made: counters so far from 0 that no
      * call on them is ever outermost, whatever the unsynchronised updates of those threads lose.
      */
-    private static final int[] UNSEEN = {Integer.MIN_VALUE / 2, Integer.MIN_VALUE / 2, Integer.MIN_VALUE / 2, 0};
+    private static final int[] UNSEEN = {Integer.MIN_VALUE / 2, Integer.MIN_VALUE / 2, Integer.MIN_VALUE / 2, 0, 0, 0};
 
     private static volatile EventSink sink = EventSink.NONE;
     private static volatile boolean installed;
@@ -107,9 +117,39 @@ public final class Kube9Bridge {
         return depth[PROJECTION] == 0 ? System.nanoTime() : 0L;
     }
 
-    /** A recorder call returned. */
-    public static void recorderExit(int[] depth, int target, String source, Object event) {
-        if (--depth[RECORDER] != 0) {
+    /**
+     * How a recorder or store call about to start counts (before its depth is counted in): {@value
+     * #HAS_EVENT} when it has an event, and then it adds one to the depth; else, when {@code event}
+     * is null or an enum, the site's tally now, never negative, and it adds nothing. The woven
+     * code adds {@code mark >>> 31} to the depth and takes the same away on its ways out.
+     *
+     * @param site {@link #RECORDER} or {@link #STORE}
+     */
+    public static int mark(int[] depth, int site, Object event) {
+        return event == null || event instanceof Enum ? depth[TALLY + site] & Integer.MAX_VALUE : HAS_EVENT;
+    }
+
+    /**
+     * Whether a recorder or store call that returned counts, taking its one away from the depth if
+     * it added one: the outermost call with an event; a call without one when it is not inside a
+     * call with an event and no call of its site counted while it ran. A call that counts adds one
+     * to the site's tally.
+     */
+    private static boolean counts(int[] depth, int site, int mark) {
+        if (mark == HAS_EVENT) {
+            if (--depth[site] != 0) {
+                return false;
+            }
+        } else if (depth[site] != 0 || (depth[TALLY + site] & Integer.MAX_VALUE) != mark) {
+            return false;
+        }
+        depth[TALLY + site]++;
+        return true;
+    }
+
+    /** A recorder call returned; {@code mark} is what {@link #mark} said at its start. */
+    public static void recorderExit(int[] depth, int mark, int target, String source, Object event) {
+        if (!counts(depth, RECORDER, mark)) {
             return;
         }
         try {
@@ -119,9 +159,9 @@ public final class Kube9Bridge {
         }
     }
 
-    /** A store call returned. */
-    public static void storeExit(int[] depth, int target, String source, Object event) {
-        if (--depth[STORE] != 0) {
+    /** A store call returned; {@code mark} is what {@link #mark} said at its start. */
+    public static void storeExit(int[] depth, int mark, int target, String source, Object event) {
+        if (!counts(depth, STORE, mark)) {
             return;
         }
         try {
@@ -160,6 +200,9 @@ public final class Kube9Bridge {
     public static void suspendExit(int[] depth, int site, int target, String source, Object self, Object event,
             long startNanos, Object call, Object result, Throwable thrown) {
         boolean outermost = --depth[site] == 0;
+        if (outermost && site != PROJECTION) {
+            depth[TALLY + site]++; // a call without an event around it does not count too
+        }
         try {
             SuspendCalls.exit(sink, site, target, source, self, event, startNanos, call, result, thrown, outermost,
                     depth[NUMBER]);
@@ -192,6 +235,7 @@ public final class Kube9Bridge {
         if (--depth[RECORDER] != 0) {
             return returned;
         }
+        depth[TALLY + RECORDER]++; // a call without an event around it does not count too
         try {
             return AsyncCalls.whenDone(sink, RECORDER, target, source, event, depth[NUMBER], returned);
         } catch (Throwable ignored) {
@@ -204,6 +248,7 @@ public final class Kube9Bridge {
         if (--depth[STORE] != 0) {
             return returned;
         }
+        depth[TALLY + STORE]++; // a call without an event around it does not count too
         try {
             return AsyncCalls.whenDone(sink, STORE, target, source, event, depth[NUMBER], returned);
         } catch (Throwable ignored) {

@@ -18,11 +18,12 @@ import net.bytebuddy.jar.asm.Type;
  * Object event = <event parameter, or null>;        // copied before the method can reassign it
  * Object self = this (or the declaring class);      // projections only
  * long start = Kube9Bridge.startTime(depth);         // projections only
- * depth[SITE]++;
+ * int mark = Kube9Bridge.mark(depth, SITE, event);   // recorders and stores: -1, or 0+ without an event
+ * depth[SITE]++;                                     // for them: depth[SITE] += mark >>> 31, and so on
  * try {
  *     <the method's own code>; at every return, outside the try:
  *     try {
- *         Kube9Bridge.storeExit(depth, TARGET, "Class#method", event);  // takes the one away
+ *         Kube9Bridge.storeExit(depth, mark, TARGET, "Class#method", event);  // takes the one away
  *     } catch (Throwable notCalled) {                 // only a StackOverflowError calling it
  *         depth[SITE]--;
  *     }
@@ -55,6 +56,10 @@ import net.bytebuddy.jar.asm.Type;
  * <p>A method that is two kinds of site (rare: a configuration that names it twice) gets two
  * instances, one inside the other, the outer one's slots above the inner one's.
  *
+ * <p>A plain recorder or store call without an event of its own (null, or an enum) does not count
+ * in the depth ({@code Kube9Bridge.mark}): a convenience overload that builds the event and passes
+ * it on lets the call it reaches count, with the real event.
+ *
  * <p>A Kotlin {@code suspend} function ({@link EventParameter#isSuspending}) returns a marker
  * when it suspends, and its state machine (when it has one) calls the method again at each
  * resumption, with the event parameter null. Its entry calls {@code Kube9Bridge.suspendEnter}
@@ -75,7 +80,8 @@ final class SiteAdvice extends MethodVisitor {
     /** The same for a suspend function, whose entry and exits pass more. */
     private static final int EXTRA_STACK_SUSPENDING = 12;
 
-    private static final String SITE_EXIT = "([IILjava/lang/String;Ljava/lang/Object;)V";
+    private static final String SITE_EXIT = "([IIILjava/lang/String;Ljava/lang/Object;)V";
+    private static final String MARK = "([IILjava/lang/Object;)I";
     private static final String PROJECTION_EXIT = "([IILjava/lang/Object;Ljava/lang/Object;JLjava/lang/Throwable;)V";
     private static final String SUSPEND_ENTER = "([IIILjava/lang/String;Ljava/lang/Object;Ljava/lang/Object;J"
             + "Ljava/lang/Object;Ljava/lang/String;)Ljava/lang/Object;";
@@ -102,6 +108,8 @@ final class SiteAdvice extends MethodVisitor {
     private final String ownContinuation;
     /** A recorder or store that returns the work it will do ({@link #WORK_TYPES}): the bridge may return another. */
     private final boolean returnsWork;
+    /** A plain recorder or store: its depth and exits go by a {@code mark} ({@link #marked}). */
+    private final boolean marked;
     private final String descriptor;
     private final Type returnType;
     private final boolean writeFrames;
@@ -147,8 +155,8 @@ final class SiteAdvice extends MethodVisitor {
         this.ownContinuation = suspending && ownContinuation != null ? ownContinuation.replace('/', '.') : null;
         this.descriptor = descriptor;
         this.returnType = Type.getReturnType(descriptor);
-        this.returnsWork = site != Site.PROJECTION && !suspending && returnType.getSort() == Type.OBJECT
-                && WORK_TYPES.contains(returnType.getInternalName());
+        this.returnsWork = returnsWork(site, descriptor);
+        this.marked = marked(site, descriptor);
         this.base = base;
         this.writeFrames = writeFrames;
         this.classConstants = classConstants;
@@ -157,7 +165,23 @@ final class SiteAdvice extends MethodVisitor {
 
     /** Slots the advice keeps for the whole method (the scratch slot comes after). */
     static int slots(Site site, String descriptor) {
-        return (site == Site.PROJECTION ? 5 : 2) + (EventParameter.isSuspending(descriptor) ? 1 : 0);
+        return (site == Site.PROJECTION ? 5 : 2) + (EventParameter.isSuspending(descriptor) ? 1 : 0)
+                + (marked(site, descriptor) ? 1 : 0);
+    }
+
+    /** A recorder or store declared to return the work it will do ({@link #WORK_TYPES}). */
+    private static boolean returnsWork(Site site, String descriptor) {
+        Type returnType = Type.getReturnType(descriptor);
+        return site != Site.PROJECTION && !EventParameter.isSuspending(descriptor)
+                && returnType.getSort() == Type.OBJECT && WORK_TYPES.contains(returnType.getInternalName());
+    }
+
+    /**
+     * A recorder or store that counts when it returns (not a suspend function, not one that returns
+     * its work): whether it counts in the depth is decided as it starts, by its event.
+     */
+    private static boolean marked(Site site, String descriptor) {
+        return site != Site.PROJECTION && !EventParameter.isSuspending(descriptor) && !returnsWork(site, descriptor);
     }
 
     /** How far the advice may take the method's operand stack past its own {@code max_stack}. */
@@ -188,6 +212,11 @@ final class SiteAdvice extends MethodVisitor {
 
     private int startSlot() {
         return base + 3;
+    }
+
+    /** A plain recorder's or store's {@code mark}, after the depth and the event. */
+    private int markSlot() {
+        return base + 2;
     }
 
     /** What a suspend function's entry returned, after the site's other slots. */
@@ -230,6 +259,13 @@ final class SiteAdvice extends MethodVisitor {
             super.visitVarInsn(Opcodes.ALOAD, depthSlot());
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "startTime", "([I)J", false);
             super.visitVarInsn(Opcodes.LSTORE, startSlot());
+        }
+        if (marked) {
+            super.visitVarInsn(Opcodes.ALOAD, depthSlot());
+            push(site.bridgeIndex());
+            super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "mark", MARK, false);
+            super.visitVarInsn(Opcodes.ISTORE, markSlot());
         }
         if (suspending) {
             pushSuspendCall();
@@ -396,13 +432,22 @@ final class SiteAdvice extends MethodVisitor {
         }
     }
 
-    /** {@code depth[site] += 1} or {@code -= 1}: array instructions on a non-null array, which cannot fail. */
+    /**
+     * {@code depth[site] += 1} or {@code -= 1} ({@code mark >>> 31}, 1 or 0, for a {@link
+     * #marked} one): array instructions on a non-null array, which cannot fail.
+     */
     private void changeDepth(int addOrSubtract) {
         super.visitVarInsn(Opcodes.ALOAD, depthSlot());
         push(site.bridgeIndex());
         super.visitInsn(Opcodes.DUP2);
         super.visitInsn(Opcodes.IALOAD);
-        super.visitInsn(Opcodes.ICONST_1);
+        if (marked) {
+            super.visitVarInsn(Opcodes.ILOAD, markSlot());
+            push(31);
+            super.visitInsn(Opcodes.IUSHR);
+        } else {
+            super.visitInsn(Opcodes.ICONST_1);
+        }
         super.visitInsn(addOrSubtract);
         super.visitInsn(Opcodes.IASTORE);
     }
@@ -414,8 +459,8 @@ final class SiteAdvice extends MethodVisitor {
             return;
         }
         super.visitVarInsn(Opcodes.ALOAD, depthSlot());
-        push(target);
         if (site == Site.PROJECTION) {
+            push(target);
             super.visitVarInsn(Opcodes.ALOAD, selfSlot());
             super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
             super.visitVarInsn(Opcodes.LLOAD, startSlot());
@@ -427,6 +472,7 @@ final class SiteAdvice extends MethodVisitor {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "projectionExit", PROJECTION_EXIT, false);
         } else if (returnsWork && !thrown) {
             // the bridge hands back what the method returns, a publisher with a callback perhaps
+            push(target);
             super.visitLdcInsn(source);
             super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
             super.visitVarInsn(Opcodes.ALOAD, scratchSlot());
@@ -435,6 +481,8 @@ final class SiteAdvice extends MethodVisitor {
             super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
             super.visitVarInsn(Opcodes.ASTORE, scratchSlot());
         } else {
+            super.visitVarInsn(Opcodes.ILOAD, markSlot());
+            push(target);
             super.visitLdcInsn(source);
             super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE,
@@ -507,6 +555,9 @@ final class SiteAdvice extends MethodVisitor {
         }
         if (suspending) {
             out.add(OBJECT);
+        }
+        if (marked) {
+            out.add(Opcodes.INTEGER);
         }
         int end = base + ownSlots();
         while (in < localCount && inSlot < end) {

@@ -166,6 +166,65 @@ class AdviceTest {
     }
 
     @Test
+    void aCallWithoutAnEventLetsTheCallItReachesCountWithTheRealEvent() throws Throwable {
+        Object target = newInstance(recorder);
+
+        call(target, "record", types(String.class, levelType()), "order.created", level("WARNING"));
+
+        assertThat(sink.calls).singleElement().satisfies(call -> {
+            assertThat(call.event).isInstanceOf(SampleEvent.class);
+            assertThat(((SampleEvent) call.event).id).isEqualTo("order.created:WARNING");
+            assertThat(call.source).isEqualTo(SampleRecorder.class.getName() + "#recordEvent");
+        });
+    }
+
+    @Test
+    void aCallWithOnlyStringsLetsEachCallItReachesCount() throws Throwable {
+        call(newInstance(recorder), "record", types(String.class, String.class), "first", "second");
+
+        assertThat(sink.calls).extracting(call -> ((SampleEvent) call.event).id).containsExactly("first", "second");
+    }
+
+    @Test
+    void aCallWithoutAnEventThatReachesNoOtherCountsItselfWithWhatItHas() throws Throwable {
+        Object target = newInstance(recorder);
+        Object info = level("INFO");
+
+        call(target, "record", types(levelType()), info);
+        call(target, "recordEvent", types(levelType(), String.class), info, "nested: counts once");
+
+        assertThat(sink.calls).hasSize(2).allSatisfy(call -> assertThat(call.event).isSameAs(info));
+        assertThat(sink.calls.get(1).source).isEqualTo(SampleRecorder.class.getName() + "#record");
+    }
+
+    @Test
+    void aCallWithoutAnEventInsideOneWithAnEventDoesNotCount() throws Throwable {
+        SampleEvent event = new SampleEvent("outer");
+
+        call(newInstance(recorder), "record", types(SampleEvent.class, levelType()), event, level("INFO"));
+
+        assertThat(sink.calls).singleElement().satisfies(call -> assertThat(call.event).isSameAs(event));
+    }
+
+    @Test
+    void aCallWithoutAnEventCountsItselfWhenTheCallItReachedFailed() throws Throwable {
+        Object info = level("INFO");
+
+        call(newInstance(recorder), "record", types(levelType(), String.class), info, "order.created");
+
+        assertThat(sink.calls).singleElement().satisfies(call -> assertThat(call.event).isSameAs(info));
+    }
+
+    private static Class<?> levelType() throws ClassNotFoundException {
+        return Class.forName(SampleRecorder.Level.class.getName(), true, recorder.getClassLoader());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object level(String name) throws ClassNotFoundException {
+        return Enum.valueOf((Class) levelType(), name);
+    }
+
+    @Test
     void recursionCountsOnce() throws Throwable {
         SampleEvent event = new SampleEvent("e3");
 
@@ -981,6 +1040,41 @@ class AdviceTest {
 
     public static class SampleRecorder {
         public static final IOException IO_FAILURE = new IOException("recorder offline");
+
+        public enum Level { INFO, WARNING }
+
+        /** A convenience overload: builds the event and passes it on. */
+        public void record(String type, Level level) {
+            recordEvent(new SampleEvent(type + ":" + level));
+        }
+
+        /** No event at all: records two. */
+        public void record(String first, String second) {
+            recordEvent(new SampleEvent(first));
+            recordEvent(new SampleEvent(second));
+        }
+
+        /** Without an event, and records nothing else: it is the record. */
+        public void record(Level level) {}
+
+        /** With an event, reaching one without. */
+        public void record(SampleEvent event, Level level) {
+            record(level);
+        }
+
+        /** Without an event, reaching another without. */
+        public void recordEvent(Level level, String message) {
+            record(level);
+        }
+
+        /** Without an event, reaching one that fails. */
+        public void record(Level level, String type) {
+            try {
+                record(new SampleEvent(type), "io");
+            } catch (IOException expected) {
+                // the service logs it and goes on
+            }
+        }
 
         public void recordEvent(SampleEvent event) {}
 

@@ -15,8 +15,8 @@ final class LimitClassFiles {
     private LimitClassFiles() {}
 
     /**
-     * A store whose methods each return their argument: {@code save(Object)} with 65532 local
-     * slots (the advice's fit above them), {@code append(Object)} with 65533 (they do not),
+     * A store whose methods each return their argument: {@code save(Object)} with 65531 local
+     * slots (the advice's four fit above them), {@code append(Object)} with 65532 (they do not),
      * {@code store(Object)} with room for 65530 stack entries, and {@code appendEvents(Object, int)}
      * of 65,501 bytes of code.
      */
@@ -26,8 +26,8 @@ final class LimitClassFiles {
         writer.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, internal, null, "java/lang/Object", null);
         constructor(writer);
 
-        returnsItsArgumentThroughTheLastSlot(writer, "save", 65_532);
-        returnsItsArgumentThroughTheLastSlot(writer, "append", 65_533);
+        returnsItsArgumentThroughTheLastSlot(writer, "save", 65_531);
+        returnsItsArgumentThroughTheLastSlot(writer, "append", 65_532);
 
         MethodVisitor store = writer.visitMethod(Opcodes.ACC_PUBLIC, "store", "(Ljava/lang/Object;)Ljava/lang/Object;",
                 null, null);
