@@ -688,6 +688,27 @@ class JournalWriterTest {
     }
 
     @Test
+    void aThreadNamedForItsRequestIsJournaledWithoutTheRequestsQuery() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        put(event -> {
+            fill(event, "jetty", 1);
+            event.thread = "dw-44 - POST /orders/o-223/events?type=OrderPlaced&token=s3cret";
+        });
+        put(event -> {
+            fill(event, "question", 2);
+            event.thread = "who? worker-1"; // no path before it: a name of its own
+        });
+        writer.start(THREADS);
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT thread FROM events ORDER BY id")).containsExactly(
+                    List.of("dw-44 - POST /orders/o-223/events"), List.of("who? worker-1"));
+        }
+    }
+
+    @Test
     void anIdOrPayloadThatThrowsAnErrorIsLeftOutAndTheWriterWritesOn() throws Exception {
         // A generated toString() of objects that refer to each other overflows the stack: that
         // Error once ended the writer, and every event after it was lost uncounted.
