@@ -2,7 +2,11 @@
 # Builds the jars, runs the sample service under load with the agent, shows metrics and journal.
 set -euo pipefail
 cd "$(dirname "$0")"
-mvn -q -B -DskipTests package
+# Maven's quiet mode still writes terminal colour resets: its output is shown only when it fails
+if ! build=$(mvn -q -B -DskipTests package 2>&1); then
+    printf '%s\n' "$build" >&2
+    exit 1
+fi
 
 work=$(mktemp -d)
 port=${KUBE9_SAMPLE_METRICS_PORT:-9469}

@@ -7,7 +7,11 @@
 #   benchmarks/run.sh --only jmh,journal,startup,service,scrape
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -Pbenchmarks -DskipTests package
+# Maven's quiet mode still writes terminal colour resets: its output is shown only when it fails
+if ! build=$(mvn -q -B -Pbenchmarks -DskipTests package 2>&1); then
+    printf '%s\n' "$build" >&2
+    exit 1
+fi
 # Run from a copy with a plain name: a `pkill -f kube9...` elsewhere on a shared machine must not
 # end the run half-way (the harness copies the jars under test the same way).
 work=$(mktemp -d)

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,26 +41,37 @@ public final class BenchMain {
         long serviceWarmupSeconds = 10;
         int serviceRounds = 3;
         List<String> serviceSetups = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--quick" -> quick = true;
-                case "--no-jmh-otel" -> jmhOtel = false;
-                case "--jmh-cases" -> jmhCases = args[++i];
-                case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
-                case "--root" -> root = Path.of(args[++i]).toAbsolutePath();
-                case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
-                case "--before" -> before = Path.of(args[++i]).toAbsolutePath();
-                case "--service-warmup" -> serviceWarmupSeconds = Long.parseLong(args[++i]);
-                case "--service-rounds" -> serviceRounds = Integer.parseInt(args[++i]);
-                case "--service-setups" -> serviceSetups = List.of(args[++i].split(","));
-                default -> {
-                    System.err.println("usage: java -jar kube9-benchmarks.jar [--quick] [--no-jmh-otel]"
-                            + " [--only " + String.join(",", SECTIONS) + "] [--before OLD-AGENT-JAR] [--jmh-cases record:1,project:2]"
-                            + " [--service-warmup SECONDS] [--service-rounds N] [--service-setups none,kube9,before,otel]"
-                            + " [--root REPO] [--out FILE]");
-                    System.exit(2);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String flag = args[i];
+                switch (flag) {
+                    case "--quick" -> quick = true;
+                    case "--no-jmh-otel" -> jmhOtel = false;
+                    case "--jmh-cases" -> jmhCases = value(args, ++i, flag);
+                    case "--only" -> only = chosen(value(args, ++i, flag), SECTIONS, flag);
+                    case "--root" -> root = Path.of(value(args, ++i, flag)).toAbsolutePath();
+                    case "--out" -> out = Path.of(value(args, ++i, flag)).toAbsolutePath();
+                    case "--before" -> before = Path.of(value(args, ++i, flag)).toAbsolutePath();
+                    case "--service-warmup" -> serviceWarmupSeconds = count(value(args, ++i, flag), flag, 0);
+                    case "--service-rounds" -> serviceRounds = (int) count(value(args, ++i, flag), flag, 1);
+                    case "--service-setups" -> serviceSetups = List.copyOf(
+                            chosen(value(args, ++i, flag), List.of("none", "kube9", "before", "otel"), flag));
+                    default -> throw new IllegalArgumentException("unknown argument '" + flag + "'");
                 }
             }
+            if (serviceSetups != null && serviceSetups.contains("before") && before == null) {
+                throw new IllegalArgumentException("--service-setups before needs --before OLD-AGENT-JAR");
+            }
+            if (before != null && !Files.isRegularFile(before)) {
+                throw new IllegalArgumentException("--before " + before + ": no such file");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("kube9-benchmarks: " + e.getMessage());
+            System.err.println("usage: java -jar kube9-benchmarks.jar [--quick] [--no-jmh-otel]"
+                    + " [--only " + String.join(",", SECTIONS) + "] [--before OLD-AGENT-JAR] [--jmh-cases record:1,project:2]"
+                    + " [--service-warmup SECONDS] [--service-rounds N] [--service-setups none,kube9,before,otel]"
+                    + " [--root REPO] [--out FILE]");
+            System.exit(2);
         }
         Path benchJar = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<Path> jars = new ArrayList<>(List.of(root.resolve("agent/target/kube9-agent.jar"),
@@ -117,6 +127,38 @@ public final class BenchMain {
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.text());
         System.out.println("\nwritten to " + out);
+    }
+
+    /** The value after a flag, or a failure that names the flag. */
+    private static String value(String[] args, int at, String flag) {
+        if (at >= args.length || args[at].startsWith("--")) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[at];
+    }
+
+    /** A comma-separated choice among {@code known}, at least one, each known. */
+    private static Set<String> chosen(String value, List<String> known, String flag) {
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String name : value.split(",")) {
+            if (!known.contains(name.trim())) {
+                throw new IllegalArgumentException(flag + " '" + name.trim() + "': one of " + String.join(",", known));
+            }
+            chosen.add(name.trim());
+        }
+        return chosen;
+    }
+
+    private static long count(String value, String flag, long least) {
+        try {
+            long count = Long.parseLong(value.trim());
+            if (count >= least) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(flag + " '" + value + "': a whole number, at least " + least);
     }
 
     private static Path copy(Path jar, Path dir, String name) throws java.io.IOException {
