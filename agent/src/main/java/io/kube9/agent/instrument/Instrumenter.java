@@ -176,13 +176,7 @@ public final class Instrumenter {
 
     /** A bit per target whose patterns the type or one of its supertypes matches. */
     private long matchedSites(String name, SuperTypeNames.Supertypes supertypes) {
-        long matched = 0;
-        for (int index = 0; index < sites.length; index++) {
-            if (sites[index].matches(name, supertypes)) {
-                matched |= 1L << index;
-            }
-        }
-        return matched;
+        return SuperTypeNames.matchedBits(sites, name, supertypes);
     }
 
     /**

@@ -45,6 +45,52 @@ final class SuperTypeNames {
         return matches(typeName, supertypes, new HashSet<>());
     }
 
+    /**
+     * A bit for each of {@code sites} that the type matches ({@link #matches}), in one walk of its
+     * supertypes for all of them: the transformer is offered every class a service loads, most
+     * before the JIT has compiled it, and a walk per target read each supertype's names again.
+     */
+    static long matchedBits(SuperTypeNames[] sites, String typeName, Supertypes supertypes) {
+        long all = sites.length == Long.SIZE ? -1L : (1L << sites.length) - 1;
+        long matched = 0;
+        String companionOwner = KotlinNames.companionOwner(typeName);
+        if (companionOwner != null && !isJdk(companionOwner)) {
+            matched = bitsOf(sites, companionOwner);
+        }
+        return matched == all ? all : matched | walk(sites, typeName, supertypes, new HashSet<>(), all);
+    }
+
+    private static long walk(SuperTypeNames[] sites, String name, Supertypes supertypes, Set<String> seen, long all) {
+        if (name == null || isJdk(name) || !seen.add(name)) {
+            return 0;
+        }
+        long matched = bitsOf(sites, name);
+        if (matched == all) {
+            return all;
+        }
+        String[] direct = supertypes.of(name);
+        if (direct != null) {
+            for (String supertype : direct) {
+                matched |= walk(sites, supertype, supertypes, seen, all);
+                if (matched == all) {
+                    return all;
+                }
+            }
+        }
+        return matched;
+    }
+
+    /** A bit for each of {@code sites} whose patterns {@code name} itself matches. */
+    private static long bitsOf(SuperTypeNames[] sites, String name) {
+        long bits = 0;
+        for (int index = 0; index < sites.length; index++) {
+            if (sites[index].names.test(name)) {
+                bits |= 1L << index;
+            }
+        }
+        return bits;
+    }
+
     private boolean matches(String name, Supertypes supertypes, Set<String> seen) {
         if (name == null || isJdk(name) || !seen.add(name)) {
             return false;
