@@ -63,6 +63,10 @@ class AttachIT {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                     Scrape.of(port).value("kube9_events_total{event_type=\"cluster\",severity=\"warning\"}") == 26.0);
             assertThat(dir.resolve("again.db")).doesNotExist();
+            assertThat(service.stderr().lines().filter(line -> line.contains("this attach is ignored")))
+                    .as("the settings it leaves unused, named").anySatisfy(line -> assertThat(line)
+                            .contains("and so are its agent arguments").contains("kube9.exporter.port")
+                            .contains("kube9.journal.path").contains("the running agent keeps its own settings"));
             System.out.println("attach: second attach said: " + second.output.trim());
 
             // An attach that says kube9.enabled=false cannot turn the running agent off, and says so.

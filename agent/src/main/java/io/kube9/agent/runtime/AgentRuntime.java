@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.StringJoiner;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -102,6 +103,23 @@ public final class AgentRuntime {
         this.instrumenter = new Instrumenter(targets, AgentLog::warn);
     }
 
+    /**
+     * The names (never the values) of the settings an ignored start was given as its agent argument,
+     * for the warning: a {@code -javaagent} beside one in {@code JAVA_TOOL_OPTIONS} otherwise lost
+     * its journal path and port without a word. Empty when it was given none.
+     */
+    static String unusedArguments(AgentConfig config) {
+        StringJoiner names = new StringJoiner(", ", ", and so are its agent arguments ",
+                " (the running agent keeps its own settings)");
+        names.setEmptyValue("");
+        for (Key<?> key : Keys.all()) {
+            if (config.origin(key).equals("agent argument")) {
+                names.add(key.name());
+            }
+        }
+        return names.toString();
+    }
+
     /** Called reflectively by {@code Kube9Agent}; never throws into the host. */
     public static void start(String args, Instrumentation instrumentation, boolean attached, String bridge) {
         if (!bridge.equals(BridgeInjector.DEFINED) && !bridge.equals(BridgeInjector.PRESENT)) {
@@ -129,7 +147,8 @@ public final class AgentRuntime {
         // start). Refused when an agent already runs or is still starting in this JVM (attached
         // twice, or attached while the -javaagent's start is deferred).
         if (!Kube9Bridge.starting(SINK_WAIT_MILLIS, this::siteCalled)) {
-            AgentLog.warn("already running in this JVM; this " + (attached ? "attach" : "start") + " is ignored");
+            AgentLog.warn("already running in this JVM; this " + (attached ? "attach" : "start") + " is ignored"
+                    + unusedArguments(config));
             return;
         }
         DaemonThreads threads = new DaemonThreads("kube9-start");
@@ -274,7 +293,7 @@ public final class AgentRuntime {
         }
         if (!Kube9Bridge.install(sink)) {
             abandon();
-            AgentLog.warn("already running in this JVM; this start is ignored");
+            AgentLog.warn("already running in this JVM; this start is ignored" + unusedArguments(config));
             return false;
         }
         return true;
