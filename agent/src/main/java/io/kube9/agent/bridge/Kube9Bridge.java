@@ -226,31 +226,19 @@ public final class Kube9Bridge {
     }
 
     /**
-     * A recorder call returned the work it will do ({@link AsyncCalls}): it counts when that work
-     * completes.
+     * A recorder or store call returned the work it will do ({@link AsyncCalls}): it counts when that
+     * work completes.
      *
+     * @param site {@link #RECORDER} or {@link #STORE}
      * @return what the method returns: {@code returned}
      */
-    public static Object recorderExitReturning(int[] depth, int target, String source, Object event, Object returned) {
-        if (--depth[RECORDER] != 0) {
+    public static Object exitReturning(int[] depth, int site, int target, String source, Object event,
+            Object returned) {
+        if (!counts(depth, site, HAS_EVENT)) {
             return returned;
         }
-        depth[TALLY + RECORDER]++; // a call without an event around it does not count too
         try {
-            return AsyncCalls.whenDone(sink, RECORDER, target, source, event, depth[NUMBER], returned);
-        } catch (Throwable ignored) {
-            return returned; // nothing may reach the application
-        }
-    }
-
-    /** A store call returned the work it will do: see {@link #recorderExitReturning}. */
-    public static Object storeExitReturning(int[] depth, int target, String source, Object event, Object returned) {
-        if (--depth[STORE] != 0) {
-            return returned;
-        }
-        depth[TALLY + STORE]++; // a call without an event around it does not count too
-        try {
-            return AsyncCalls.whenDone(sink, STORE, target, source, event, depth[NUMBER], returned);
+            return AsyncCalls.whenDone(sink, site, target, source, event, depth[NUMBER], returned);
         } catch (Throwable ignored) {
             return returned; // nothing may reach the application
         }

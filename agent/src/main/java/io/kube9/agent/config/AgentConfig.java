@@ -19,6 +19,9 @@ import java.util.Map;
  * naming key and value, is kept in {@link #problems()} to be reported once.
  */
 public final class AgentConfig {
+    /** The {@link #origin} of a value given after {@code -javaagent:kube9-agent.jar=} or to {@code attach}. */
+    public static final String AGENT_ARGUMENT = "agent argument";
+
     private final Map<Key<?>, Object> values;
     private final Map<Key<?>, String> origins;
     private final List<String> problems;

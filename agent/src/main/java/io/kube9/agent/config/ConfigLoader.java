@@ -142,7 +142,7 @@ public final class ConfigLoader {
     }
 
     private static Source fromAgentArgs(String agentArgs, List<String> problems) {
-        Source source = new Source("agent argument");
+        Source source = new Source(AgentConfig.AGENT_ARGUMENT);
         if (agentArgs == null || agentArgs.trim().isEmpty()) {
             return source;
         }

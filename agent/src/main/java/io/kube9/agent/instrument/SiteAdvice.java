@@ -69,8 +69,7 @@ import net.bytebuddy.jar.asm.Type;
  * the call once, when it is done ({@code SuspendCalls}).
  *
  * <p>A recorder or store declared to return its work ({@code CompletableFuture} or {@code
- * CompletionStage}) calls {@code recorderExitReturning} or {@code storeExitReturning} at each
- * return instead, and returns what that hands back (cast to its return type): the same stage, given
+ * CompletionStage}) calls {@code exitReturning} at each return instead, and returns what that hands back (cast to its return type): the same stage, given
  * a callback that counts the call when it completes ({@code AsyncCalls}).
  */
 final class SiteAdvice extends MethodVisitor {
@@ -87,7 +86,7 @@ final class SiteAdvice extends MethodVisitor {
             + "Ljava/lang/Object;Ljava/lang/String;)Ljava/lang/Object;";
     private static final String SUSPEND_EXIT = "([IIILjava/lang/String;Ljava/lang/Object;Ljava/lang/Object;J"
             + "Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)V";
-    private static final String SITE_EXIT_RETURNING = "([IILjava/lang/String;Ljava/lang/Object;Ljava/lang/Object;)"
+    private static final String SITE_EXIT_RETURNING = "([IIILjava/lang/String;Ljava/lang/Object;Ljava/lang/Object;)"
             + "Ljava/lang/Object;";
     /** Return types of a method that returns the work it will do: it counts when the work completes. */
     private static final Set<String> WORK_TYPES = Set.of("java/util/concurrent/CompletableFuture",
@@ -471,13 +470,13 @@ final class SiteAdvice extends MethodVisitor {
             }
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "projectionExit", PROJECTION_EXIT, false);
         } else if (returnsWork && !thrown) {
-            // the bridge hands back what the method returns, a publisher with a callback perhaps
+            // the bridge hands back what the method returns, a stage with a callback
+            push(site.bridgeIndex());
             push(target);
             super.visitLdcInsn(source);
             super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
             super.visitVarInsn(Opcodes.ALOAD, scratchSlot());
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE,
-                    site == Site.RECORDER ? "recorderExitReturning" : "storeExitReturning", SITE_EXIT_RETURNING, false);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "exitReturning", SITE_EXIT_RETURNING, false);
             super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
             super.visitVarInsn(Opcodes.ASTORE, scratchSlot());
         } else {

@@ -38,11 +38,7 @@ final class SuperTypeNames {
      * functions are that class's.
      */
     boolean matches(String typeName, Supertypes supertypes) {
-        String companionOwner = KotlinNames.companionOwner(typeName);
-        if (companionOwner != null && !isJdk(companionOwner) && names.test(companionOwner)) {
-            return true;
-        }
-        return matches(typeName, supertypes, new HashSet<>());
+        return matchedBits(new SuperTypeNames[] {this}, typeName, supertypes) != 0;
     }
 
     /**
@@ -89,24 +85,6 @@ final class SuperTypeNames {
             }
         }
         return bits;
-    }
-
-    private boolean matches(String name, Supertypes supertypes, Set<String> seen) {
-        if (name == null || isJdk(name) || !seen.add(name)) {
-            return false;
-        }
-        if (names.test(name)) {
-            return true;
-        }
-        String[] direct = supertypes.of(name);
-        if (direct != null) {
-            for (String supertype : direct) {
-                if (matches(supertype, supertypes, seen)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /**

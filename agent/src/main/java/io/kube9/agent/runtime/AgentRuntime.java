@@ -113,7 +113,7 @@ public final class AgentRuntime {
                 " (the running agent keeps its own settings)");
         names.setEmptyValue("");
         for (Key<?> key : Keys.all()) {
-            if (config.origin(key).equals("agent argument")) {
+            if (config.origin(key).equals(AgentConfig.AGENT_ARGUMENT)) {
                 names.add(key.name());
             }
         }
