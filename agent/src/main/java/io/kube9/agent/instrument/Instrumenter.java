@@ -395,9 +395,13 @@ public final class Instrumenter {
 
         /**
          * The supertypes of {@code typeName} as the loader has it loaded, or loads it now, as the
-         * JVM would right after this class's transformation: a supertype is loaded first. Loaded
-         * with the transformer open to it (not skipped as busy), so that a supertype that is a
-         * site itself gets its advice.
+         * JVM would right after this class's transformation: a supertype is loaded first. Only for
+         * a loader that serves no class file: a type loaded here, inside this transformation, is
+         * not offered to the transformer at all ({@code java.lang.instrument} does not call an
+         * agent's transformers again on a thread that is in one), so a supertype that is itself
+         * a site and first loads this way stays without advice. Loading every supertype this way
+         * instead of reading its class file (the JVM loads it next anyway) cost the Kotlin
+         * service's {@code BaseContinuationImpl} its resumption hook (KotlinServiceIT).
          */
         private String[] loaded(String typeName) {
             busy.remove();
