@@ -93,7 +93,7 @@ public final class CaptureSink implements EventSink {
         }
     }
 
-    /** The journal could not open: its queue is no longer fed (what it holds is never written). */
+    /** The journal could not open: its queue is no longer fed (the runtime drops what it holds). */
     public void withoutJournal() {
         queue = null;
     }

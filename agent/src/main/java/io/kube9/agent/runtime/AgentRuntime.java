@@ -73,6 +73,8 @@ public final class AgentRuntime {
     private final CountDownLatch started = new CountDownLatch(1);
     /** Past the deferral, how long a start may wait for the service's class loading to quieten. */
     static final int SETTLE_MAX_MILLIS = 30_000;
+    /** After a journal that will not open, when its queue is let go of the second time. */
+    private static final long QUEUE_RELEASE_DELAY_MILLIS = 1_000;
     /** The window in which fewer classes than {@link #SETTLED_CLASSES} mean the service's start is done. */
     static final int SETTLE_WINDOW_MILLIS = 500;
     static final int SETTLED_CLASSES = 50;
@@ -356,7 +358,7 @@ public final class AgentRuntime {
         if (ModuleLayer.boot().findModule(JDBC_MODULE).isEmpty()) {
             // A service started as a module (java -m) has only the modules it requires resolved: the
             // journal's first class would fail to load on JDBC's, and with it the rest of the start-up.
-            sink.withoutJournal();
+            stopFeedingJournal();
             AgentLog.warn("the JVM runs without the JDK module " + JDBC_MODULE + ", which the journal needs (a"
                     + " service started as a module, java -m, resolves only the modules it requires): journal"
                     + " disabled, metrics continue; add --add-modules=" + JDBC_MODULE + " to its java command or to"
@@ -425,13 +427,37 @@ public final class AgentRuntime {
 
     /** {@code journal /tmp is a directory, not a file (kube9.journal.path): journal disabled, metrics continue}. */
     private void withoutJournal(Throwable failure) {
-        sink.withoutJournal();
+        stopFeedingJournal();
         String notLoaded = SqliteNativeLibrary.whyNotLoaded(failure); // said as the CLI says it
         String problem = notLoaded != null ? notLoaded
                 : failure instanceof LinkageError
                         ? "SQLite's native library did not load (" + describe(failure) + ")"
                         : describe(failure) + " (" + Keys.JOURNAL_PATH.name() + ")";
         AgentLog.warn(problem + ": journal disabled, metrics continue");
+    }
+
+    /**
+     * The journal will not open: the sink stops feeding its queue, and the events the queue holds
+     * are let go, counted as dropped. Kept, they held the service's ids and payloads, and so the
+     * class loaders of a plugin or a redeployed application, for as long as the JVM ran, counted
+     * neither inserted nor dropped. Let go again a second later: a call that was filling a slot
+     * as the sink stopped (a thread descheduled in the middle) has finished by then.
+     */
+    private void stopFeedingJournal() {
+        sink.withoutJournal();
+        EventQueue stopped = queue;
+        if (stopped == null) {
+            return;
+        }
+        stopped.discardAll();
+        new DaemonThreads("kube9-queue-release").newThread(() -> {
+            try {
+                Thread.sleep(QUEUE_RELEASE_DELAY_MILLIS);
+            } catch (InterruptedException e) {
+                return; // the JVM is on its way out
+            }
+            stopped.discardAll();
+        }).start();
     }
 
     private void registerMetrics() {

@@ -202,6 +202,23 @@ class EventQueueTest {
         assertCollected(held);
     }
 
+    @Test
+    void discardingAllLetsGoOfEveryEventCountedAsDropped() {
+        EventQueue queue = EventQueue.laned(64, 2);
+        List<WeakReference<Object>> held = offerWithObjects(queue);
+        for (long id = 2; id <= 40; id++) {
+            offer(queue, (int) id, id);
+        }
+
+        assertThat(queue.discardAll()).isEqualTo(40);
+
+        assertThat(queue.size()).isZero();
+        assertThat(queue.dropped()).as("captured = written + dropped").isEqualTo(40);
+        assertCollected(held);
+        assertThat(offer(queue, 41)).as("the lanes take events again").isTrue();
+        assertThat(drainAll(queue)).containsExactly(41L);
+    }
+
     /** Offers an event whose id, aggregate id and payload are objects only the queue holds. */
     private static List<WeakReference<Object>> offerWithObjects(EventQueue queue) {
         CapturedEvent event = Slots.event(new StringBuilder("first"), "type-first");
