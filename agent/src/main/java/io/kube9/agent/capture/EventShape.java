@@ -49,9 +49,12 @@ final class EventShape {
     private final Function<Object, Object> id;
     private final Function<Object, Object> aggregateId;
     private final Runnable onAccessorError;
+    /** The event class's loader: what the shape may keep of other classes (see {@link #outlives}). */
+    private final ClassLoader loader;
     private EnumLabels severityLabels;
 
     EventShape(Class<?> type, AccessorNames names, Runnable onAccessorError) {
+        this.loader = type.getClassLoader();
         this.className = simpleName(type);
         this.eventType = Accessor.resolve(type, names.eventType);
         this.severity = Accessor.resolve(type, names.severity);
@@ -92,14 +95,41 @@ final class EventShape {
             Enum<?> constant = (Enum<?>) value;
             Class<?> type = constant.getDeclaringClass();
             EnumLabels labels = severityLabels;
-            if (labels == null || labels.type != type) {
-                labels = new EnumLabels(type, ENUM_LABELS.get(type));
-                severityLabels = labels; // racy on purpose: the holder is immutable
+            if (labels != null && labels.type == type) {
+                return labels.labels[constant.ordinal()];
             }
-            return labels.labels[constant.ordinal()];
+            String[] names = ENUM_LABELS.get(type);
+            if (outlives(type)) {
+                severityLabels = new EnumLabels(type, names); // racy on purpose: the holder is immutable
+            }
+            return names[constant.ordinal()];
         }
         String text = safeLabel(value);
         return text != null ? text : UNKNOWN;
+    }
+
+    /**
+     * Whether {@code type} lives at least as long as the event class, whose {@code ClassValue}
+     * holds this shape: a class of its own loader or of one that loader delegates to. Another
+     * (a plugin's enum as the severity of an event class the application shares with its plugins)
+     * is not kept here: the shape would keep the plugin's class loader for as long as the event
+     * class lives, after the plugin was unloaded.
+     */
+    private boolean outlives(Class<?> type) {
+        ClassLoader owner = type.getClassLoader();
+        if (owner == null) {
+            return true; // the JDK's own
+        }
+        try {
+            for (ClassLoader delegate = loader; delegate != null; delegate = delegate.getParent()) {
+                if (delegate == owner) {
+                    return true;
+                }
+            }
+        } catch (RuntimeException notAllowed) {
+            // a security manager's refusal: not kept, looked up each time instead
+        }
+        return false;
     }
 
     /** The lower-case names of one enum's constants. */

@@ -7,6 +7,7 @@ import io.kube9.agent.testevents.HiddenEvents;
 import io.kube9.agent.testevents.OptionalDependencyEvent;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -250,6 +251,32 @@ class EventShapeTest {
     }
 
     @Test
+    void aSeverityEnumOfAnotherLoaderIsNotKeptByTheShapeOfAClassThatOutlivesIt() throws Exception {
+        // An event class the application shares (here a Map) recorded by a plugin with an enum of
+        // its own: the shape lives as long as the event class, the plugin's loader must not.
+        EventShape shape = shape(HashMap.class);
+        WeakReference<ClassLoader> plugin = recordWithAPluginsEnum(shape);
+
+        for (int i = 0; i < 20 && plugin.get() != null; i++) {
+            System.gc();
+        }
+
+        assertThat(plugin.get()).as("the plugin's loader, collected").isNull();
+        assertThat(shape.severity(new HashMap<>(Map.of("severity", Level.WARN)))).isEqualTo("warn");
+    }
+
+    /** Reads a severity of {@link PluginLevel} defined by a loader of its own; returns that loader. */
+    private static WeakReference<ClassLoader> recordWithAPluginsEnum(EventShape shape) throws Exception {
+        Class<?> level = definedApart(PluginLevel.class.getName(), null);
+        assertThat(level).isNotEqualTo(PluginLevel.class);
+        Object warning = level.getField("WARNING").get(null);
+
+        assertThat(shape.severity(new HashMap<>(Map.of("severity", warning)))).isEqualTo("warning");
+        assertThat(shape.severity(new HashMap<>(Map.of("severity", warning)))).isEqualTo("warning");
+        return new WeakReference<>(level.getClassLoader());
+    }
+
+    @Test
     void aDottedKeyOfAMapEventIsAKeyAsWrittenFirstThenAPath() {
         AccessorNames names = AccessorNames.from(TestConfigs.fromAgentArgs("accessor.id=metadata.uid"));
         EventShape shape = new EventShape(HashMap.class, names, accessorErrors::incrementAndGet);
@@ -472,6 +499,12 @@ class EventShapeTest {
 
     private EventShape shape(Class<?> type) {
         return new EventShape(type, CONVENTIONS, accessorErrors::incrementAndGet);
+    }
+
+    /** Defined apart, by a loader of its own, as a plugin's enum would be. */
+    public enum PluginLevel {
+        NOTICE,
+        WARNING
     }
 
     enum Level {
