@@ -4,11 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -31,7 +33,75 @@ final class AccessorClass {
             ? null
             : Array.newInstance(DEFINE_HIDDEN.getParameterTypes()[2].getComponentType(), 0);
 
+    /** The class, in each package that has events, that gives us a full lookup in it ({@link #anchor}). */
+    static final String ANCHOR = "Kube9$Lookup";
+    private static final int PRIVATE_AND_MODULE = MethodHandles.Lookup.PRIVATE | MethodHandles.Lookup.MODULE;
+    /** Per event class: a lookup with full privilege in its package, or none to be had. */
+    private static final ClassValue<Optional<MethodHandles.Lookup>> IN_PACKAGE = new ClassValue<>() {
+        @Override
+        protected Optional<MethodHandles.Lookup> computeValue(Class<?> type) {
+            try {
+                return Optional.of(fullLookupIn(type));
+            } catch (Throwable notHere) {
+                return Optional.empty(); // a named module that does not open the package, ...
+            }
+        }
+    };
+
     private AccessorClass() {}
+
+    /**
+     * A lookup with full privilege (private and module access) in the package of {@code type}:
+     * {@code defineHiddenClass} takes no less. {@code privateLookupIn} gives one only to a caller
+     * of the same module, and the agent's classes are in the unnamed module of its own loader,
+     * not in the application's: what it gives us (private access, no module access) lets us define
+     * an ordinary class there, but no hidden one. So a tiny class of ours, {@value #ANCHOR}, is
+     * defined once in each package (and loader) that has events, and its one private method
+     * returns {@code MethodHandles.lookup()}, which is full in its own package. Without it every
+     * attribute was read through a method handle in a real service (the tests, which share the
+     * agent's loader, had the compiled accessors): ~4-8 ns a read instead of ~1-2.
+     */
+    private static MethodHandles.Lookup fullLookupIn(Class<?> type) throws Throwable {
+        MethodHandles.Lookup ours = MethodHandles.lookup();
+        MethodHandles.Lookup inPackage = MethodHandles.privateLookupIn(type, ours);
+        if ((inPackage.lookupModes() & PRIVATE_AND_MODULE) == PRIVATE_AND_MODULE) {
+            return inPackage; // a class of our own module (the tests')
+        }
+        Class<?> anchor = anchor(inPackage, type);
+        return (MethodHandles.Lookup) MethodHandles.privateLookupIn(anchor, ours)
+                .findStatic(anchor, "lookup", MethodType.methodType(MethodHandles.Lookup.class)).invoke();
+    }
+
+    /**
+     * The {@value #ANCHOR} of {@code type}'s package in {@code type}'s loader: defined by the first
+     * event class of the package, found by the others. One that a parent loader has in a package
+     * of the same name is another runtime package, not ours to use.
+     */
+    private static Class<?> anchor(MethodHandles.Lookup inPackage, Class<?> type) throws Exception {
+        String name = type.getPackageName().isEmpty() ? ANCHOR : type.getPackageName() + "." + ANCHOR;
+        ClassLoader loader = type.getClassLoader();
+        Class<?> anchor = definedBy(loader, name);
+        if (anchor == null) {
+            try {
+                anchor = inPackage.defineClass(anchorBytes(name.replace('.', '/')));
+            } catch (LinkageError definedMeanwhile) { // by another thread, for another class of the package
+                anchor = definedBy(loader, name);
+            }
+        }
+        if (anchor == null) {
+            throw new IllegalStateException(name + " is not " + loader + "'s own");
+        }
+        return anchor;
+    }
+
+    private static Class<?> definedBy(ClassLoader loader, String name) {
+        try {
+            Class<?> found = Class.forName(name, false, loader);
+            return found.getClassLoader() == loader ? found : null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
 
     /** Whether this JVM can define hidden classes (JDK 15+). */
     static boolean supported() {
@@ -48,13 +118,16 @@ final class AccessorClass {
             return null;
         }
         try {
-            MethodHandles.Lookup inEventPackage = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+            MethodHandles.Lookup inEventPackage = IN_PACKAGE.get(type).orElse(null);
+            if (inEventPackage == null) {
+                return null;
+            }
             byte[] bytes = bytes(type, member);
             MethodHandles.Lookup hidden =
                     (MethodHandles.Lookup) DEFINE_HIDDEN.invoke(inEventPackage, bytes, true, NO_OPTIONS);
             Class<?> accessor = hidden.lookupClass();
-            return (Function<Object, Object>) hidden.findConstructor(accessor,
-                    java.lang.invoke.MethodType.methodType(void.class)).invoke();
+            return (Function<Object, Object>) hidden.findConstructor(accessor, MethodType.methodType(void.class))
+                    .invoke();
         } catch (Throwable notHere) {
             return null; // a named module that does not open the package, a verifier's objection, ...
         }
@@ -158,16 +231,51 @@ final class AccessorClass {
         data.writeShort(function);
         data.writeShort(0); // fields
         data.writeShort(2); // methods
-        method(data, init, voidDescriptor, code, 1, 1, new byte[] {0x2A, (byte) 0xB7, hi(objectInit), lo(objectInit),
-            (byte) 0xB1}); // aload_0, invokespecial Object.<init>, return
-        method(data, apply, applyDescriptor, code, 2, 2, applyCode.toByteArray());
+        method(data, PUBLIC, init, voidDescriptor, code, 1, 1, new byte[] {0x2A, (byte) 0xB7, hi(objectInit),
+            lo(objectInit), (byte) 0xB1}); // aload_0, invokespecial Object.<init>, return
+        method(data, PUBLIC, apply, applyDescriptor, code, 2, 2, applyCode.toByteArray());
         data.writeShort(0); // class attributes
         return out.toByteArray();
     }
 
-    private static void method(DataOutputStream data, int name, int descriptor, int code, int maxStack,
+    /**
+     * {@code final class <name> { private static Lookup lookup() { return MethodHandles.lookup(); } }},
+     * version 52, no constructor: never instantiated.
+     */
+    static byte[] anchorBytes(String internalName) throws IOException {
+        ConstantPool pool = new ConstantPool();
+        int thisClass = pool.classRef(internalName);
+        int object = pool.classRef("java/lang/Object");
+        int lookupName = pool.utf8("lookup");
+        int lookupDescriptor = pool.utf8("()Ljava/lang/invoke/MethodHandles$Lookup;");
+        int code = pool.utf8("Code");
+        int lookup = pool.memberRef(METHOD_REF, pool.classRef("java/lang/invoke/MethodHandles"), "lookup",
+                "()Ljava/lang/invoke/MethodHandles$Lookup;");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeInt(0xCAFEBABE);
+        data.writeShort(0);
+        data.writeShort(52);
+        pool.writeTo(data);
+        data.writeShort(0x0010 | 0x0020); // final super
+        data.writeShort(thisClass);
+        data.writeShort(object);
+        data.writeShort(0); // interfaces
+        data.writeShort(0); // fields
+        data.writeShort(1); // methods
+        method(data, PRIVATE_STATIC, lookupName, lookupDescriptor, code, 1, 0,
+                new byte[] {(byte) 0xB8, hi(lookup), lo(lookup), (byte) 0xB0}); // invokestatic lookup, areturn
+        data.writeShort(0); // class attributes
+        return out.toByteArray();
+    }
+
+    private static final int PUBLIC = 0x0001;
+    private static final int PRIVATE_STATIC = 0x0002 | 0x0008;
+
+    private static void method(DataOutputStream data, int access, int name, int descriptor, int code, int maxStack,
             int maxLocals, byte[] instructions) throws IOException {
-        data.writeShort(0x0001); // public
+        data.writeShort(access);
         data.writeShort(name);
         data.writeShort(descriptor);
         data.writeShort(1);

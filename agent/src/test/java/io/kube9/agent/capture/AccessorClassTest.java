@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kube9.agent.testevents.HiddenEvents;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Modifier;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -88,6 +91,57 @@ class AccessorClassTest {
         assertThat(type.getClassLoader()).isSameAs(Order.class.getClassLoader());
         assertThatThrownBy(() -> Class.forName(type.getName(), false, Order.class.getClassLoader()))
                 .isInstanceOf(ClassNotFoundException.class);
+    }
+
+    @Test
+    void eventsOfAnotherLoaderThanTheAgentsAreCompiledToo() throws Exception {
+        // A service's classes are in the unnamed module of its loader, the agent's in that of its
+        // own: there privateLookupIn gives no module access, and defineHiddenClass refused it.
+        ClassLoader service = apart(Order.class.getName(), WithField.class.getName());
+        Class<?> order = service.loadClass(Order.class.getName());
+        Class<?> withField = service.loadClass(WithField.class.getName());
+        assertThat(order.getModule()).isNotEqualTo(AccessorClass.class.getModule());
+        Object event = withField.getConstructor().newInstance();
+
+        Function<Object, Object> eventType = AccessorClass.define(order, order.getMethod("eventType"));
+        Function<Object, Object> label = AccessorClass.define(withField, withField.getField("label"));
+
+        assertThat(eventType).as("compiled, not left to a method handle").isNotNull();
+        assertThat(label).isNotNull();
+        assertThat(label.apply(event)).isEqualTo("field-label");
+        assertThat((Boolean) Class.class.getMethod("isHidden").invoke(eventType.getClass())).isTrue();
+        assertThat(eventType.getClass().getClassLoader()).isSameAs(service);
+        Class<?> anchor = Class.forName(Order.class.getPackageName() + "." + AccessorClass.ANCHOR, false, service);
+        assertThat(anchor.getClassLoader()).as("one class of ours in the package, in the service's loader")
+                .isSameAs(service);
+        assertThat(anchor.getDeclaredConstructors()).isEmpty();
+        assertThat(anchor.getDeclaredMethods()).singleElement()
+                .satisfies(method -> assertThat(Modifier.isPrivate(method.getModifiers())).isTrue());
+    }
+
+    /** A loader of its own that defines the named test classes from their class files (others from the tests'). */
+    private static ClassLoader apart(String... names) {
+        List<String> own = List.of(names);
+        return new ClassLoader(AccessorClassTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                synchronized (getClassLoadingLock(name)) {
+                    Class<?> loaded = findLoadedClass(name);
+                    if (loaded != null) {
+                        return loaded;
+                    }
+                    if (!own.contains(name)) {
+                        return super.loadClass(name, resolve);
+                    }
+                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                        byte[] bytes = in.readAllBytes();
+                        return defineClass(name, bytes, 0, bytes.length);
+                    } catch (IOException e) {
+                        throw new ClassNotFoundException(name, e);
+                    }
+                }
+            }
+        };
     }
 
     @Test
