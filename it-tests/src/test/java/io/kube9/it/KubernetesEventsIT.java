@@ -38,13 +38,16 @@ class KubernetesEventsIT {
         int port = JvmProcess.freePort();
         try (JvmProcess operator = run(dir, "exporter.port=" + port + ",journal.path=" + journal)) {
             Awaitility.await("the agent's endpoint").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> Scrape.of(port).sum("kube9_events_total") == 6);
+                    .until(() -> Scrape.of(port).sum("kube9_events_total") == 8);
             Scrape scrape = Scrape.of(port);
             assertThat(scrape.series("kube9_events_total")).containsOnly(
                     entry("{event_type=\"Scheduled\",severity=\"Normal\"}", 1.0),
                     entry("{event_type=\"Pulled\",severity=\"Normal\"}", 1.0),
                     entry("{event_type=\"BackOff\",severity=\"Warning\"}", 3.0),
-                    entry("{event_type=\"FailedMount\",severity=\"Warning\"}", 1.0));
+                    entry("{event_type=\"FailedMount\",severity=\"Warning\"}", 1.0),
+                    // handed the pod, the recorder built these: not counted as events of type Pod
+                    entry("{event_type=\"Unhealthy\",severity=\"Warning\"}", 1.0),
+                    entry("{event_type=\"Started\",severity=\"Normal\"}", 1.0));
             assertThat(scrape.value("kube9_accessor_errors_total")).isZero();
             operator.closeStdin();
             assertThat(operator.awaitExit(Duration.ofSeconds(30))).isZero();
@@ -57,7 +60,9 @@ class KubernetesEventsIT {
                 "BackOff Warning event-3 pod-1 " + millis("2026-11-24T10:00:02Z"),
                 "BackOff Warning event-3 pod-1 " + millis("2026-11-24T10:00:03Z"),
                 "BackOff Warning event-3 pod-1 " + millis("2026-11-24T10:00:04Z"),
-                "FailedMount Warning event-4 pod-2 " + millis("2026-11-24T10:00:05Z"));
+                "FailedMount Warning event-4 pod-2 " + millis("2026-11-24T10:00:05Z"),
+                "Unhealthy Warning web-1.17e pod-1 " + millis("2026-11-24T10:00:06Z"),
+                "Started Normal data-0.17f pod-2 " + millis("2026-11-24T10:00:07Z"));
     }
 
     @Test
@@ -73,8 +78,9 @@ class KubernetesEventsIT {
         assertThat(Journal.countBy(journal, "SELECT event_type || ' ' || severity || ' ' || aggregate_id, count(*)"
                 + " FROM events GROUP BY 1")).containsOnly(
                 entry("Normal Normal web-1", 2L),
-                entry("Warning Warning web-1", 3L),
-                entry("Warning Warning data-0", 1L));
+                entry("Warning Warning web-1", 4L),
+                entry("Warning Warning data-0", 1L),
+                entry("Normal Normal data-0", 1L));
     }
 
     private static JvmProcess run(Path dir, String agentArgs) throws IOException {

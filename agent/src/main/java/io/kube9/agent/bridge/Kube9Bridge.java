@@ -120,7 +120,8 @@ public final class Kube9Bridge {
     /**
      * How a recorder or store call about to start counts (before its depth is counted in): {@value
      * #HAS_EVENT} when it has an event, and then it adds one to the depth; else, when {@code event}
-     * is null or an enum, the site's tally now, never negative, and it adds nothing. The woven
+     * is null or an enum, the site's tally now, never negative, and it adds nothing. The advice
+     * passes null for a parameter declared as what an event is about (a Kubernetes object). The woven
      * code adds {@code mark >>> 31} to the depth and takes the same away on its ways out.
      *
      * @param site {@link #RECORDER} or {@link #STORE}

@@ -18,7 +18,7 @@ public final class AccessorNames {
      * type} is Normal or Warning, the reason is what happened, and the object it is about is a
      * reference a step in.
      */
-    static final Set<String> KUBERNETES_EVENTS = Set.of(
+    public static final Set<String> KUBERNETES_EVENTS = Set.of(
             "io.fabric8.kubernetes.api.model.Event",
             "io.fabric8.kubernetes.api.model.events.v1.Event",
             "io.fabric8.kubernetes.api.model.events.v1beta1.Event",

@@ -36,6 +36,18 @@ final class EventParameter {
         return NONE;
     }
 
+    /** The internal name of the event parameter's declared type ({@link #slot}), or null when none can be. */
+    static String typeName(String descriptor) {
+        Type[] parameters = Type.getArgumentTypes(descriptor);
+        int count = isSuspending(descriptor) ? parameters.length - 1 : parameters.length;
+        for (int i = 0; i < count; i++) {
+            if (isEventType(parameters[i])) {
+                return parameters[i].getInternalName();
+            }
+        }
+        return null;
+    }
+
     /**
      * Whether a method is a Kotlin {@code suspend} function as compiled: its last parameter is a
      * {@code kotlin.coroutines.Continuation} and it returns {@code Object} (its value, or the

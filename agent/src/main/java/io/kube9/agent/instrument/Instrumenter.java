@@ -1,12 +1,14 @@
 package io.kube9.agent.instrument;
 
 import io.kube9.agent.bridge.Kube9Bridge;
+import io.kube9.agent.capture.AccessorNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +44,9 @@ public final class Instrumenter {
     });
     /** The same, as the JVM names a class being loaded. */
     private static final String[] IGNORED_INTERNAL = new String[IGNORED_PACKAGES.length];
+    /** What the objects of the Kubernetes API implement, Events among them ({@link #isAboutAnObject}). */
+    private static final SuperTypeNames[] KUBERNETES_OBJECTS = {SuperTypeNames.of(List.of(
+            "io.fabric8.kubernetes.api.model.HasMetadata", "io.kubernetes.client.common.KubernetesObject"))};
     /** The superclass of every dynamic proxy class. */
     private static final String PROXY = "java.lang.reflect.Proxy";
     /** How long a site class waits for the advice before it loads without (a start-up that hangs). */
@@ -218,9 +223,9 @@ public final class Instrumenter {
     private byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
             throws IOException {
         ClassFileSummary summary = ClassFileSummary.parse(bytes);
-        SuperTypeNames.Supertypes supertypes = redefined != null
-                ? new LoadedSupertypes(redefined)
-                : new ClassFileSupertypes(loader, supertypesOf(loader), name, summary, transformer.busy);
+        ClassFileSupertypes classFiles =
+                new ClassFileSupertypes(loader, supertypesOf(loader), name, summary, transformer.busy);
+        SuperTypeNames.Supertypes supertypes = redefined != null ? new LoadedSupertypes(redefined) : classFiles;
         long matched = summary.isSynthetic() ? 0 : matchedSites(name, supertypes);
         boolean proxy = PROXY.equals(summary.superName());
         for (int index = 0; index < sites.length; index++) {
@@ -257,7 +262,21 @@ public final class Instrumenter {
         if (ready == null) {
             return null;
         }
-        return ready.weave(bytes, matched, instrumentedMethods, this::problem);
+        return ready.weave(bytes, matched, instrumentedMethods, this::problem,
+                eventType -> isAboutAnObject(eventType.replace('/', '.'), classFiles));
+    }
+
+    /**
+     * Whether a recorder or store parameter declared as {@code typeName} is handed what an event
+     * is about rather than an event: an object of the Kubernetes API (fabric8's {@code HasMetadata},
+     * the official client's {@code KubernetesObject}) that is not an Event. An operator's recorder
+     * often has {@code record(WebApp resource, String reason, String message)}, which builds the
+     * Event and hands it to {@code record(Event)}: taken for the event, the resource was counted as
+     * an event of type {@code WebApp} and severity {@code unknown}, and the Event not at all.
+     */
+    private static boolean isAboutAnObject(String typeName, SuperTypeNames.Supertypes supertypes) {
+        return !AccessorNames.KUBERNETES_EVENTS.contains(typeName)
+                && SuperTypeNames.matchedBits(KUBERNETES_OBJECTS, typeName, supertypes) != 0;
     }
 
     /** Kotlin's {@code BaseContinuationImpl} with the {@link ResumeHook}, or null (left as it is). */

@@ -109,6 +109,13 @@ final class SiteAdvice extends MethodVisitor {
     private final boolean returnsWork;
     /** A plain recorder or store: its depth and exits go by a {@code mark} ({@link #marked}). */
     private final boolean marked;
+    /**
+     * Its event parameter is declared as what an event is about (a Kubernetes object that is not
+     * an Event, in {@code record(WebApp resource, String reason, String message)}): its {@code
+     * mark} is asked as for a call without an event, so that the call it makes with the Event it
+     * builds counts, with that Event.
+     */
+    private final boolean aboutAnObject;
     private final String descriptor;
     private final Type returnType;
     private final boolean writeFrames;
@@ -141,7 +148,7 @@ final class SiteAdvice extends MethodVisitor {
      */
     SiteAdvice(MethodVisitor next, Site site, int target, String owner, String sourceClass, int access, String name,
             String descriptor, int base, boolean writeFrames, boolean classConstants, int entryLine,
-            String ownContinuation) {
+            String ownContinuation, boolean aboutAnObject) {
         super(Weaver.ASM_API, next);
         this.site = site;
         this.target = target;
@@ -156,6 +163,7 @@ final class SiteAdvice extends MethodVisitor {
         this.returnType = Type.getReturnType(descriptor);
         this.returnsWork = returnsWork(site, descriptor);
         this.marked = marked(site, descriptor);
+        this.aboutAnObject = aboutAnObject;
         this.base = base;
         this.writeFrames = writeFrames;
         this.classConstants = classConstants;
@@ -262,7 +270,11 @@ final class SiteAdvice extends MethodVisitor {
         if (marked) {
             super.visitVarInsn(Opcodes.ALOAD, depthSlot());
             push(site.bridgeIndex());
-            super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
+            if (aboutAnObject) {
+                super.visitInsn(Opcodes.ACONST_NULL);
+            } else {
+                super.visitVarInsn(Opcodes.ALOAD, eventCopySlot());
+            }
             super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "mark", MARK, false);
             super.visitVarInsn(Opcodes.ISTORE, markSlot());
         }

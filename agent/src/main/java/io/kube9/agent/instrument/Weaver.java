@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -66,6 +67,16 @@ final class Weaver {
      * woven, the class would not load at all. The class's other methods are woven.
      */
     byte[] weave(byte[] classFile, long matched, AtomicInteger instrumentedMethods, Consumer<String> leftAlone) {
+        return weave(classFile, matched, instrumentedMethods, leftAlone, type -> false);
+    }
+
+    /**
+     * As {@link #weave(byte[], long, AtomicInteger, Consumer)}; {@code aboutAnObject} tells, by
+     * the internal name of a recorder's or store's event parameter type, that what it is handed is
+     * what an event is about rather than an event (see {@link SiteAdvice}).
+     */
+    byte[] weave(byte[] classFile, long matched, AtomicInteger instrumentedMethods, Consumer<String> leftAlone,
+            Predicate<String> aboutAnObject) {
         ClassReader reader = new ClassReader(classFile);
         String owner = reader.getClassName();
         Map<String, MethodFacts> methods = new HashMap<>();
@@ -104,7 +115,7 @@ final class Weaver {
         while (!methods.isEmpty()) {
             byte[] result;
             try {
-                result = write(reader, version, methods);
+                result = write(reader, version, methods, aboutAnObject);
             } catch (MethodTooLargeException e) {
                 String method = e.getMethodName() + e.getDescriptor();
                 if (methods.remove(method) == null) {
@@ -202,7 +213,8 @@ final class Weaver {
         return offset;
     }
 
-    private byte[] write(ClassReader reader, int version, Map<String, MethodFacts> methods) {
+    private byte[] write(ClassReader reader, int version, Map<String, MethodFacts> methods,
+            Predicate<String> aboutAnObject) {
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(ASM_API, writer) {
             private String owner;
@@ -237,8 +249,10 @@ final class Weaver {
                 for (int index = 0; index < Long.SIZE; index++) {
                     if ((facts.targets & (1L << index)) != 0) {
                         Site site = targets.get(index).site();
+                        String eventType = EventParameter.typeName(descriptor);
                         next = new SiteAdvice(next, site, index, owner, sourceClass, access, name, descriptor,
-                                base, frames, version >= JAVA_5, entryLine, facts.ownContinuation());
+                                base, frames, version >= JAVA_5, entryLine, facts.ownContinuation(),
+                                site != Site.PROJECTION && eventType != null && aboutAnObject.test(eventType));
                         base += SiteAdvice.slots(site, descriptor);
                         entryLine = -1;
                     }

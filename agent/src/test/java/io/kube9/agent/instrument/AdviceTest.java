@@ -215,6 +215,24 @@ class AdviceTest {
         assertThat(sink.calls).singleElement().satisfies(call -> assertThat(call.event).isSameAs(info));
     }
 
+    @Test
+    void aParameterDeclaredAsWhatAnEventIsAboutLetsTheCallItReachesCountWithTheEvent() throws Throwable {
+        byte[] woven = new Weaver(TARGETS).weave(classFile(SampleRecorder.class), 1L << RECORDER_TARGET,
+                new AtomicInteger(), reason -> { }, type -> type.endsWith("$SampleSubject"));
+        Class<?> aware = define(SampleRecorder.class.getName(), woven, SampleRecorder.class.getClassLoader());
+        SampleSubject pod = new SampleSubject("web-1");
+
+        call(newInstance(aware), "record", types(SampleSubject.class, String.class), pod, "BackOff");
+        call(newInstance(recorder), "record", types(SampleSubject.class, String.class), pod, "BackOff");
+
+        assertThat(sink.calls).hasSize(2);
+        assertThat(sink.calls.get(0).event).as("the event it built").isInstanceOf(SampleEvent.class)
+                .satisfies(event -> assertThat(((SampleEvent) event).id).isEqualTo("web-1:BackOff"));
+        assertThat(sink.calls.get(0).source).isEqualTo(SampleRecorder.class.getName() + "#recordEvent");
+        assertThat(sink.calls.get(1).event).as("taken for the event where the type is not known for one")
+                .isSameAs(pod);
+    }
+
     private static Class<?> levelType() throws ClassNotFoundException {
         return Class.forName(SampleRecorder.Level.class.getName(), true, recorder.getClassLoader());
     }
@@ -1038,6 +1056,15 @@ class AdviceTest {
         }
     }
 
+    /** What an event is about, to a recorder that builds the event itself. */
+    public static class SampleSubject {
+        public final String name;
+
+        public SampleSubject(String name) {
+            this.name = name;
+        }
+    }
+
     public static class SampleRecorder {
         public static final IOException IO_FAILURE = new IOException("recorder offline");
 
@@ -1065,6 +1092,11 @@ class AdviceTest {
         /** Without an event, reaching another without. */
         public void recordEvent(Level level, String message) {
             record(level);
+        }
+
+        /** Handed what the event is about (a Kubernetes resource, say), builds the event. */
+        public void record(SampleSubject subject, String reason) {
+            recordEvent(new SampleEvent(subject.name + ":" + reason));
         }
 
         /** Without an event, reaching one that fails. */

@@ -46,6 +46,13 @@ public class OperatorMain {
                 .type("Warning").reason("FailedMount").message("MountVolume.SetUp failed for volume \"data\"")
                 .involvedObject(new V1ObjectReference().kind("Pod").namespace("shop").name("data-0").uid("pod-2"))
                 .lastTimestamp(OffsetDateTime.parse("2026-11-24T10:00:05Z")));
+        // handed the pod, the recorder builds the Event: counted once, as that Event
+        recorder.record(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName("web-1").withNamespace("shop").withUid("pod-1").endMetadata().build(),
+                "Warning", "Unhealthy", "Readiness probe failed", "2026-11-24T10:00:06.000000Z");
+        recorder.recordEvent(new io.kubernetes.client.openapi.models.V1Pod()
+                .metadata(new V1ObjectMeta().name("data-0").namespace("shop").uid("pod-2")),
+                "Normal", "Started", "Started container data", "2026-11-24T10:00:07Z");
         System.out.println("recorded " + recorder.recorded());
         System.out.println("DONE");
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
