@@ -1,5 +1,10 @@
 package io.kube9.agent.cli;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -7,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a journal row looks in each output format. Payloads are never printed as text: tables and
- * CSV show their size, JSON adds the stored bytes as base64 when there are any.
+ * How a journal row looks in each output format. {@code list}'s table and CSV show a payload's
+ * size only; {@code get} shows a stored payload that is text (UTF-8 without control characters
+ * but line breaks and tabs: a message, JSON) as text, and JSON adds the stored bytes as base64,
+ * and as {@code payload_text} when they are text.
  */
 final class EventViews {
     static final List<String> CSV_HEADER = List.of("id", "site", "source", "event_type", "severity", "event_id",
@@ -41,6 +48,10 @@ final class EventViews {
         json.put("payload_bytes", row.payloadBytes);
         if (row.payload != null) {
             json.put("payload", Base64.getEncoder().encodeToString(row.payload));
+            String text = text(row.payload);
+            if (text != null) {
+                json.put("payload_text", text);
+            }
         }
         json.put("thread", row.thread);
         return json;
@@ -65,9 +76,44 @@ final class EventViews {
         detail.put("occurred_at", Times.isoOrNull(row.occurredAt));
         detail.put("recorded_at", Times.iso(row.recordedAt));
         detail.put("payload_bytes", row.payloadBytes == null ? null : Long.toString(row.payloadBytes));
-        detail.put("payload", row.payload == null ? "not captured" : row.payload.length + " bytes stored");
+        detail.put("payload", payloadDetail(row));
         detail.put("thread", row.thread);
         return detail;
+    }
+
+    private static String payloadDetail(JournalRow row) {
+        if (row.payload == null) {
+            return "not captured";
+        }
+        String text = text(row.payload);
+        if (text == null) {
+            return row.payload.length + " bytes stored";
+        }
+        boolean cut = row.payloadBytes != null && row.payloadBytes > row.payload.length;
+        return cut ? text + " [the first " + row.payload.length + " of " + row.payloadBytes + " bytes]" : text;
+    }
+
+    /**
+     * The stored payload as text, or null when it is not: UTF-8 with no control characters but
+     * tabs and line breaks. A sequence cut at the end (the payload cap falls inside a character)
+     * is left out.
+     */
+    static String text(byte[] payload) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(payload);
+        CharBuffer out = CharBuffer.allocate(payload.length);
+        if (decoder.decode(in, out, false).isError() || in.remaining() > 3) {
+            return null;
+        }
+        out.flip();
+        for (int i = 0; i < out.length(); i++) {
+            char c = out.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F)) {
+                return null;
+            }
+        }
+        return out.toString();
     }
 
     static String bytes(Long payloadBytes) {

@@ -4,7 +4,10 @@ import static io.kube9.agent.cli.TestJournal.T0;
 import static io.kube9.agent.cli.TestJournal.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +56,34 @@ class GetEventCommandTest {
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.out).startsWith("{\n  \"id\": 1,\n  \"site\": \"store\",")
                 .contains("\"payload_bytes\": 3,\n  \"payload\": \"AQID\",\n  \"thread\": \"http-worker-3\"\n}");
+    }
+
+    @Test
+    void aPayloadThatIsTextIsShownAsTextAndOneCutByTheCapSaysSo() throws Exception {
+        long message;
+        long capped;
+        try (TestJournal journal = TestJournal.create(Files.createDirectory(directory.resolve("text")))) {
+            db = journal.path.toString();
+            message = journal.insert(row().type("BackOff")
+                    .payload("Back-off restarting failed container".getBytes(StandardCharsets.UTF_8)));
+            byte[] euros = "€€€".getBytes(StandardCharsets.UTF_8); // 9 bytes: the cap cut the third
+            capped = journal.insert(row().type("Priced").payload(Arrays.copyOf(euros, 7)).payloadBytes(9L));
+        }
+
+        CliRun table = CliRun.run("query", "events", "get", Long.toString(message), "--db", db);
+        CliRun json = CliRun.run("query", "events", "get", Long.toString(message), "--db", db, "--format", "json");
+        CliRun cut = CliRun.run("query", "events", "get", Long.toString(capped), "--db", db);
+
+        assertThat(table.lines()).as(table.toString()).contains("payload:       Back-off restarting failed container");
+        assertThat(json.out).contains("\"payload_text\": \"Back-off restarting failed container\"");
+        assertThat(cut.lines()).as(cut.toString()).contains("payload:       €€ [the first 7 of 9 bytes]");
+    }
+
+    @Test
+    void aBinaryPayloadHasNoText() {
+        CliRun json = CliRun.run("query", "events", "get", Long.toString(id), "--db", db, "--format", "json");
+
+        assertThat(json.out).contains("\"payload\": \"AQID\"").doesNotContain("payload_text");
     }
 
     @Test

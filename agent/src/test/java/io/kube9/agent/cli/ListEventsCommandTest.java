@@ -206,7 +206,7 @@ class ListEventsCommandTest {
     }
 
     @Test
-    void payloadIsBase64InJsonAndOnlyASizeElsewhere() throws Exception {
+    void payloadIsBase64AndTextInJsonAndOnlyASizeElsewhere() throws Exception {
         try (TestJournal journal = TestJournal.create(directory)) {
             byte[] payload = "{\"sku\":\"A-1\"}".getBytes(StandardCharsets.UTF_8);
             long id = journal.insert(row().type("WithPayload").payload(payload)
@@ -216,7 +216,8 @@ class ListEventsCommandTest {
             CliRun json = CliRun.run("query", "events", "list", "--db", db, "--format", "json", "--type",
                     "WithPayload,SizeOnly");
             assertThat(json.out).contains("\"id\":" + id + ",").contains("\"occurred_at\":\"2026-11-22T02:59:59.500Z\"")
-                    .contains("\"payload_bytes\":13,\"payload\":\"eyJza3UiOiJBLTEifQ==\",\"thread\"")
+                    .contains("\"payload_bytes\":13,\"payload\":\"eyJza3UiOiJBLTEifQ==\","
+                            + "\"payload_text\":\"{\\\"sku\\\":\\\"A-1\\\"}\",\"thread\"")
                     .contains("\"payload_bytes\":4096,\"thread\"");
 
             CliRun table = CliRun.run("query", "events", "list", "--db", db, "--type", "WithPayload,SizeOnly");
