@@ -117,6 +117,15 @@ class StatusPageIT {
                 }
             }
             assertThat(storedByType).isEqualTo(scrape.series("events_stored_total"));
+            Map<String, Double> recordedByTypeAndSeverity = new TreeMap<>();
+            for (JsonNode row : idle.get("eventTypes")) {
+                JsonNode severities = JSON.readTree(row.get("severities").asText());
+                severities.fields().forEachRemaining(severity -> recordedByTypeAndSeverity.put("{event_type=\""
+                        + row.get("eventType").asText() + "\",severity=\"" + severity.getKey() + "\"}",
+                        severity.getValue().asDouble()));
+            }
+            assertThat(recordedByTypeAndSeverity).as("recorded by type and severity")
+                    .isEqualTo(scrape.series("kube9_events_total")).isNotEmpty();
         }
     }
 
