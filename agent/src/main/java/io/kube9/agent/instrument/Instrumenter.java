@@ -195,9 +195,6 @@ public final class Instrumenter {
         if (SuperTypeNames.isProxy(name)) {
             return false; // the application's proxy of its own interfaces, in the JDK's package for them
         }
-        if (isGeneratedSubclass(name)) {
-            return true;
-        }
         for (String prefix : packages) {
             if (name.startsWith(prefix)) {
                 return true;
@@ -207,17 +204,37 @@ public final class Instrumenter {
     }
 
     /**
-     * A subclass that a framework generates in front of a class of the service: Spring's CGLIB
+     * A class that a framework generates, named after a type of the service: Spring's CGLIB
      * proxies ({@code OrderProjection$$SpringCGLIB$$0}, for {@code @Transactional}, {@code @Async},
      * ...), Guice's, Weld's and javassist's ({@code $$} in the name), Byte Buddy's (Hibernate's
-     * proxies, Mockito's mocks) and Quarkus ArC's. Its methods hand the call to the class behind
-     * it, which counts under its own name: woven too, a proxy renamed the label and the journal's
+     * proxies, Mockito's mocks), Quarkus ArC's and its REST clients'
+     * ({@code LedgerEventStore$$QuarkusRestClientInterface}). One that extends a class of the
+     * service that is the site itself is not woven: its methods hand the call to the class behind
+     * it, which counts under its own name; woven too, a proxy renamed the label and the journal's
      * {@code source} ({@code @Transactional}), and counted each event twice where the class behind
      * runs on another thread ({@code @Async}), out of reach of "only the outermost call counts".
+     * One that implements a site's interface with nothing of the service's behind it (a REST
+     * client made at build time) is the site, and is woven, under the name it was generated from.
      */
     static boolean isGeneratedSubclass(String name) {
-        return name.contains("$$") || name.contains("$ByteBuddy$") || name.contains("$HibernateProxy$")
-                || name.contains("$MockitoMock$") || name.endsWith("_ClientProxy") || name.endsWith("_Subclass");
+        return generatedFrom(name) != null;
+    }
+
+    /** The type a generated class's name was made from ({@link #isGeneratedSubclass}), or null. */
+    static String generatedFrom(String name) {
+        int end = name.length();
+        for (String marker : new String[] {"$$", "$ByteBuddy$", "$HibernateProxy$", "$MockitoMock$"}) {
+            int at = name.indexOf(marker);
+            if (at > 0) {
+                end = Math.min(end, at);
+            }
+        }
+        for (String suffix : new String[] {"_ClientProxy", "_Subclass"}) {
+            if (name.endsWith(suffix)) {
+                end = Math.min(end, name.length() - suffix.length());
+            }
+        }
+        return end < name.length() ? name.substring(0, end) : null;
     }
 
     private byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
@@ -226,19 +243,32 @@ public final class Instrumenter {
         ClassFileSupertypes classFiles =
                 new ClassFileSupertypes(loader, supertypesOf(loader), name, summary, transformer.busy);
         SuperTypeNames.Supertypes supertypes = redefined != null ? new LoadedSupertypes(redefined) : classFiles;
-        long matched = summary.isSynthetic() ? 0 : matchedSites(name, supertypes);
-        boolean proxy = PROXY.equals(summary.superName());
-        for (int index = 0; index < sites.length; index++) {
-            if ((matched & (1L << index)) == 0) {
-                continue;
+        // First what the class itself declares: a concrete method of a site's name (an interface of a
+        // site has nothing to wait for). Most classes have none, and need no walk of their supertypes:
+        // that walk, reading the class files of supertypes not loaded yet, was most of the agent's
+        // share of a large service's start-up.
+        long candidates = 0;
+        // A synthetic class is the compiler's (a switch map, a Kotlin lambda's); a framework marks
+        // those it generates synthetic too (Quarkus: LedgerEventStore$$CDIWrapper): those count.
+        boolean compilers = summary.isSynthetic() && !isGeneratedSubclass(name);
+        for (int index = 0; index < sites.length && !compilers; index++) {
+            if (summary.declaresConcreteMethod(targets.get(index).methods())) {
+                candidates |= 1L << index;
             }
-            if (!summary.declaresConcreteMethod(targets.get(index).methods())) {
-                matched &= ~(1L << index); // an interface of a site, say: nothing to wait for
-            } else if (proxy && targets.get(index).site() == Site.PROJECTION) {
-                // A dynamic proxy of a projection interface stands in front of the projection class
-                // (a decorator, an interface-based AOP proxy): counted there, by its own name. A proxy
-                // that is the store itself (a Spring Data repository) has no class behind it.
-                matched &= ~(1L << index);
+        }
+        long matched = candidates == 0 ? 0 : matchedSites(name, supertypes) & candidates;
+        if (matched != 0 && isGeneratedSubclass(name) && summary.superName() != null) {
+            // In front of a class of the service that is that site itself: counted there, by its own name.
+            matched &= ~matchedSites(summary.superName(), supertypes);
+        }
+        if (matched != 0 && PROXY.equals(summary.superName())) {
+            // A dynamic proxy of a projection interface stands in front of the projection class (a
+            // decorator, an interface-based AOP proxy): counted there, by its own name. A proxy that
+            // is the store itself (a Spring Data repository) has no class behind it.
+            for (int index = 0; index < sites.length; index++) {
+                if (targets.get(index).site() == Site.PROJECTION) {
+                    matched &= ~(1L << index);
+                }
             }
         }
         if (matched == 0 || agentJars.isAgentClass(domain, name, warn)) {

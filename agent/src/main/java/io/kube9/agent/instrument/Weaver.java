@@ -232,6 +232,10 @@ final class Weaver {
                 if (companionOwner != null) {
                     sourceClass = companionOwner; // its functions are the class's
                 }
+                String generatedFrom = Instrumenter.generatedFrom(name);
+                if (generatedFrom != null) {
+                    sourceClass = generatedFrom; // LedgerEventStore$$QuarkusRestClientInterface: the client's interface
+                }
                 super.visit(version, access, name, signature, superName, interfaces);
             }
 

@@ -28,6 +28,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * The transformer as the JVM calls it, on the class files of {@code io.kube9.sites}, with a
@@ -226,17 +231,94 @@ class InstrumenterTest {
     void aFrameworksGeneratedSubclassInFrontOfASiteIsLeftToTheClassBehindIt() throws Exception {
         Instrumenter instrumenter = installed(false);
         instrumenter.prepare();
-        byte[] bytes = classFile(JdbcOrders.class); // its bytes, under the names frameworks give their subclasses
 
         for (String name : List.of("io/kube9/sites/JdbcOrders$$SpringCGLIB$$0",
                 "io/kube9/sites/JdbcOrders$$EnhancerBySpringCGLIB$$5f1e2a", "io/kube9/sites/JdbcOrders$$EnhancerByGuice$$1",
                 "io/kube9/sites/JdbcOrders$HibernateProxy$Xk2", "io/kube9/sites/JdbcOrders$ByteBuddy$abc",
                 "io/kube9/sites/JdbcOrders$MockitoMock$123", "io/kube9/sites/JdbcOrders_Subclass",
                 "io/kube9/sites/JdbcOrders_ClientProxy")) {
+            byte[] bytes = generated(name, "io/kube9/sites/JdbcOrders"); // a subclass, as frameworks make them
             assertThat(transformer.transform(null, JdbcOrders.class.getClassLoader(), name, null, null, bytes))
                     .as(name).isNull();
         }
         assertThat(transform(JdbcOrders.class)).as("the class behind").isNotNull();
+    }
+
+    @Test
+    void aGeneratedClassThatIsTheSiteItselfIsWovenUnderTheNameItWasMadeFrom() throws Exception {
+        // Quarkus makes a REST client's implementation at build time: nothing of the service's behind it.
+        Instrumenter instrumenter = installed(false);
+        instrumenter.prepare();
+        String name = "io/kube9/sites/OrderEventStore$$QuarkusRestClientInterface";
+        byte[] bytes = generated(name, "io/kube9/sites/NotASite", "io/kube9/sites/OrderEventStore"); // synthetic, as Quarkus makes it
+
+        byte[] woven = transformer.transform(null, JdbcOrders.class.getClassLoader(), name, null, null, bytes);
+
+        assertThat(woven).isNotNull();
+        assertThat(instrumenter.instrumentedMethods()).isEqualTo(1);
+        assertThat(new String(woven, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as("the journal's source").contains("io.kube9.sites.OrderEventStore#append")
+                .doesNotContain("QuarkusRestClientInterface#append");
+    }
+
+    @Test
+    void aClassThatDeclaresNoMethodOfASitesNamesIsNotWalked() throws Exception {
+        Instrumenter instrumenter = installed(false);
+        instrumenter.prepare();
+        List<String> reads = new CopyOnWriteArrayList<>();
+        ClassLoader counting = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            public InputStream getResourceAsStream(String name) {
+                reads.add(name);
+                return super.getResourceAsStream(name);
+            }
+        };
+        String name = "io/kube9/sites/AuditTrail"; // extends a recorder's superclass, with methods of other names
+        byte[] bytes = generated(name, "io/kube9/sites/PlainAuditLog");
+
+        assertThat(transformer.transform(null, counting, name, null, null, renamed(bytes, "append", "summary")))
+                .isNull();
+
+        assertThat(reads).as("no supertype read for a class that has nothing to weave").isEmpty();
+    }
+
+    /**
+     * A class as a framework generates one (synthetic, as Quarkus marks them): {@code superName} and
+     * {@code interfaces}, a constructor, and {@code public String append(Object)}.
+     */
+    private static byte[] generated(String name, String superName, String... interfaces) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
+        writer.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC, name, null, superName,
+                interfaces);
+        MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, superName, "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        MethodVisitor append = writer.visitMethod(Opcodes.ACC_PUBLIC, "append", "(Ljava/lang/Object;)Ljava/lang/String;",
+                null, null);
+        append.visitCode();
+        append.visitLdcInsn("generated");
+        append.visitInsn(Opcodes.ARETURN);
+        append.visitMaxs(0, 0);
+        append.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    /** The same class file with every method named {@code from} named {@code to}. */
+    private static byte[] renamed(byte[] classFile, String from, String to) {
+        ClassWriter writer = new ClassWriter(0);
+        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                return super.visitMethod(access, name.equals(from) ? to : name, descriptor, signature, exceptions);
+            }
+        }, 0);
+        return writer.toByteArray();
     }
 
     @Test
