@@ -2,23 +2,10 @@ package io.kube9.agent;
 
 /**
  * Recognises JVMs that are tools rather than services. With the agent in
- * {@code JAVA_TOOL_OPTIONS} every {@code jcmd}, {@code jps} or {@code keytool}, and every build
- * tool, would otherwise start an exporter and open a journal.
+ * {@code JAVA_TOOL_OPTIONS} every {@code jcmd}, {@code jps} or {@code keytool} would otherwise
+ * start an exporter and open a journal.
  */
 final class JdkTools {
-    /**
-     * The main classes of build tools: with the agent in a shell's {@code JAVA_TOOL_OPTIONS} (to
-     * try it on a service run by {@code mvn quarkus:dev}, say), Maven's own JVM took the agent's
-     * port and served empty metrics, and the service's agent could not bind it.
-     */
-    private static final java.util.Set<String> BUILD_TOOLS = java.util.Set.of(
-            "org.codehaus.plexus.classworlds.launcher.Launcher", // Maven
-            "org.apache.maven.wrapper.MavenWrapperMain", // mvnw
-            "org.gradle.launcher.GradleMain", "org.gradle.wrapper.GradleWrapperMain",
-            "org.gradle.launcher.daemon.bootstrap.GradleDaemon",
-            "org.jetbrains.kotlin.daemon.KotlinCompileDaemon",
-            "xsbt.boot.Boot"); // sbt
-
     private JdkTools() {}
 
     /**
@@ -35,9 +22,6 @@ final class JdkTools {
         int slash = main.indexOf('/');
         if (isSourceLauncher(main.substring(slash + 1))) {
             return false; // java [options] Program.java: the JDK compiles it, but it is the user's program
-        }
-        if (BUILD_TOOLS.contains(main)) {
-            return true; // the services a build tool starts run in JVMs of their own
         }
         if (slash > 0) {
             String module = main.substring(0, slash);

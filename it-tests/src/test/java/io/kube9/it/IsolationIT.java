@@ -162,25 +162,6 @@ class IsolationIT {
     }
 
     @Test
-    void mavenWithTheAgentInJavaToolOptionsStaysUntouched() throws Exception {
-        // A developer's shell with the agent in JAVA_TOOL_OPTIONS runs mvn quarkus:dev: Maven's own
-        // JVM took the agent's port, and the service's agent could not bind it.
-        Path dir = JvmProcess.freshDir(WORK.resolve("tool-mvn"));
-        int port = JvmProcess.freePort();
-        // Started at once (start.defer=0): a Maven that ran longer than a second would start it anyway.
-        int exitCode = JvmProcess.runWithAgentInToolOptions(dir, "exporter.port=" + port + ",start.defer=0",
-                List.of("mvn", "-B", "-o", "--version"));
-        String err = Files.readString(dir.resolve("err.txt"));
-        assertThat(exitCode).as(err).isZero();
-        assertThat(Files.readString(dir.resolve("out.txt"))).contains("Apache Maven");
-        assertThat(err + Files.readString(dir.resolve("out.txt"))).doesNotContain("[kube9-agent]");
-        try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(path -> path.getFileName().toString())).containsOnly("out.txt", "err.txt");
-        }
-        assertThat(isListening(port)).isFalse();
-    }
-
-    @Test
     void theKillSwitchMeansNoTransformationNoThreadNoPortNoFile() throws Exception {
         Path dir = JvmProcess.freshDir(WORK.resolve("disabled"));
         int port = JvmProcess.freePort();

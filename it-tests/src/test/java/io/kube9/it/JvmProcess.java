@@ -111,14 +111,9 @@ final class JvmProcess implements AutoCloseable {
      */
     static int runWithAgentInToolOptions(Path dir, int port, List<String> command)
             throws IOException, InterruptedException {
-        return runWithAgentInToolOptions(dir, "exporter.port=" + port, command);
-    }
-
-    static int runWithAgentInToolOptions(Path dir, String agentArgs, List<String> command)
-            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-        builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + AGENT_JAR + "=" + agentArgs);
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-javaagent:" + AGENT_JAR + "=exporter.port=" + port);
         Process process = builder.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s ended", command).isTrue();
         return process.exitValue();
