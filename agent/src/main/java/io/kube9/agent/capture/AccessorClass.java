@@ -74,19 +74,19 @@ final class AccessorClass {
 
     /**
      * The {@value #ANCHOR} of {@code type}'s package in {@code type}'s loader: defined by the first
-     * event class of the package, found by the others. One that a parent loader has in a package
-     * of the same name is another runtime package, not ours to use.
+     * event class of the package, found by the others (their definition fails as a duplicate).
+     * Defined before it is looked for: a look-up through the loader would find the anchor of a
+     * parent loader with a package of the same name (another runtime package, not ours to use),
+     * and make the loader the initiating loader of that name, which refuses our own definition.
      */
     private static Class<?> anchor(MethodHandles.Lookup inPackage, Class<?> type) throws Exception {
         String name = type.getPackageName().isEmpty() ? ANCHOR : type.getPackageName() + "." + ANCHOR;
         ClassLoader loader = type.getClassLoader();
-        Class<?> anchor = definedBy(loader, name);
-        if (anchor == null) {
-            try {
-                anchor = inPackage.defineClass(anchorBytes(name.replace('.', '/')));
-            } catch (LinkageError definedMeanwhile) { // by another thread, for another class of the package
-                anchor = definedBy(loader, name);
-            }
+        Class<?> anchor;
+        try {
+            anchor = inPackage.defineClass(anchorBytes(name.replace('.', '/')));
+        } catch (LinkageError definedBefore) { // for another class of the package, or by another thread
+            anchor = definedBy(loader, name);
         }
         if (anchor == null) {
             throw new IllegalStateException(name + " is not " + loader + "'s own");

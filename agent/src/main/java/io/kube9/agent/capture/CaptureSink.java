@@ -211,6 +211,9 @@ public final class CaptureSink implements EventSink {
             aggregateId = shape.aggregateId(event);
             occurredAt = shape.timestamp(event);
         }
+        if (this.queue == null) {
+            return; // the journal gave up while the event's getters ran: its queue is being let go
+        }
         Lane lane = queue.lane(thread);
         long position = lane.claim();
         if (position < 0) {

@@ -36,13 +36,16 @@ final class EventParameter {
         return NONE;
     }
 
-    /** The internal name of the event parameter's declared type ({@link #slot}), or null when none can be. */
+    /**
+     * The internal name of the event parameter's declared class ({@link #slot}), or null when there
+     * is none or it is an array (a batch).
+     */
     static String typeName(String descriptor) {
         Type[] parameters = Type.getArgumentTypes(descriptor);
         int count = isSuspending(descriptor) ? parameters.length - 1 : parameters.length;
         for (int i = 0; i < count; i++) {
             if (isEventType(parameters[i])) {
-                return parameters[i].getInternalName();
+                return parameters[i].getSort() == Type.OBJECT ? parameters[i].getInternalName() : null;
             }
         }
         return null;

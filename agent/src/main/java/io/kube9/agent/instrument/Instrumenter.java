@@ -195,6 +195,9 @@ public final class Instrumenter {
         if (SuperTypeNames.isProxy(name)) {
             return false; // the application's proxy of its own interfaces, in the JDK's package for them
         }
+        if (isFrameworkProxy(name)) {
+            return true;
+        }
         for (String prefix : packages) {
             if (name.startsWith(prefix)) {
                 return true;
@@ -204,23 +207,30 @@ public final class Instrumenter {
     }
 
     /**
-     * A class that a framework generates, named after a type of the service: Spring's CGLIB
-     * proxies ({@code OrderProjection$$SpringCGLIB$$0}, for {@code @Transactional}, {@code @Async},
-     * ...), Guice's, Weld's and javassist's ({@code $$} in the name), Byte Buddy's (Hibernate's
-     * proxies, Mockito's mocks), Quarkus ArC's and its REST clients'
-     * ({@code LedgerEventStore$$QuarkusRestClientInterface}). One that extends a class of the
-     * service that is the site itself is not woven: its methods hand the call to the class behind
-     * it, which counts under its own name; woven too, a proxy renamed the label and the journal's
-     * {@code source} ({@code @Transactional}), and counted each event twice where the class behind
-     * runs on another thread ({@code @Async}), out of reach of "only the outermost call counts".
-     * One that implements a site's interface with nothing of the service's behind it (a REST
-     * client made at build time) is the site, and is woven, under the name it was generated from.
+     * Generated in front of a class or an interface of the service, always, and never woven (even
+     * for an interface, whose implementation counts): Byte Buddy's (Hibernate's proxies, Mockito's
+     * mocks), Quarkus ArC's subclasses and client proxies, Weld's proxies.
      */
-    static boolean isGeneratedSubclass(String name) {
-        return generatedFrom(name) != null;
+    static boolean isFrameworkProxy(String name) {
+        return name.contains("$ByteBuddy$") || name.contains("$HibernateProxy$") || name.contains("$MockitoMock$")
+                || name.endsWith("_ClientProxy") || name.endsWith("_Subclass") || name.contains("$Proxy$_$$_Weld");
     }
 
-    /** The type a generated class's name was made from ({@link #isGeneratedSubclass}), or null. */
+    /**
+     * Classes that frameworks generate, named after a type of the service. Those named with {@code
+     * $$}: Spring's CGLIB proxies ({@code
+     * OrderProjection$$SpringCGLIB$$0}, for {@code @Transactional}, {@code @Async}, ...), Guice's and
+     * javassist's, and Quarkus's REST clients ({@code LedgerEventStore$$QuarkusRestClientInterface}).
+     * One that extends a class of the service that is the site itself is not woven: its methods
+     * hand the call to the class behind it, which counts under its own name; woven too, a proxy
+     * renamed the label and the journal's {@code source} ({@code @Transactional}), and counted each
+     * event twice where the class behind runs on another thread ({@code @Async}), out of reach of
+     * "only the outermost call counts". One that implements a site's interface with nothing of the
+     * service's behind it (a REST client made at build time) is the site, and is woven, under the
+     * name it was generated from. The others ({@link #isFrameworkProxy}) are never woven.
+     *
+     * @return the type a generated class's name was made from, or null for another name
+     */
     static String generatedFrom(String name) {
         int end = name.length();
         for (String marker : new String[] {"$$", "$ByteBuddy$", "$HibernateProxy$", "$MockitoMock$"}) {
@@ -250,15 +260,16 @@ public final class Instrumenter {
         long candidates = 0;
         // A synthetic class is the compiler's (a switch map, a Kotlin lambda's); a framework marks
         // those it generates synthetic too (Quarkus: LedgerEventStore$$CDIWrapper): those count.
-        boolean compilers = summary.isSynthetic() && !isGeneratedSubclass(name);
+        boolean compilers = summary.isSynthetic() && !name.contains("$$");
         for (int index = 0; index < sites.length && !compilers; index++) {
             if (summary.declaresConcreteMethod(targets.get(index).methods())) {
                 candidates |= 1L << index;
             }
         }
         long matched = candidates == 0 ? 0 : matchedSites(name, supertypes) & candidates;
-        if (matched != 0 && isGeneratedSubclass(name) && summary.superName() != null) {
-            // In front of a class of the service that is that site itself: counted there, by its own name.
+        if (matched != 0 && name.contains("$$") && summary.superName() != null) {
+            // In front of a class of the service that is that site itself: counted there, by its own
+            // name (see the note on generated classes at generatedFrom).
             matched &= ~matchedSites(summary.superName(), supertypes);
         }
         if (matched != 0 && PROXY.equals(summary.superName())) {
@@ -293,7 +304,7 @@ public final class Instrumenter {
             return null;
         }
         return ready.weave(bytes, matched, instrumentedMethods, this::problem,
-                eventType -> isAboutAnObject(eventType.replace('/', '.'), classFiles));
+                eventType -> isAboutAnObject(eventType.replace('/', '.'), classFiles.withoutLoading()));
     }
 
     /**
@@ -420,12 +431,25 @@ public final class Instrumenter {
 
         @Override
         public String[] of(String typeName) {
+            return of(typeName, true);
+        }
+
+        /**
+         * The same walk's supertypes from class files only: for a type the JVM is not about to load
+         * as this class's supertype (a site's declared event parameter), which a load here would
+         * load without the transformer ({@link #loaded}).
+         */
+        SuperTypeNames.Supertypes withoutLoading() {
+            return typeName -> of(typeName, false);
+        }
+
+        private String[] of(String typeName, boolean mayLoad) {
             if (typeName.equals(name)) {
                 return own;
             }
             String[] direct = known.get(typeName);
             if (direct == null) {
-                direct = read(typeName);
+                direct = read(typeName, mayLoad);
                 if (direct != null) { // not found is not kept: the loader may yet define it
                     known.put(typeName, direct);
                 }
@@ -434,9 +458,10 @@ public final class Instrumenter {
         }
 
         /** An unreadable supertype ends the walk on that branch; the JVM reports a missing one itself. */
-        private String[] read(String typeName) {
+        private String[] read(String typeName, boolean mayLoad) {
             try (InputStream in = loader.getResourceAsStream(typeName.replace('.', '/') + ".class")) {
-                return in != null ? direct(ClassFileSummary.parse(in.readAllBytes())) : loaded(typeName);
+                return in != null ? direct(ClassFileSummary.parse(in.readAllBytes()))
+                        : mayLoad ? loaded(typeName) : null;
             } catch (IOException | RuntimeException e) {
                 return null;
             }

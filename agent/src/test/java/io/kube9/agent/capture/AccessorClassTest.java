@@ -119,10 +119,31 @@ class AccessorClassTest {
                 .satisfies(method -> assertThat(Modifier.isPrivate(method.getModifiers())).isTrue());
     }
 
+    @Test
+    void aChildLoaderWhosePackageAParentLoaderAlsoHasGetsAnAnchorOfItsOwn() throws Exception {
+        // The parent's events come first: its anchor, found through the child, is of another runtime package.
+        ClassLoader parent = apart(AccessorClassTest.class.getClassLoader(), Order.class.getName());
+        ClassLoader child = apart(parent, WithField.class.getName());
+        Class<?> order = parent.loadClass(Order.class.getName());
+        Class<?> withField = child.loadClass(WithField.class.getName());
+
+        Function<Object, Object> inParent = AccessorClass.define(order, order.getMethod("eventType"));
+        Function<Object, Object> inChild = AccessorClass.define(withField, withField.getField("label"));
+
+        assertThat(inParent).isNotNull();
+        assertThat(inChild).as("compiled in the child too").isNotNull();
+        assertThat(inChild.getClass().getClassLoader()).isSameAs(child);
+        assertThat(inChild.apply(withField.getConstructor().newInstance())).isEqualTo("field-label");
+    }
+
     /** A loader of its own that defines the named test classes from their class files (others from the tests'). */
     private static ClassLoader apart(String... names) {
+        return apart(AccessorClassTest.class.getClassLoader(), names);
+    }
+
+    private static ClassLoader apart(ClassLoader parentLoader, String... names) {
         List<String> own = List.of(names);
-        return new ClassLoader(AccessorClassTest.class.getClassLoader()) {
+        return new ClassLoader(parentLoader) {
             @Override
             protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
                 synchronized (getClassLoadingLock(name)) {
@@ -133,7 +154,8 @@ class AccessorClassTest {
                     if (!own.contains(name)) {
                         return super.loadClass(name, resolve);
                     }
-                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                    try (InputStream in = AccessorClassTest.class.getClassLoader()
+                            .getResourceAsStream(name.replace('.', '/') + ".class")) {
                         byte[] bytes = in.readAllBytes();
                         return defineClass(name, bytes, 0, bytes.length);
                     } catch (IOException e) {

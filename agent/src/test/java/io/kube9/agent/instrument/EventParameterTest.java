@@ -108,4 +108,11 @@ class EventParameterTest {
 
         void appendEvents(String stream, Object... events) {}
     }
+
+    @Test
+    void theDeclaredClassOfTheEventIsNamedButNotABatchsArray() {
+        assertThat(EventParameter.typeName("(Ljava/lang/String;Lcom/acme/Pod;Ljava/lang/String;)V")).isEqualTo("com/acme/Pod");
+        assertThat(EventParameter.typeName("([Lcom/acme/OrderEvent;)V")).isNull();
+        assertThat(EventParameter.typeName("(Ljava/lang/String;J)V")).isNull();
+    }
 }

@@ -242,6 +242,13 @@ class InstrumenterTest {
                     .as(name).isNull();
         }
         assertThat(transform(JdbcOrders.class)).as("the class behind").isNotNull();
+        for (String name : List.of("io/kube9/sites/OrderEventStore$MockitoMock$456",
+                "io/kube9/sites/Producers_ProducerMethod_store_0a1b_ClientProxy",
+                "io/kube9/sites/OrderEventStore$Proxy$_$$_WeldClientProxy", "io/kube9/sites/OrderEventStore$ByteBuddy$7")) {
+            byte[] bytes = generated(name, "java/lang/Object", "io/kube9/sites/OrderEventStore"); // of the interface
+            assertThat(transformer.transform(null, JdbcOrders.class.getClassLoader(), name, null, null, bytes))
+                    .as(name).isNull();
+        }
     }
 
     @Test
