@@ -218,9 +218,9 @@ public final class Instrumenter {
 
     /**
      * Classes that frameworks generate, named after a type of the service. Those named with
-     * {@code $$}: Spring's CGLIB proxies ({@code OrderProjection$$SpringCGLIB$$0}, for {@code
-     * @Transactional}, {@code @Async}, ...), Guice's and javassist's, and Quarkus's REST clients
-     * ({@code LedgerEventStore$$QuarkusRestClientInterface}).
+     * {@code $$}: Spring's CGLIB proxies ({@code OrderProjection$$SpringCGLIB$$0}, for
+     * {@code @Transactional}, {@code @Async}, ...), Guice's and javassist's, and Quarkus's REST
+     * clients ({@code LedgerEventStore$$QuarkusRestClientInterface}).
      * One that extends a class of the service that is the site itself is not woven: its methods
      * hand the call to the class behind it, which counts under its own name; woven too, a proxy
      * renamed the label and the journal's {@code source} ({@code @Transactional}), and counted each
