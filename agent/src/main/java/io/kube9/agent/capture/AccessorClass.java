@@ -219,11 +219,7 @@ final class AccessorClass {
         applyCode.write(0xB0); // areturn
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DataOutputStream data = new DataOutputStream(out);
-        data.writeInt(0xCAFEBABE);
-        data.writeShort(0);
-        data.writeShort(52);
-        pool.writeTo(data);
+        DataOutputStream data = header(out, pool);
         data.writeShort(0x0001 | 0x0010 | 0x0020); // public final super
         data.writeShort(thisClass);
         data.writeShort(object);
@@ -253,11 +249,7 @@ final class AccessorClass {
                 "()Ljava/lang/invoke/MethodHandles$Lookup;");
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DataOutputStream data = new DataOutputStream(out);
-        data.writeInt(0xCAFEBABE);
-        data.writeShort(0);
-        data.writeShort(52);
-        pool.writeTo(data);
+        DataOutputStream data = header(out, pool);
         data.writeShort(0x0010 | 0x0020); // final super
         data.writeShort(thisClass);
         data.writeShort(object);
@@ -268,6 +260,16 @@ final class AccessorClass {
                 new byte[] {(byte) 0xB8, hi(lookup), lo(lookup), (byte) 0xB0}); // invokestatic lookup, areturn
         data.writeShort(0); // class attributes
         return out.toByteArray();
+    }
+
+    /** A version 52 class file's start, up to its access flags: magic, version, constant pool. */
+    private static DataOutputStream header(ByteArrayOutputStream out, ConstantPool pool) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeInt(0xCAFEBABE);
+        data.writeShort(0);
+        data.writeShort(52);
+        pool.writeTo(data);
+        return data;
     }
 
     private static final int PUBLIC = 0x0001;

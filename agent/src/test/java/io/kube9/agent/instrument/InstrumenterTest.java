@@ -131,13 +131,7 @@ class InstrumenterTest {
         Instrumenter instrumenter = installed(false);
         instrumenter.prepare();
         List<String> reads = new CopyOnWriteArrayList<>();
-        ClassLoader counting = new ClassLoader(getClass().getClassLoader()) {
-            @Override
-            public InputStream getResourceAsStream(String name) {
-                reads.add(name);
-                return super.getResourceAsStream(name);
-            }
-        };
+        ClassLoader counting = countingReads(reads);
 
         for (int subclass = 0; subclass < 3; subclass++) { // as three subclasses of one class would
             assertThat(transformer.transform(null, counting, "io/kube9/sites/PlainAuditLog", null, null,
@@ -273,13 +267,7 @@ class InstrumenterTest {
         Instrumenter instrumenter = installed(false);
         instrumenter.prepare();
         List<String> reads = new CopyOnWriteArrayList<>();
-        ClassLoader counting = new ClassLoader(getClass().getClassLoader()) {
-            @Override
-            public InputStream getResourceAsStream(String name) {
-                reads.add(name);
-                return super.getResourceAsStream(name);
-            }
-        };
+        ClassLoader counting = countingReads(reads);
         String name = "io/kube9/sites/AuditTrail"; // extends a recorder's superclass, with methods of other names
         byte[] bytes = generated(name, "io/kube9/sites/PlainAuditLog");
 
@@ -287,6 +275,17 @@ class InstrumenterTest {
                 .isNull();
 
         assertThat(reads).as("no supertype read for a class that has nothing to weave").isEmpty();
+    }
+
+    /** A loader of the tests' classes that notes each resource it is asked for. */
+    private ClassLoader countingReads(List<String> reads) {
+        return new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            public InputStream getResourceAsStream(String name) {
+                reads.add(name);
+                return super.getResourceAsStream(name);
+            }
+        };
     }
 
     /**
