@@ -1,5 +1,6 @@
 package io.kube9.agent.capture;
 
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -52,6 +53,8 @@ final class EventShape {
     /** The event class's loader: what the shape may keep of other classes (see {@link #outlives}). */
     private final ClassLoader loader;
     private EnumLabels severityLabels;
+    /** Those of an enum of a loader the event class may outlive (a plugin's, for a shared event class). */
+    private ForeignEnumLabels foreignSeverityLabels;
 
     EventShape(Class<?> type, AccessorNames names, Runnable onAccessorError) {
         this.loader = type.getClassLoader();
@@ -98,9 +101,15 @@ final class EventShape {
             if (labels != null && labels.type == type) {
                 return labels.labels[constant.ordinal()];
             }
+            ForeignEnumLabels foreign = foreignSeverityLabels;
+            if (foreign != null && foreign.get() == type) {
+                return foreign.labels[constant.ordinal()];
+            }
             String[] names = ENUM_LABELS.get(type);
             if (outlives(type)) {
                 severityLabels = new EnumLabels(type, names); // racy on purpose: the holder is immutable
+            } else {
+                foreignSeverityLabels = new ForeignEnumLabels(type, names);
             }
             return names[constant.ordinal()];
         }
@@ -112,8 +121,8 @@ final class EventShape {
      * Whether {@code type} lives at least as long as the event class, whose {@code ClassValue}
      * holds this shape: a class of its own loader or of one that loader delegates to. Another
      * (a plugin's enum as the severity of an event class the application shares with its plugins)
-     * is not kept here: the shape would keep the plugin's class loader for as long as the event
-     * class lives, after the plugin was unloaded.
+     * is held only weakly ({@link ForeignEnumLabels}): kept, the shape would keep the plugin's class
+     * loader for as long as the event class lives, after the plugin was unloaded.
      */
     private boolean outlives(Class<?> type) {
         ClassLoader owner = type.getClassLoader();
@@ -130,6 +139,16 @@ final class EventShape {
             // a security manager's refusal: not kept, looked up each time instead
         }
         return false;
+    }
+
+    /** The lower-case names of the constants of an enum that {@link #outlives} does not keep: held weakly. */
+    private static final class ForeignEnumLabels extends WeakReference<Class<?>> {
+        final String[] labels;
+
+        ForeignEnumLabels(Class<?> type, String[] labels) {
+            super(type);
+            this.labels = labels;
+        }
     }
 
     /** The lower-case names of one enum's constants. */
