@@ -229,22 +229,11 @@ public final class Instrumenter {
      * service's behind it (a REST client made at build time) is the site, and is woven, under the
      * name it was generated from. The others ({@link #isFrameworkProxy}) are never woven.
      *
-     * @return the type a generated class's name was made from, or null for another name
+     * @return the type a {@code $$}-named class was generated for, or null for another name
      */
     static String generatedFrom(String name) {
-        int end = name.length();
-        for (String marker : new String[] {"$$", "$ByteBuddy$", "$HibernateProxy$", "$MockitoMock$"}) {
-            int at = name.indexOf(marker);
-            if (at > 0) {
-                end = Math.min(end, at);
-            }
-        }
-        for (String suffix : new String[] {"_ClientProxy", "_Subclass"}) {
-            if (name.endsWith(suffix)) {
-                end = Math.min(end, name.length() - suffix.length());
-            }
-        }
-        return end < name.length() ? name.substring(0, end) : null;
+        int at = name.indexOf("$$");
+        return at > 0 ? name.substring(0, at) : null;
     }
 
     private byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
@@ -260,14 +249,15 @@ public final class Instrumenter {
         long candidates = 0;
         // A synthetic class is the compiler's (a switch map, a Kotlin lambda's); a framework marks
         // those it generates synthetic too (Quarkus: LedgerEventStore$$CDIWrapper): those count.
-        boolean compilers = summary.isSynthetic() && !name.contains("$$");
+        String generatedFrom = generatedFrom(name);
+        boolean compilers = summary.isSynthetic() && generatedFrom == null;
         for (int index = 0; index < sites.length && !compilers; index++) {
             if (summary.declaresConcreteMethod(targets.get(index).methods())) {
                 candidates |= 1L << index;
             }
         }
         long matched = candidates == 0 ? 0 : matchedSites(name, supertypes) & candidates;
-        if (matched != 0 && name.contains("$$") && summary.superName() != null) {
+        if (matched != 0 && generatedFrom != null && summary.superName() != null) {
             // In front of a class of the service that is that site itself: counted there, by its own
             // name (see the note on generated classes at generatedFrom).
             matched &= ~matchedSites(summary.superName(), supertypes);
