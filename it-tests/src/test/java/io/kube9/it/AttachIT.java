@@ -55,28 +55,51 @@ class AttachIT {
             assertThat(scrape.series("projection_updates_total")).containsOnly(
                     entry("{projection=\"OrderSummaryProjection\"}", 20.0), entry("{projection=\"RevenueProjector\"}", 20.0));
 
-            // A second attach is refused in the service and changes nothing.
-            Cli second = cli(dir, "attach", String.valueOf(service.pid()), "exporter.port=0,journal.path=" + dir.resolve("again.db"));
+            // A second attach finds the agent running and loads nothing: with arguments it fails,
+            // naming them, without it says where the running agent's metrics and journal are.
+            String again = "exporter.port=0,journal.path=" + dir.resolve("again.db");
+            Cli second = cli(dir, "attach", String.valueOf(service.pid()), again);
+            System.out.println("attach: second attach said: " + second.output.trim());
+            assertThat(second.exitCode).as(second.output).isNotZero();
+            assertThat(second.output.trim().lines()).as(second.output).hasSize(1);
+            assertThat(second.output).startsWith("kube9: not attached: the kube9 agent already runs in JVM " + service.pid())
+                    .contains("metrics on http://127.0.0.1:" + port + "/metrics", "journal " + journal,
+                            "these would not be used: " + again);
+            Cli third = cli(dir, "attach", String.valueOf(service.pid()));
+            System.out.println("attach: third attach said: " + third.output.trim());
+            assertThat(third.exitCode).as(third.output).isZero();
+            assertThat(third.output).contains("the kube9 agent already runs in JVM " + service.pid(), "nothing loaded",
+                    "metrics on http://127.0.0.1:" + port + "/metrics");
+            Cli off = cli(dir, "attach", String.valueOf(service.pid()), "enabled=false");
+            assertThat(off.exitCode).as(off.output).isNotZero();
+            assertThat(off.output).contains("these would not be used: enabled=false");
+
+            // Loaded by other means (jcmd; its parser takes the options whole only when quoted), the
+            // jar is refused by the running agent, which says so.
+            Path jcmd = Paths.get(JvmProcess.JAVA).resolveSibling("jcmd");
+            Process load = new ProcessBuilder(jcmd.toString(), String.valueOf(service.pid()), "JVMTI.agent_load",
+                    JvmProcess.AGENT_JAR.toString(), "\"" + again + "\"").redirectErrorStream(true).start();
+            String loadOutput = new String(load.getInputStream().readAllBytes());
+            assertThat(load.waitFor(60, TimeUnit.SECONDS)).as(loadOutput).isTrue();
+            System.out.println("attach: jcmd JVMTI.agent_load said: " + loadOutput.trim());
             Awaitility.await("refused").atMost(Duration.ofSeconds(30))
                     .until(() -> service.stderr().contains("already running in this JVM; this attach is ignored"));
-            post(http, "/ops-events", "{\"type\":\"cluster\",\"severity\":\"warning\",\"message\":\"after\"}");
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                    Scrape.of(port).value("kube9_events_total{event_type=\"cluster\",severity=\"warning\"}") == 26.0);
-            assertThat(dir.resolve("again.db")).doesNotExist();
+            Process loadOff = new ProcessBuilder(jcmd.toString(), String.valueOf(service.pid()), "JVMTI.agent_load",
+                    JvmProcess.AGENT_JAR.toString(), "\"enabled=false\"").redirectErrorStream(true).start();
+            String loadOffOutput = new String(loadOff.getInputStream().readAllBytes());
+            assertThat(loadOff.waitFor(60, TimeUnit.SECONDS)).as(loadOffOutput).isTrue();
+            Awaitility.await("refused").atMost(Duration.ofSeconds(30)).until(() -> service.stderr().contains(
+                    "already running in this JVM; this attach with kube9.enabled=false is ignored"));
+            assertThat(service.stderr()).doesNotContain("disabled by kube9.enabled=false");
             assertThat(service.stderr().lines().filter(line -> line.contains("this attach is ignored")))
                     .as("the settings it leaves unused, named").anySatisfy(line -> assertThat(line)
                             .contains("and so are its agent arguments").contains("kube9.exporter.port")
                             .contains("kube9.journal.path").contains("the running agent keeps its own settings"));
-            System.out.println("attach: second attach said: " + second.output.trim());
 
-            // An attach that says kube9.enabled=false cannot turn the running agent off, and says so.
-            Cli off = cli(dir, "attach", String.valueOf(service.pid()), "enabled=false");
-            assertThat(off.exitCode).as(off.output).isZero();
-            Awaitility.await("refused").atMost(Duration.ofSeconds(30)).until(() -> service.stderr().contains(
-                    "already running in this JVM; this attach with kube9.enabled=false is ignored"));
-            assertThat(service.stderr()).doesNotContain("disabled by kube9.enabled=false");
-            assertThat(Scrape.of(port).value("kube9_events_total{event_type=\"cluster\",severity=\"warning\"}"))
-                    .as("still serving").isEqualTo(26.0);
+            post(http, "/ops-events", "{\"type\":\"cluster\",\"severity\":\"warning\",\"message\":\"after\"}");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                    Scrape.of(port).value("kube9_events_total{event_type=\"cluster\",severity=\"warning\"}") == 26.0);
+            assertThat(dir.resolve("again.db")).doesNotExist();
 
             Awaitility.await("journaled").atMost(Duration.ofSeconds(10)).until(() ->
                     Scrape.of(port).value("kube9_events_queue_size") == 0);

@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "attach", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         sortOptions = false,
         description = {"Load the agent into a running JVM, as -javaagent would have at start-up.",
-                "The agent reports on that JVM's stderr (e.g. the port chosen for exporter.port=0, or that it"
-                        + " was already running there, in which case this attach changes nothing)."},
+                "The agent reports on that JVM's stderr (e.g. the port chosen for exporter.port=0). Where it"
+                        + " already runs, nothing is loaded: the command says where its metrics and journal are,"
+                        + " and fails if given arguments, which the running agent would not use."},
         footer = {"", "Examples:",
                 "  attach 4242",
                 "  attach 4242 exporter.port=19555 journal.path=/var/lib/kube9/events.db"})
@@ -64,9 +65,23 @@ final class AttachCommand implements Callable<Integer> {
         }
         Path agentJar = jar != null ? checkedJar(jar) : AgentJar.locate();
         String options = agentArguments.isEmpty() ? null : String.join(",", agentArguments);
-        LocalJvms.loadAgent(pid, agentJar, options);
+        String running = LocalJvms.loadAgent(pid, agentJar, options);
         PrintWriter out = spec.commandLine().getOut();
         String name = target.map(jvm -> jvm.main.isEmpty() ? "" : " (" + jvm.main + ")").orElse("");
+        if (running != null) {
+            // The running agent would refuse a second one and keep its own settings: asking for
+            // other settings is an error; asking for the agent to be there is already done.
+            int there = running.indexOf(" there");
+            String already = "the kube9 agent " + running.substring(0, there) + " in JVM " + pid + name
+                    + running.substring(there + " there".length());
+            if (options != null) {
+                throw new CliException("not attached: " + already + ", and keeps its own settings; these would not"
+                        + " be used: " + options);
+            }
+            out.println(already + "; nothing loaded");
+            out.flush();
+            return 0;
+        }
         out.println("loaded " + agentJar + " into JVM " + pid + name
                 + (options == null ? "" : " with " + options) + "; the agent reports on that JVM's stderr");
         out.flush();

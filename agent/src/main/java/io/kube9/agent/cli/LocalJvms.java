@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * The attach API (module {@code jdk.attach}), which a JDK has and a trimmed runtime may lack;
@@ -41,8 +42,15 @@ final class LocalJvms {
         return list().stream().filter(jvm -> jvm.pid == pid).findFirst();
     }
 
-    /** Attaches, loads {@code agentJar} with {@code options} (may be null) and detaches. */
-    static void loadAgent(long pid, Path agentJar, String options) {
+    /**
+     * Attaches, loads {@code agentJar} with {@code options} (may be null) and detaches; unless a
+     * kube9 agent already runs in that JVM (or is starting), which then refuses any other and keeps
+     * its own settings: nothing is loaded.
+     *
+     * @return null when loaded; else what the running agent says of itself, e.g. {@code "already
+     *     runs there: metrics on http://0.0.0.0:9469/metrics, journal /data/kube9-events.db"}
+     */
+    static String loadAgent(long pid, Path agentJar, String options) {
         VirtualMachine vm;
         try {
             vm = VirtualMachine.attach(Long.toString(pid));
@@ -52,7 +60,12 @@ final class LocalJvms {
             throw noAttachApi(e);
         }
         try {
+            String running = runningAgent(vm);
+            if (running != null) {
+                return running;
+            }
             vm.loadAgent(agentJar.toString(), options);
+            return null;
         } catch (AgentLoadException e) {
             throw new CliException("JVM " + pid + " could not load " + agentJar + ": " + describe(e), e);
         } catch (AgentInitializationException e) {
@@ -67,6 +80,32 @@ final class LocalJvms {
                 // the agent is loaded or not; a failed detach changes neither
             }
         }
+    }
+
+    /**
+     * What a kube9 agent in that JVM published among its agent properties ({@code
+     * AgentProperties} in the agent's runtime), or null when none runs there (or an agent too old
+     * to say, which refuses the load itself).
+     */
+    private static String runningAgent(VirtualMachine vm) {
+        Properties properties;
+        try {
+            properties = vm.getAgentProperties();
+        } catch (IOException | RuntimeException e) {
+            return null; // loading the agent says what is wrong, if anything is
+        }
+        String state = properties.getProperty("kube9.agent.state");
+        if (state == null) {
+            return null;
+        }
+        List<String> where = new ArrayList<>();
+        String metrics = properties.getProperty("kube9.agent.metrics");
+        String journal = properties.getProperty("kube9.agent.journal");
+        where.add(metrics != null ? "metrics on " + metrics : "no metrics endpoint");
+        where.add(journal != null ? "journal " + journal : "no journal");
+        boolean running = state.equals("running");
+        return (running ? "already runs there: " : "is already starting there (so far: ") + String.join(", ", where)
+                + (running ? "" : ")");
     }
 
     private static Long parsePid(String id) {

@@ -94,6 +94,8 @@ public final class AgentRuntime {
     private volatile boolean exitBegun;
     /** While a journal that was locked at start is retried ({@link #retryOpening}). */
     private volatile boolean journalPending;
+    /** What a later attach reads of this agent: see {@link AgentProperties}. */
+    private volatile AgentProperties published = AgentProperties.none();
     private volatile Thread journalOpener;
     /** Counted down at JVM exit: a locked journal is no longer waited for. */
     private final CountDownLatch exiting = new CountDownLatch(1);
@@ -153,6 +155,8 @@ public final class AgentRuntime {
                     + unusedArguments(config));
             return;
         }
+        published = AgentProperties.of(instrumentation);
+        published.set(AgentProperties.STATE, "starting");
         DaemonThreads threads = new DaemonThreads("kube9-start");
         if (!attached) {
             // First of all: a site class that the service loads early (the sample's do) waits for the weaver.
@@ -221,6 +225,11 @@ public final class AgentRuntime {
             AgentLog.warn("start-up failed part-way, the application runs on: " + t);
         } finally {
             Kube9Bridge.abandonStart(); // nothing if the sink was installed
+            if (Kube9Bridge.running()) {
+                published.set(AgentProperties.STATE, "running");
+            } else {
+                published.clear();
+            }
             started.countDown();
         }
     }
@@ -348,6 +357,7 @@ public final class AgentRuntime {
     /** No capture after all: sites load as they are, and calls waiting for the sink go on. */
     private void abandon() {
         instrumenter.abandon();
+        published.clear();
         Kube9Bridge.abandonStart();
     }
 
@@ -422,6 +432,7 @@ public final class AgentRuntime {
     private void startJournal(JournalWriter opened) {
         opened.start(new DaemonThreads("kube9-journal"));
         journal = opened;
+        published.set(AgentProperties.JOURNAL, opened.path().toString());
         AgentLog.info("journal " + opened.path());
     }
 
@@ -508,8 +519,9 @@ public final class AgentRuntime {
             exporter = MetricsExporter.start(metrics, host, port, security, new DaemonThreads("kube9-exporter"),
                     AgentLog::warn);
             String address = host.indexOf(':') >= 0 ? "[" + host + "]" : host; // an IPv6 address, as URLs write it
-            AgentLog.info("metrics on " + security.scheme() + "://" + address + ":" + exporter.port() + "/metrics"
-                    + security.describe());
+            String url = security.scheme() + "://" + address + ":" + exporter.port() + "/metrics";
+            published.set(AgentProperties.METRICS, url);
+            AgentLog.info("metrics on " + url + security.describe());
         } catch (ConfigException e) {
             // Asked-for auth or TLS that cannot be set up keeps the endpoint closed: never open, never plain HTTP.
             AgentLog.warn("metrics endpoint not started: " + e.getMessage() + "; capture and journal continue");
