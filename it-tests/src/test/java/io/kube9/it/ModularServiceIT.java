@@ -56,13 +56,15 @@ class ModularServiceIT {
                         "--module-path", modules.toString(), "-m", MAIN),
                 List.of(Integer.toString(EVENTS)))) {
             awaitDone(app);
-            assertThat(app.stdout()).contains("proxy jdk.proxy", "appended " + EVENTS + " " + EVENTS + " " + EVENTS);
+            assertThat(app.stdout()).contains("proxy jdk.proxy",
+                    "appended " + EVENTS + " " + EVENTS + " " + EVENTS + " " + EVENTS);
             Awaitility.await("the agent's endpoint").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> Scrape.of(port).sum("events_stored_total") == 2 * EVENTS);
+                    .until(() -> Scrape.of(port).sum("events_stored_total") == 3 * EVENTS);
             Scrape scrape = Scrape.of(port);
             assertThat(scrape.series("events_stored_total")).containsOnly(
                     entry("{event_type=\"order.placed\"}", (double) EVENTS),
-                    entry("{event_type=\"ledger.posted\"}", (double) EVENTS));
+                    entry("{event_type=\"ledger.posted\"}", (double) EVENTS),
+                    entry("{event_type=\"shipment.sent\"}", (double) EVENTS));
             assertThat(scrape.series("projection_updates_total"))
                     .as("a proxy in front of a projection class: counted once, at the class, by its name")
                     .containsOnly(entry("{projection=\"OrderProjector\"}", (double) EVENTS));
@@ -92,14 +94,24 @@ class ModularServiceIT {
             awaitDone(app);
             Awaitility.await("the journal written").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> Scrape.of(port).value("kube9_database_operations_total{operation=\"insert\"}")
-                            == 2 * EVENTS);
+                            == 3 * EVENTS);
             assertThat(app.stderr()).doesNotContain("[kube9-agent] WARNING");
+            assertThat(Scrape.of(port).value("kube9_accessor_errors_total")).isZero();
             app.closeStdin();
             assertThat(app.awaitExit(Duration.ofSeconds(30))).isZero();
         }
         assertThat(Journal.countBy(journal, "SELECT source, count(*) FROM events GROUP BY source")).containsOnly(
                 entry("com.acme.orders.OrderEventStore#append", (long) EVENTS),
-                entry("com.acme.orders.LedgerEventStore#append", (long) EVENTS));
+                entry("com.acme.orders.LedgerEventStore#append", (long) EVENTS),
+                entry("com.acme.orders.shipping.ShipmentEventStore#append", (long) EVENTS));
+        // A package the module keeps to itself is opened to the agent alone, so its getters
+        // (one of them package-private) are read like any other's.
+        assertThat(Journal.single(journal, "SELECT event_type || ' ' || event_id || ' ' || aggregate_id || ' '"
+                + " || occurred_at FROM events WHERE source LIKE '%ShipmentEventStore%' ORDER BY id LIMIT 1"))
+                .isEqualTo("shipment.sent shipment-0 order-0 1700000000000");
+        assertThat(Journal.single(journal, "SELECT count(*) FROM events WHERE source LIKE '%ShipmentEventStore%'"
+                + " AND event_id IS NOT NULL AND aggregate_id IS NOT NULL AND occurred_at IS NOT NULL"))
+                .isEqualTo(String.valueOf(EVENTS));
     }
 
     private static void awaitDone(JvmProcess app) {

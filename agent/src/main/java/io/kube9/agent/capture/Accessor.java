@@ -13,7 +13,8 @@ import java.util.function.Function;
 
 /**
  * Reads one attribute from events of one class: a no-argument method (record component or
- * plain accessor), a getter ({@code getX}, {@code isX}), a public field, or a {@code Map} key.
+ * plain accessor), a getter ({@code getX}, {@code isX}), public or of the event's own package, a
+ * public field, or a {@code Map} key.
  * Resolved once per class into a {@code Function} that returns the attribute or null, and may
  * throw whatever the event's own code throws: a compiled {@link AccessorClass} where the JVM
  * allows one, else a method handle. {@link #MISSING} when the class has none of the names.
@@ -83,6 +84,9 @@ final class Accessor {
             if (method == null) {
                 method = mangledMethod(type, candidate);
             }
+            if (method == null) {
+                method = packageMethod(type, candidate);
+            }
             if (method != null) {
                 Function<Object, Object> compiled = AccessorClass.define(type, method);
                 if (compiled != null) {
@@ -131,6 +135,37 @@ final class Accessor {
     }
 
     /**
+     * A package-private no-argument instance method of the event's class, or of a superclass in
+     * its package and loader: a service that keeps its events to one package ({@code final class
+     * OrderPlaced { String id() { ... } }}) reads its own attributes so. Private ones stay the class's
+     * own business.
+     */
+    private static Method packageMethod(Class<?> type, String name) {
+        for (Class<?> declaring = type; declaring != null && declaring != Object.class;
+                declaring = declaring.getSuperclass()) {
+            if (declaring.getClassLoader() != type.getClassLoader()
+                    || !declaring.getPackageName().equals(type.getPackageName())) {
+                return null; // beyond the package: its package-private methods are not the event's
+            }
+            Method method;
+            try {
+                method = declaring.getDeclaredMethod(name);
+            } catch (NoSuchMethodException e) {
+                continue;
+            } catch (SecurityException | LinkageError e) {
+                return null; // as in publicMethod
+            }
+            int modifiers = method.getModifiers();
+            if (Modifier.isStatic(modifiers) || Modifier.isPrivate(modifiers) || method.getReturnType() == void.class
+                    || method.isSynthetic()) {
+                return null;
+            }
+            return accessible(declaring, method) ? method : null;
+        }
+        return null;
+    }
+
+    /**
      * A Kotlin property of an inline value class type ({@code val aggregateId: OrderId}, where
      * {@code @JvmInline value class OrderId(val value: String)}): its getter's name carries a
      * suffix after a hyphen, {@code getAggregateId-1hv2VK8}, and returns the value inside. No
@@ -158,6 +193,7 @@ final class Accessor {
         if (Modifier.isPublic(declaring.getModifiers()) && declaring.getModule().isExported(packageOf(declaring))) {
             return true;
         }
+        PackageOpener.openToAgent(declaring);
         try {
             return member.trySetAccessible();
         } catch (SecurityException e) {

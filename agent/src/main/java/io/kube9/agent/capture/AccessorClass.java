@@ -22,8 +22,8 @@ import java.util.function.Function;
  * that the JIT inlines the getter into (~1-2 ns). Hidden classes (JDK 15+) belong to the event's
  * package and loader, so they reach package-private classes, yet no one can find them by name
  * and they leave the application's class loader as it was (they go when the event class goes).
- * On JDK 11, or where the event's package is not open to the agent (a named module), or for a
- * member the event's package cannot call, {@link #define} returns null and the caller keeps its
+ * On JDK 11, or where the event's package is not open to the agent (a named module the agent
+ * could not open, see {@link PackageOpener}), or for a member the event's package cannot call, {@link #define} returns null and the caller keeps its
  * method handle.
  */
 final class AccessorClass {
@@ -63,6 +63,7 @@ final class AccessorClass {
      */
     private static MethodHandles.Lookup fullLookupIn(Class<?> type) throws Throwable {
         MethodHandles.Lookup ours = MethodHandles.lookup();
+        PackageOpener.openToAgent(type);
         MethodHandles.Lookup inPackage = MethodHandles.privateLookupIn(type, ours);
         if ((inPackage.lookupModes() & PRIVATE_AND_MODULE) == PRIVATE_AND_MODULE) {
             return inPackage; // a class of our own module (the tests')
@@ -134,15 +135,22 @@ final class AccessorClass {
     }
 
     /**
-     * Public members only, reached through the event's own class: public members of any
-     * superclass or interface resolve through it, and the event's package can always name its
-     * own class. Arrays, primitives, hidden classes and {@code java.*} have no package for us.
+     * Public members, and package-private ones of a class in the event's own package and loader,
+     * reached through the event's own class: such members of any superclass (or public ones of an
+     * interface) resolve through it, and the event's package can always name its own class.
+     * Arrays, primitives, hidden classes and {@code java.*} have no package for us.
      */
     private static boolean eligible(Class<?> type, Member member) {
         if (type.isArray() || type.isPrimitive() || type.getName().startsWith("java.") || isHidden(type)) {
             return false;
         }
-        if (!Modifier.isPublic(member.getModifiers()) || Modifier.isStatic(member.getModifiers())) {
+        int modifiers = member.getModifiers();
+        if (Modifier.isStatic(modifiers) || Modifier.isPrivate(modifiers)) {
+            return false;
+        }
+        Class<?> declaring = member.getDeclaringClass();
+        if (!Modifier.isPublic(modifiers) && (declaring.getClassLoader() != type.getClassLoader()
+                || !declaring.getPackageName().equals(type.getPackageName()))) {
             return false;
         }
         return member instanceof Method ? ((Method) member).getParameterCount() == 0 : member instanceof Field;

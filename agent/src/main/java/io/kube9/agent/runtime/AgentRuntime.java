@@ -2,6 +2,7 @@ package io.kube9.agent.runtime;
 
 import io.kube9.agent.bridge.Kube9Bridge;
 import io.kube9.agent.capture.CaptureSink;
+import io.kube9.agent.capture.PackageOpener;
 import io.kube9.agent.config.AgentConfig;
 import io.kube9.agent.config.ConfigException;
 import io.kube9.agent.config.ConfigLoader;
@@ -155,6 +156,7 @@ public final class AgentRuntime {
                     + unusedArguments(config));
             return;
         }
+        PackageOpener.use(instrumentation);
         published = AgentProperties.of(instrumentation);
         published.set(AgentProperties.STATE, "starting");
         DaemonThreads threads = new DaemonThreads("kube9-start");

@@ -47,6 +47,19 @@ class AccessorClassTest {
         }
     }
 
+    /** A class that keeps its accessors to its package, one of them inherited. */
+    public static class PackageBase {
+        String aggregateId() {
+            return "base-aggregate";
+        }
+    }
+
+    public static final class PackageOnly extends PackageBase {
+        String id() {
+            return "package-id";
+        }
+    }
+
     public static final class WithField {
         public long timestamp = 1_714_558_530_123L;
         public final String label = "field-label";
@@ -117,6 +130,29 @@ class AccessorClassTest {
         assertThat(anchor.getDeclaredConstructors()).isEmpty();
         assertThat(anchor.getDeclaredMethods()).singleElement()
                 .satisfies(method -> assertThat(Modifier.isPrivate(method.getModifiers())).isTrue());
+    }
+
+    @Test
+    void packagePrivateAccessorsOfTheEventsPackageAreCompiledForAnotherLoaderToo() throws Exception {
+        ClassLoader service = apart(PackageBase.class.getName(), PackageOnly.class.getName());
+        Class<?> type = service.loadClass(PackageOnly.class.getName());
+        Object event = type.getConstructor().newInstance();
+
+        Function<Object, Object> id = AccessorClass.define(type, type.getDeclaredMethod("id"));
+        Function<Object, Object> inherited =
+                AccessorClass.define(type, type.getSuperclass().getDeclaredMethod("aggregateId"));
+
+        assertThat(id).as("compiled in the event's package").isNotNull();
+        assertThat(inherited).as("a superclass of the same package and loader").isNotNull();
+        assertThat(id.apply(event)).isEqualTo("package-id");
+        assertThat(inherited.apply(event)).isEqualTo("base-aggregate");
+        assertThat(id.getClass().getClassLoader()).isSameAs(service);
+    }
+
+    @Test
+    void aPackagePrivateMethodOfAnotherPackageIsNotCompiled() throws Exception {
+        // Order's package cannot call a package-private method of java.lang: left to a method handle (or nothing).
+        assertThat(AccessorClass.define(Order.class, Object.class.getDeclaredMethod("clone"))).isNull();
     }
 
     @Test

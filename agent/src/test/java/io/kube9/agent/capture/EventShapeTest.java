@@ -334,6 +334,34 @@ class EventShapeTest {
         assertThat(accessorErrors).hasValue(0);
     }
 
+    /** Accessors kept to the event's package, one inherited; a private one is the class's own business. */
+    static class PackageScopedBase {
+        String aggregateId() {
+            return "scoped-aggregate";
+        }
+    }
+
+    static final class PackageScoped extends PackageScopedBase {
+        String id() {
+            return "scoped-1";
+        }
+
+        private String getType() {
+            return "private.type";
+        }
+    }
+
+    @Test
+    void packagePrivateAccessorsAreReadAndPrivateOnesAreNot() {
+        Object event = new PackageScoped();
+        EventShape shape = shape(event.getClass());
+
+        assertThat(shape.id(event)).isEqualTo("scoped-1");
+        assertThat(shape.aggregateId(event)).isEqualTo("scoped-aggregate");
+        assertThat(shape.eventType(event)).isNotEqualTo("private.type").endsWith("PackageScoped");
+        assertThat(accessorErrors).hasValue(0);
+    }
+
     @Test
     void aNonPublicClassImplementingAPublicInterfaceIsReadable() {
         Object event = HiddenEvents.anonymous();
