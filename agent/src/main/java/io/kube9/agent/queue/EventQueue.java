@@ -23,7 +23,7 @@ package io.kube9.agent.queue;
 public final class EventQueue {
     /** Bytes a slot takes with compressed references (the JVM's default on heaps below 32 GB). */
     public static final int SLOT_BYTES = Lane.REFS * 4 + Lane.LONGS * 8;
-    /** The least {@link #capacityWithin} gives. */
+    /** The least {@link SlotFootprint#capacityWithin} gives. */
     static final int MIN_FITTED_CAPACITY = 1024;
 
     private final Lane[] lanes;
@@ -62,7 +62,7 @@ public final class EventQueue {
      * @param requestedLanes rounded up to a power of two
      */
     public static EventQueue laned(int requestedCapacity, int requestedLanes) {
-        int laneCount = Math.max(1, Integer.highestOneBit(Math.max(1, requestedLanes) - 1) << 1);
+        int laneCount = roundedLanes(requestedLanes);
         int capacity = roundedCapacity(requestedCapacity);
         Lane[] lanes = new Lane[laneCount];
         for (int i = 0; i < laneCount; i++) {
@@ -76,17 +76,9 @@ public final class EventQueue {
         return Integer.highestOneBit(Math.max(2, requestedCapacity) - 1) << 1;
     }
 
-    /**
-     * The capacity to give a queue asked for {@code requestedCapacity} so that its slots, all
-     * allocated when it is made, take at most {@code maxBytes}: halved until they fit, but not
-     * below {@value #MIN_FITTED_CAPACITY} (64 KB).
-     */
-    public static int capacityWithin(int requestedCapacity, long maxBytes) {
-        int capacity = roundedCapacity(requestedCapacity);
-        while (capacity > MIN_FITTED_CAPACITY && (long) capacity * SLOT_BYTES > maxBytes) {
-            capacity >>= 1;
-        }
-        return capacity;
+    /** How many lanes a queue asked for {@code requestedLanes} has: the next power of two, at least 1. */
+    static int roundedLanes(int requestedLanes) {
+        return Math.max(1, Integer.highestOneBit(Math.max(1, requestedLanes) - 1) << 1);
     }
 
     /**

@@ -17,6 +17,7 @@ import io.kube9.agent.metrics.AgentMetrics;
 import io.kube9.agent.metrics.ExporterSecurity;
 import io.kube9.agent.metrics.MetricsExporter;
 import io.kube9.agent.queue.EventQueue;
+import io.kube9.agent.queue.SlotFootprint;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.lang.instrument.Instrumentation;
 import java.io.File;
@@ -86,6 +87,8 @@ public final class AgentRuntime {
     private final long startNanos = System.nanoTime();
     private volatile AgentMetrics metrics;
     private volatile EventQueue queue;
+    /** What a queue let go of ({@link #stopFeedingJournal}) had dropped. */
+    private volatile long releasedDrops;
     private volatile CaptureSink sink;
     private volatile JournalWriter journal;
     private volatile MetricsExporter exporter;
@@ -336,18 +339,26 @@ public final class AgentRuntime {
     }
 
     /**
-     * The configured capacity, unless its slots (allocated at once, 64 bytes each) would take more
-     * than an eighth of the heap the service may use: then the largest that fits, said once.
+     * The configured capacity, unless its slot arrays (allocated at once: see {@link SlotFootprint}
+     * for what they take) would take more than an eighth of the heap the service may use: then the
+     * largest that fits, said once; as a warning where the capacity was asked for, else as a fact.
      */
     private int queueCapacity() {
         int requested = config.get(Keys.QUEUE_CAPACITY);
+        int lanes = config.get(Keys.QUEUE_LANES);
         long heap = Runtime.getRuntime().maxMemory();
-        int capacity = EventQueue.capacityWithin(requested, heap / HEAP_SHARE_FOR_QUEUE);
+        SlotFootprint footprint = SlotFootprint.ofThisJvm();
+        int capacity = footprint.capacityWithin(requested, lanes, heap / HEAP_SHARE_FOR_QUEUE);
         if (capacity < EventQueue.roundedCapacity(requested)) {
-            AgentLog.warn(Keys.QUEUE_CAPACITY.name() + "=" + requested + " would take "
-                    + megabytes((long) EventQueue.roundedCapacity(requested) * EventQueue.SLOT_BYTES)
-                    + ", more than 1/" + HEAP_SHARE_FOR_QUEUE + " of this JVM's maximum heap (" + megabytes(heap)
-                    + "): the queue holds " + capacity + " events instead");
+            String fitted = "the queue holds " + capacity + " events (" + megabytes(footprint.bytes(capacity, lanes))
+                    + " of heap) instead of " + requested + " (" + megabytes(footprint.bytes(requested, lanes))
+                    + "), to stay within 1/" + HEAP_SHARE_FOR_QUEUE + " of this JVM's maximum heap ("
+                    + megabytes(heap) + ")";
+            if (config.origin(Keys.QUEUE_CAPACITY).equals("default")) {
+                AgentLog.info(fitted);
+            } else {
+                AgentLog.warn(Keys.QUEUE_CAPACITY.name() + "=" + requested + " is too large for this heap: " + fitted);
+            }
         }
         return capacity;
     }
@@ -454,7 +465,8 @@ public final class AgentRuntime {
      * are let go, counted as dropped. Kept, they held the service's ids and payloads, and so the
      * class loaders of a plugin or a redeployed application, for as long as the JVM ran, counted
      * neither inserted nor dropped. Let go again a second later: a call that was filling a slot
-     * as the sink stopped (a thread descheduled in the middle) has finished by then.
+     * as the sink stopped (a thread descheduled in the middle) has finished by then, and the
+     * queue itself is let go.
      */
     private void stopFeedingJournal() {
         sink.withoutJournal();
@@ -470,18 +482,30 @@ public final class AgentRuntime {
                 return; // the JVM is on its way out
             }
             stopped.discardAll();
+            // Its slot arrays (an eighth of a small heap) go too; the drops it counted stay counted.
+            releasedDrops = stopped.dropped();
+            queue = null;
         }).start();
     }
 
     private void registerMetrics() {
         metrics.info(Version.current());
         metrics.gauge("kube9_events_queue_size", "Events waiting in the agent's queue for the journal",
-                () -> journal != null || journalPending ? queue.size() : 0);
+                () -> {
+                    EventQueue waiting = queue;
+                    return waiting != null && (journal != null || journalPending) ? waiting.size() : 0;
+                });
         metrics.gauge("kube9_events_queue_capacity", "Capacity of the agent's queue",
-                () -> queue != null ? queue.capacity() : 0);
+                () -> {
+                    EventQueue held = queue;
+                    return held != null ? held.capacity() : 0;
+                });
         metrics.counter("kube9_events_dropped_total", "Events dropped because the agent's queue was full (oldest first),"
                         + " or that the journal could not take (a damaged file, a failed writer, none at exit)",
-                () -> queue != null ? queue.dropped() : 0);
+                () -> {
+                    EventQueue held = queue;
+                    return held != null ? held.dropped() : releasedDrops;
+                });
         metrics.gauge("kube9_events_storage_size_bytes", "Size on disk of the journal (database and WAL)",
                 () -> journal != null ? journal.sizeOnDisk() : 0);
         metrics.databaseOperations(() -> journal != null ? journal.inserted() : 0,

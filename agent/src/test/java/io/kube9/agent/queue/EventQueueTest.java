@@ -28,16 +28,6 @@ class EventQueueTest {
         assertThat(new EventQueue(requested).capacity()).isEqualTo(expected);
     }
 
-    @ParameterizedTest(name = "{0} in {1} bytes -> {2}")
-    @CsvSource({
-        "262144, 16777216, 262144", "262144, 16777215, 131072", "200000, 16777216, 262144",
-        "262144, 8388608, 131072", "262144, 1, 1024", "100, 1, 128", "4194304, 9223372036854775807, 4194304"
-    })
-    void aQueueFittedIntoAFewBytesIsHalvedUntilItFitsButKeepsAThousandSlots(int requested, long bytes, int expected) {
-        assertThat(EventQueue.SLOT_BYTES).isEqualTo(64);
-        assertThat(EventQueue.capacityWithin(requested, bytes)).isEqualTo(expected);
-    }
-
     @Test
     void aNewQueueIsEmpty() {
         EventQueue queue = new EventQueue(8);
