@@ -26,7 +26,7 @@ final class ProjectionLabels {
     private final Map<String, ProjectionInstruments> byLabel;
 
     ProjectionLabels(Class<?> type, List<String> labelNames, AgentMetrics metrics, Runnable onAccessorError) {
-        this.className = EventShape.simpleName(type);
+        this.className = EventShape.simpleName(written(type));
         Function<Object, Object> accessor = labelNames.isEmpty() ? Accessor.MISSING : Accessor.resolve(type, labelNames);
         this.label = accessor == Accessor.MISSING ? null : accessor;
         this.metrics = metrics;
@@ -35,6 +35,21 @@ final class ProjectionLabels {
         if (label == null) {
             byClass = metrics.projection(className);
         }
+    }
+
+    /**
+     * The class the service wrote, behind the subclasses frameworks generate and instantiate in its
+     * place (Micronaut's {@code $AuditProjection$Definition$Intercepted}, Guice's {@code
+     * AuditProjection$$EnhancerByGuice$$1}): synthetic, or named with {@code $$}. Their object is the
+     * projection, and the woven method, the class's own, is reached through {@code super}.
+     */
+    static Class<?> written(Class<?> type) {
+        Class<?> written = type;
+        while ((written.isSynthetic() || written.getName().contains("$$")) && written.getSuperclass() != null
+                && written.getSuperclass() != Object.class) {
+            written = written.getSuperclass();
+        }
+        return written;
     }
 
     /** The instruments of this projection: {@code projection} is the object called, or its class for a static method. */

@@ -220,7 +220,9 @@ public final class Instrumenter {
      * Classes that frameworks generate, named after a type of the service. Those named with
      * {@code $$}: Spring's CGLIB proxies ({@code OrderProjection$$SpringCGLIB$$0}, for
      * {@code @Transactional}, {@code @Async}, ...), Guice's and javassist's, and Quarkus's REST
-     * clients ({@code LedgerEventStore$$QuarkusRestClientInterface}).
+     * clients ({@code LedgerEventStore$$QuarkusRestClientInterface}); and those marked synthetic
+     * (Micronaut's {@code $OrderEventStore$Definition$Intercepted}, {@code LedgerEventStore$Intercepted}),
+     * which the journal names after the interface they implement ({@code Weaver}).
      * One that extends a class of the service that is the site itself is not woven: its methods
      * hand the call to the class behind it, which counts under its own name; woven too, a proxy
      * renamed the label and the journal's {@code source} ({@code @Transactional}), and counted each
@@ -247,17 +249,18 @@ public final class Instrumenter {
         // that walk, reading the class files of supertypes not loaded yet, was most of the agent's
         // share of a large service's start-up.
         long candidates = 0;
-        // A synthetic class is the compiler's (a switch map, a Kotlin lambda's); a framework marks
-        // those it generates synthetic too (Quarkus: LedgerEventStore$$CDIWrapper): those count.
-        String generatedFrom = generatedFrom(name);
-        boolean compilers = summary.isSynthetic() && generatedFrom == null;
-        for (int index = 0; index < sites.length && !compilers; index++) {
+        for (int index = 0; index < sites.length; index++) {
             if (summary.declaresConcreteMethod(targets.get(index).methods())) {
                 candidates |= 1L << index;
             }
         }
         long matched = candidates == 0 ? 0 : matchedSites(name, supertypes) & candidates;
-        if (matched != 0 && generatedFrom != null && summary.superName() != null) {
+        // Frameworks mark the classes they generate synthetic (Quarkus' LedgerEventStore$$CDIWrapper,
+        // Micronaut's $AuditProjection$Definition$Intercepted and LedgerEventStore$Intercepted), or
+        // name them with $$: those in front of a site class are left to it, those that are the site
+        // (a declarative HTTP client) count.
+        boolean generated = generatedFrom(name) != null || summary.isSynthetic();
+        if (matched != 0 && generated && summary.superName() != null) {
             // In front of a class of the service that is that site itself: counted there, by its own
             // name (see the note on generated classes at generatedFrom).
             matched &= ~matchedSites(summary.superName(), supertypes);

@@ -235,6 +235,9 @@ final class Weaver {
                 String generatedFrom = Instrumenter.generatedFrom(name);
                 if (generatedFrom != null) {
                     sourceClass = generatedFrom; // LedgerEventStore$$QuarkusRestClientInterface: the client's interface
+                } else if ((access & Opcodes.ACC_SYNTHETIC) != 0 && "java/lang/Object".equals(superName)
+                        && interfaces != null && interfaces.length > 0) {
+                    sourceClass = interfaces[0]; // Micronaut's LedgerEventStore$Intercepted: the client's interface
                 }
                 super.visit(version, access, name, signature, superName, interfaces);
             }

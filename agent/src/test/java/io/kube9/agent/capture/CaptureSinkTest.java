@@ -376,6 +376,19 @@ class CaptureSinkTest {
     }
 
     @Test
+    void aProjectionObjectOfAGeneratedSubclassIsNamedByTheClassTheServiceWrote() {
+        // Guice (and, synthetic, Micronaut) instantiate their subclass in the projection's place; the
+        // woven method is the projection's own, reached through super.
+        sink.projected(PROJECTION, new AuditProjection$$EnhancerByGuice$$1(), new OrderEvent("x", Severity.INFO),
+                System.nanoTime(), null);
+        sink.projected(PROJECTION, new AuditProjection(), new OrderEvent("x", Severity.INFO), System.nanoTime(), null);
+
+        assertThat(value(metrics, "projection_updates_total", "projection", "AuditProjection")).isEqualTo(2.0);
+        assertThat(count(metrics, "projection_updates_total", "projection", "AuditProjection$$EnhancerByGuice$$1"))
+                .isZero();
+    }
+
+    @Test
     void aProjectionThatThrewCountsAnErrorAndItsDurationButNoUpdate() {
         sink.projected(PROJECTION, new OrderSummaryProjection(), new OrderEvent("x", Severity.INFO),
                 System.nanoTime(), new IllegalStateException("boom"));
@@ -575,6 +588,11 @@ class CaptureSinkTest {
     }
 
     public static final class OrderSummaryProjection {}
+
+    public static class AuditProjection {}
+
+    /** As Guice names the subclass it makes for its interceptors. */
+    public static final class AuditProjection$$EnhancerByGuice$$1 extends AuditProjection {}
 
     /** One class, a projection per view it is made for. */
     public static final class NamedView {

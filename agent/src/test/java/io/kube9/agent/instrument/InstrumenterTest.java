@@ -230,7 +230,7 @@ class InstrumenterTest {
                 "io/kube9/sites/JdbcOrders$$EnhancerBySpringCGLIB$$5f1e2a", "io/kube9/sites/JdbcOrders$$EnhancerByGuice$$1",
                 "io/kube9/sites/JdbcOrders$HibernateProxy$Xk2", "io/kube9/sites/JdbcOrders$ByteBuddy$abc",
                 "io/kube9/sites/JdbcOrders$MockitoMock$123", "io/kube9/sites/JdbcOrders_Subclass",
-                "io/kube9/sites/JdbcOrders_ClientProxy")) {
+                "io/kube9/sites/JdbcOrders_ClientProxy", "io/kube9/sites/$JdbcOrders$Definition$Intercepted")) {
             byte[] bytes = generated(name, "io/kube9/sites/JdbcOrders"); // a subclass, as frameworks make them
             assertThat(transformer.transform(null, JdbcOrders.class.getClassLoader(), name, null, null, bytes))
                     .as(name).isNull();
@@ -260,6 +260,23 @@ class InstrumenterTest {
         assertThat(new String(woven, java.nio.charset.StandardCharsets.ISO_8859_1))
                 .as("the journal's source").contains("io.kube9.sites.OrderEventStore#append")
                 .doesNotContain("QuarkusRestClientInterface#append");
+    }
+
+    @Test
+    void aSyntheticClassThatIsTheSiteItselfIsWovenUnderItsInterfacesName() throws Exception {
+        // Micronaut's declarative HTTP client: LedgerEventStore$Intercepted, synthetic, implements the interface.
+        Instrumenter instrumenter = installed(false);
+        instrumenter.prepare();
+        String name = "io/kube9/sites/OrderEventStore$Intercepted";
+        byte[] bytes = generated(name, "java/lang/Object", "io/kube9/sites/OrderEventStore");
+
+        byte[] woven = transformer.transform(null, JdbcOrders.class.getClassLoader(), name, null, null, bytes);
+
+        assertThat(woven).isNotNull();
+        assertThat(instrumenter.instrumentedMethods()).isEqualTo(1);
+        assertThat(new String(woven, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as("the journal's source").contains("io.kube9.sites.OrderEventStore#append")
+                .doesNotContain("Intercepted#append");
     }
 
     @Test
