@@ -63,6 +63,9 @@ class OverflowIT {
                     captured, inserted, dropped, scrape.value("kube9_journal_write_errors_total"));
             assertThat(dropped).isPositive();
             assertThat(inserted + dropped).isEqualTo(captured);
+            assertThat(service.stderr().lines().filter(line -> line.contains("the queue was full: ")))
+                    .as("said on stderr, once in a burst of seconds").singleElement().asString()
+                    .contains("events dropped, oldest first", "counted in kube9_events_dropped_total");
             assertThat(scrape.value("kube9_journal_write_errors_total")).isPositive();
             assertThat(scrape.value("kube9_journal_up")).as("the writer caught up").isEqualTo(1.0);
             // Metrics count every event, dropped from the journal or not.

@@ -68,6 +68,9 @@ public final class JournalWriter {
     private static final long RETENTION_INTERVAL_MILLIS = 1000;
     /** How often an idle writer looks that the journal's path still names the file it writes. */
     private static final long PATH_CHECK_INTERVAL_MILLIS = 1000;
+    /** How often the writer looks at the queue's drops, and how far apart it says them at most. */
+    private static final long DROP_CHECK_INTERVAL_MILLIS = 1_000;
+    private static final long DROP_SAY_INTERVAL_MILLIS = 60_000;
     private static final int PRUNE_CHUNK = 5000;
     /** Retention passes at close, each of up to {@link #PRUNE_CHUNK} rows: the close has a deadline. */
     private static final int PASSES_BEFORE_CLOSE = 10;
@@ -109,6 +112,12 @@ public final class JournalWriter {
     /** The device and inode of the file being written, or null where the file system has none. */
     private Object fileKey;
     private long nextPathCheckMillis;
+    /** When the queue's drops are next looked at ({@link #sayDrops}), and what was seen then. */
+    private long nextDropCheckMillis;
+    private long insertedAtDropCheck;
+    /** Drops of a full queue said so far, and when last. */
+    private long dropsSaid;
+    private long dropsSaidMillis;
     /** Whether the journal's path has been said to fail since the last file opened there. */
     private boolean pathFailureSaid;
     private ThreadFactory threads;
@@ -500,6 +509,31 @@ public final class JournalWriter {
         return new File(path.toString()).length() + new File(path + "-wal").length();
     }
 
+    /**
+     * Says on stderr that a full queue dropped events, at once the first time and then at most
+     * {@value #DROP_SAY_INTERVAL_MILLIS} ms apart while it goes on: an SRE who finds fewer rows than
+     * the service made should not need to know the metric first. Written here, on the writer's
+     * thread: a producer that drops never waits for stderr.
+     */
+    private void sayDrops(long nowMillis) {
+        long inserted = inserted();
+        long rowsPerSecond = (inserted - insertedAtDropCheck) * 1000L
+                / Math.max(1, nowMillis - (nextDropCheckMillis - DROP_CHECK_INTERVAL_MILLIS));
+        nextDropCheckMillis = nowMillis + DROP_CHECK_INTERVAL_MILLIS;
+        insertedAtDropCheck = inserted;
+        long dropped = queue.droppedWhenFull();
+        if (dropped <= dropsSaid || (dropsSaid > 0 && nowMillis - dropsSaidMillis < DROP_SAY_INTERVAL_MILLIS)) {
+            return;
+        }
+        String since = dropsSaid == 0 ? "" : " in the last " + (nowMillis - dropsSaidMillis) / 1000 + " s";
+        warn.accept("the queue was full: " + (dropped - dropsSaid) + " events dropped" + since + ", oldest first ("
+                + dropped + " in all, counted in kube9_events_dropped_total); the service captures events faster than"
+                + " the journal writes them (it wrote " + rowsPerSecond + " rows in the last second). Said at most"
+                + " once a minute while it lasts");
+        dropsSaid = dropped;
+        dropsSaidMillis = nowMillis;
+    }
+
     private void run() {
         long backoffMillis = 100;
         int pending = 0;
@@ -520,6 +554,10 @@ public final class JournalWriter {
                     lingerUntil = gatheringSince + lingerNanos;
                 }
                 pending += drained;
+            }
+            long nowMillis = System.currentTimeMillis();
+            if (nowMillis >= nextDropCheckMillis) {
+                sayDrops(nowMillis);
             }
             if (pending == 0) {
                 if (stopping) {

@@ -134,6 +134,15 @@ public final class EventQueue {
         return dropped;
     }
 
+    /** Events dropped because their lane was full (not those {@link #discarded}). */
+    public long droppedWhenFull() {
+        long dropped = 0;
+        for (Lane lane : lanes) {
+            dropped += lane.dropped();
+        }
+        return dropped;
+    }
+
     /** The consumer wrote {@code count} of the events it took; they no longer count as waiting. */
     public void written(int count) {
         inFlight -= count; // single consumer: no lost update

@@ -254,6 +254,24 @@ class JournalWriterTest {
     }
 
     @Test
+    void aFullQueuesDropsAreSaidOnceByTheWriter() throws Exception {
+        for (int i = 0; i < queue.capacity() + 6; i++) {
+            enqueue("order.paid", i); // past the capacity, each drops the oldest (one at a time in a lane this small)
+        }
+        assertThat(queue.droppedWhenFull()).isEqualTo(6);
+
+        JournalWriter writer = open(dir.resolve("journal.db"), KEEP_ALL, false, 0);
+        writer.start(THREADS);
+        await(() -> writer.inserted() == queue.capacity() && !warnings.isEmpty(), "written, and the drops said");
+
+        assertThat(warnings).singleElement().asString().startsWith("the queue was full: 6 events dropped, oldest first"
+                + " (6 in all, counted in kube9_events_dropped_total); the service captures events faster than the"
+                + " journal writes them (").endsWith("Said at most once a minute while it lasts");
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+        assertThat(warnings).as("not said again: nothing more was dropped").hasSize(1);
+    }
+
+    @Test
     void eventsThatCannotBeWrittenAtExitAreCountedAsDroppedAndSaid() throws Exception {
         // Once uncounted: captured events were neither inserted nor dropped.
         Path file = dir.resolve("sub").resolve("journal.db");
