@@ -1209,10 +1209,12 @@ public final class JournalWriter {
         long backlog = queue.size();
         long doneBefore = inserted() + queue.dropped();
         long deadline = System.nanoTime() + timeout.toNanos();
+        boolean done = false;
         while (thread.isAlive() && System.nanoTime() - deadline < 0) {
             boolean backlogWritten = inserted() + queue.dropped() - doneBefore >= backlog;
             if (backlogWritten && (exitSettled || queue.size() > 0)) {
-                break; // settled (pruned, checkpointed), or busy with what the service records now
+                done = true; // settled (pruned, checkpointed), or busy with what the service records now
+                break;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
@@ -1221,6 +1223,14 @@ public final class JournalWriter {
             warn.accept("journal writer did not write the queue within " + timeout.toMillis() + " ms at exit; "
                     + left + " queued events may not be written");
             return false;
+        }
+        if (!done && left <= 0 && !exitSettled && thread.isAlive() && !timeout.isZero()) {
+            // Every event is written; what took the time was the file's upkeep (on a busy machine, a
+            // log of tens of MB to copy in). Said, so that a slow exit has its reason.
+            warn.accept("journal " + path + " holds every event, but its upkeep at exit (pruning to the retention"
+                    + " limits, copying the write-ahead log in) did not finish within " + timeout.toMillis() + " ms ("
+                    + "kube9.journal.shutdown-timeout); the JVM exits without waiting longer, and the next"
+                    + " start finishes it");
         }
         return true;
     }
