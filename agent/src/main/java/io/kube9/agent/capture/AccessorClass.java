@@ -10,7 +10,9 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -45,6 +47,14 @@ final class AccessorClass {
             } catch (Throwable notHere) {
                 return Optional.empty(); // a named module that does not open the package, ...
             }
+        }
+    };
+
+    /** The accessors defined for each event class, by member: held as long as the class lives, no longer. */
+    private static final ClassValue<Map<Member, Function<Object, Object>>> DEFINED = new ClassValue<>() {
+        @Override
+        protected Map<Member, Function<Object, Object>> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
         }
     };
 
@@ -113,11 +123,26 @@ final class AccessorClass {
      * A compiled reader of {@code member} (a no-argument method or a field) on instances of
      * {@code type}, or null when one cannot be defined here.
      */
-    @SuppressWarnings("unchecked")
     static Function<Object, Object> define(Class<?> type, Member member) {
         if (DEFINE_HIDDEN == null || !eligible(type, member)) {
             return null;
         }
+        // One per member and event class, whichever sites read it: each site has a shape of the
+        // class of its own, and three sites made three classes for each attribute.
+        Map<Member, Function<Object, Object>> defined = DEFINED.get(type);
+        Function<Object, Object> accessor = defined.get(member);
+        if (accessor == null) {
+            accessor = defineNew(type, member);
+            if (accessor != null) {
+                Function<Object, Object> first = defined.putIfAbsent(member, accessor);
+                accessor = first != null ? first : accessor;
+            }
+        }
+        return accessor;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<Object, Object> defineNew(Class<?> type, Member member) {
         try {
             MethodHandles.Lookup inEventPackage = IN_PACKAGE.get(type).orElse(null);
             if (inEventPackage == null) {

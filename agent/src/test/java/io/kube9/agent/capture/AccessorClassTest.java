@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kube9.agent.testevents.HiddenEvents;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Modifier;
 import java.time.Instant;
 import java.util.List;
@@ -147,6 +148,36 @@ class AccessorClassTest {
         assertThat(id.apply(event)).isEqualTo("package-id");
         assertThat(inherited.apply(event)).isEqualTo("base-aggregate");
         assertThat(id.getClass().getClassLoader()).isSameAs(service);
+    }
+
+    @Test
+    void aMemberReadBySeveralSitesHasOneCompiledAccessor() throws Exception {
+        Function<Object, Object> first = AccessorClass.define(Order.class, Order.class.getMethod("eventType"));
+        Function<Object, Object> again = AccessorClass.define(Order.class, Order.class.getMethod("eventType"));
+        Function<Object, Object> other = AccessorClass.define(Order.class, Order.class.getMethod("sequence"));
+
+        assertThat(again).isSameAs(first);
+        assertThat(other).isNotSameAs(first);
+        assertThat(other.apply(new Order(Instant.EPOCH))).isEqualTo(42L);
+    }
+
+    @Test
+    void theAccessorsOfAnEventClassGoWithItsLoader() throws Exception {
+        WeakReference<ClassLoader> service = readThroughALoaderOfItsOwn();
+
+        for (int i = 0; i < 20 && service.get() != null; i++) {
+            System.gc();
+        }
+
+        assertThat(service.get()).as("the loader, its event class, its anchor and its accessors collected").isNull();
+    }
+
+    private static WeakReference<ClassLoader> readThroughALoaderOfItsOwn() throws Exception {
+        ClassLoader loader = apart(Order.class.getName());
+        Class<?> order = loader.loadClass(Order.class.getName());
+        assertThat(AccessorClass.define(order, order.getMethod("eventType"))).isNotNull();
+        assertThat(AccessorClass.define(order, order.getMethod("sequence"))).isNotNull();
+        return new WeakReference<>(loader);
     }
 
     @Test
