@@ -238,6 +238,26 @@ public final class Instrumenter {
         return at > 0 ? name.substring(0, at) : null;
     }
 
+    /**
+     * Whether a class's name ends in a number after its last {@code $}: the compilers' synthetic
+     * classes (javac's switch maps {@code Outer$1}, Kotlin's lambdas compiled as classes {@code
+     * MainKt$main$1} and SAM wrappers {@code MainKt$sam$OrderProjection$0}), which are not
+     * generated in front of the service's classes, unlike the synthetic classes of frameworks
+     * ({@code LedgerEventStore$Intercepted}).
+     */
+    static boolean numbered(String name) {
+        int last = name.lastIndexOf('$');
+        if (last < 0 || last == name.length() - 1) {
+            return false;
+        }
+        for (int i = last + 1; i < name.length(); i++) {
+            if (!Character.isDigit(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes)
             throws IOException {
         ClassFileSummary summary = ClassFileSummary.parse(bytes);
@@ -249,7 +269,10 @@ public final class Instrumenter {
         // that walk, reading the class files of supertypes not loaded yet, was most of the agent's
         // share of a large service's start-up.
         long candidates = 0;
-        for (int index = 0; index < sites.length; index++) {
+        // A synthetic class with a number for a name is the compiler's (a switch map, a Kotlin
+        // lambda compiled as a class): never woven, as a lambda's hidden class cannot be.
+        boolean compilers = summary.isSynthetic() && generatedFrom(name) == null && numbered(name);
+        for (int index = 0; index < sites.length && !compilers; index++) {
             if (summary.declaresConcreteMethod(targets.get(index).methods())) {
                 candidates |= 1L << index;
             }

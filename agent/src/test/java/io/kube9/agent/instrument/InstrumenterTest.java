@@ -280,6 +280,22 @@ class InstrumenterTest {
     }
 
     @Test
+    void aCompilersSyntheticClassIsNotWoven() throws Exception {
+        // Kotlin's lambdas compiled as classes and its SAM wrappers: numbered, synthetic, the compiler's.
+        Instrumenter instrumenter = installed(false);
+        instrumenter.prepare();
+        for (String name : List.of("io/kube9/sites/OrdersKt$main$1", "io/kube9/sites/OrdersKt$sam$OrderEventStore$0")) {
+            byte[] bytes = generated(name, "java/lang/Object", "io/kube9/sites/OrderEventStore");
+            assertThat(transformer.transform(null, JdbcOrders.class.getClassLoader(), name, null, null, bytes))
+                    .as(name).isNull();
+        }
+        assertThat(instrumenter.instrumentedMethods()).isZero();
+        assertThat(Instrumenter.numbered("a/B$1")).isTrue();
+        assertThat(Instrumenter.numbered("a/B$Intercepted")).isFalse();
+        assertThat(Instrumenter.numbered("a/B")).isFalse();
+    }
+
+    @Test
     void aClassThatDeclaresNoMethodOfASitesNamesIsNotWalked() throws Exception {
         Instrumenter instrumenter = installed(false);
         instrumenter.prepare();
