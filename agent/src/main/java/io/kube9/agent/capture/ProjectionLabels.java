@@ -40,16 +40,27 @@ final class ProjectionLabels {
     /**
      * The class the service wrote, behind the subclasses frameworks generate and instantiate in its
      * place (Micronaut's {@code $AuditProjection$Definition$Intercepted}, Guice's {@code
-     * AuditProjection$$EnhancerByGuice$$1}): synthetic, or named with {@code $$}. Their object is the
-     * projection, and the woven method, the class's own, is reached through {@code super}.
+     * AuditProjection$$EnhancerByGuice$$1}): synthetic, or named with {@code $$}, and named after
+     * the class they extend. Their object is the projection, and the woven method, the class's own,
+     * is reached through {@code super}. A compiler's class ({@code Scala's Foo$$anon$1}) is named
+     * after where it was written, not after its superclass, and keeps its own name.
      */
     static Class<?> written(Class<?> type) {
         Class<?> written = type;
-        while ((written.isSynthetic() || written.getName().contains("$$")) && written.getSuperclass() != null
-                && written.getSuperclass() != Object.class) {
+        while ((written.isSynthetic() || written.getName().contains("$$")) && namedAfterItsSuperclass(written)) {
             written = written.getSuperclass();
         }
         return written;
+    }
+
+    private static boolean namedAfterItsSuperclass(Class<?> type) {
+        Class<?> superclass = type.getSuperclass();
+        if (superclass == null || superclass == Object.class) {
+            return false;
+        }
+        String own = type.getName().substring(type.getName().lastIndexOf('.') + 1);
+        String base = superclass.getName().substring(superclass.getName().lastIndexOf('.') + 1);
+        return own.startsWith(base + "$") || own.startsWith("$" + base + "$");
     }
 
     /** The instruments of this projection: {@code projection} is the object called, or its class for a static method. */

@@ -213,6 +213,19 @@ final class Weaver {
         return offset;
     }
 
+    /**
+     * The interface a generated class is named after ({@code LedgerEventStore} for {@code
+     * LedgerEventStore$Intercepted}, whatever order its interfaces come in), else its first.
+     */
+    static String namedAfter(String name, String[] interfaces) {
+        for (String type : interfaces) {
+            if (name.startsWith(type + "$")) {
+                return type;
+            }
+        }
+        return interfaces[0];
+    }
+
     private byte[] write(ClassReader reader, int version, Map<String, MethodFacts> methods,
             Predicate<String> aboutAnObject) {
         ClassWriter writer = new ClassWriter(reader, 0);
@@ -237,7 +250,7 @@ final class Weaver {
                     sourceClass = generatedFrom; // LedgerEventStore$$QuarkusRestClientInterface: the client's interface
                 } else if ((access & Opcodes.ACC_SYNTHETIC) != 0 && "java/lang/Object".equals(superName)
                         && interfaces != null && interfaces.length > 0) {
-                    sourceClass = interfaces[0]; // Micronaut's LedgerEventStore$Intercepted: the client's interface
+                    sourceClass = namedAfter(name, interfaces); // Micronaut's LedgerEventStore$Intercepted
                 }
                 super.visit(version, access, name, signature, superName, interfaces);
             }

@@ -115,9 +115,10 @@ public final class JournalWriter {
     /** When the queue's drops are next looked at ({@link #sayDrops}), and what was seen then. */
     private long nextDropCheckMillis;
     private long insertedAtDropCheck;
-    /** Drops of a full queue said so far, and when last. */
+    /** Drops of a full queue said so far, and when last; those before the writer started, to say apart. */
     private long dropsSaid;
     private long dropsSaidMillis;
+    private long dropsBeforeStart = -1;
     /** Whether the journal's path has been said to fail since the last file opened there. */
     private boolean pathFailureSaid;
     private ThreadFactory threads;
@@ -517,19 +518,33 @@ public final class JournalWriter {
      */
     private void sayDrops(long nowMillis) {
         long inserted = inserted();
+        long dropped = queue.droppedWhenFull();
+        if (dropsBeforeStart < 0) { // the first look, as the writer starts: what the journal's open cost
+            dropsBeforeStart = dropped;
+            nextDropCheckMillis = nowMillis + DROP_CHECK_INTERVAL_MILLIS;
+            insertedAtDropCheck = inserted;
+            if (dropped > 0) {
+                warn.accept("the queue was full before the journal could be written: " + dropped + " events dropped,"
+                        + " oldest first (counted in kube9_events_dropped_total)");
+                dropsSaid = dropped;
+            }
+            return;
+        }
         long rowsPerSecond = (inserted - insertedAtDropCheck) * 1000L
                 / Math.max(1, nowMillis - (nextDropCheckMillis - DROP_CHECK_INTERVAL_MILLIS));
         nextDropCheckMillis = nowMillis + DROP_CHECK_INTERVAL_MILLIS;
         insertedAtDropCheck = inserted;
-        long dropped = queue.droppedWhenFull();
-        if (dropped <= dropsSaid || (dropsSaid > 0 && nowMillis - dropsSaidMillis < DROP_SAY_INTERVAL_MILLIS)) {
+        if (dropped <= dropsSaid || (dropsSaidMillis > 0 && nowMillis - dropsSaidMillis < DROP_SAY_INTERVAL_MILLIS)) {
             return;
         }
-        String since = dropsSaid == 0 ? "" : " in the last " + (nowMillis - dropsSaidMillis) / 1000 + " s";
+        String since = dropsSaidMillis == 0 ? "" : " in the last " + (nowMillis - dropsSaidMillis) / 1000 + " s";
+        String why = rowsPerSecond == 0
+                ? "the journal wrote nothing in the last second (see the lines above for why)"
+                : "the service captures events faster than the journal writes them (it wrote " + rowsPerSecond
+                        + " rows in the last second)";
         warn.accept("the queue was full: " + (dropped - dropsSaid) + " events dropped" + since + ", oldest first ("
-                + dropped + " in all, counted in kube9_events_dropped_total); the service captures events faster than"
-                + " the journal writes them (it wrote " + rowsPerSecond + " rows in the last second). Said at most"
-                + " once a minute while it lasts");
+                + dropped + " in all, counted in kube9_events_dropped_total); " + why + ". Said at most once a minute"
+                + " while it lasts");
         dropsSaid = dropped;
         dropsSaidMillis = nowMillis;
     }

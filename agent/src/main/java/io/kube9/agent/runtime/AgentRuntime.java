@@ -98,6 +98,8 @@ public final class AgentRuntime {
     private volatile boolean exitBegun;
     /** While a journal that was locked at start is retried ({@link #retryOpening}). */
     private volatile boolean journalPending;
+    /** Whether this agent's sink is the bridge's: it runs. */
+    private volatile boolean sinkInstalled;
     /** What a later attach reads of this agent: see {@link AgentProperties}. */
     private volatile AgentProperties published = AgentProperties.none();
     private volatile Thread journalOpener;
@@ -230,7 +232,7 @@ public final class AgentRuntime {
             AgentLog.warn("start-up failed part-way, the application runs on: " + t);
         } finally {
             Kube9Bridge.abandonStart(); // nothing if the sink was installed
-            if (Kube9Bridge.running()) {
+            if (sinkInstalled) { // this agent's, not another's that started since
                 published.set(AgentProperties.STATE, "running");
             } else {
                 published.clear();
@@ -307,7 +309,8 @@ public final class AgentRuntime {
             AgentLog.warn("not started, the application runs without it: " + t);
             return false;
         }
-        if (!Kube9Bridge.install(sink)) {
+        sinkInstalled = Kube9Bridge.install(sink);
+        if (!sinkInstalled) {
             abandon();
             AgentLog.warn("already running in this JVM; this start is ignored" + unusedArguments(config));
             return false;
@@ -370,8 +373,8 @@ public final class AgentRuntime {
     /** No capture after all: sites load as they are, and calls waiting for the sink go on. */
     private void abandon() {
         instrumenter.abandon();
-        published.clear();
         Kube9Bridge.abandonStart();
+        published.clear(); // after: until then a second agent would still be refused
     }
 
     private void openJournal() {

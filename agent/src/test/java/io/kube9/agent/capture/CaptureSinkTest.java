@@ -389,6 +389,15 @@ class CaptureSinkTest {
     }
 
     @Test
+    void aCompilersClassNamedWithDollarsKeepsItsOwnNameAsLabel() {
+        // Scala's anonymous classes: Audits$$anon$1, named after where they were written, not their superclass.
+        sink.projected(PROJECTION, new Audits$$anon$1(), new OrderEvent("x", Severity.INFO), System.nanoTime(), null);
+
+        assertThat(value(metrics, "projection_updates_total", "projection", "Audits$$anon$1")).isEqualTo(1.0);
+        assertThat(count(metrics, "projection_updates_total", "projection", "PlainBase")).isZero();
+    }
+
+    @Test
     void aProjectionThatThrewCountsAnErrorAndItsDurationButNoUpdate() {
         sink.projected(PROJECTION, new OrderSummaryProjection(), new OrderEvent("x", Severity.INFO),
                 System.nanoTime(), new IllegalStateException("boom"));
@@ -590,6 +599,11 @@ class CaptureSinkTest {
     public static final class OrderSummaryProjection {}
 
     public static class AuditProjection {}
+
+    public static class PlainBase {}
+
+    /** As Scala names an anonymous class. */
+    public static final class Audits$$anon$1 extends PlainBase {}
 
     /** As Guice names the subclass it makes for its interceptors. */
     public static final class AuditProjection$$EnhancerByGuice$$1 extends AuditProjection {}
