@@ -25,8 +25,8 @@ import java.util.function.Function;
  * package and loader, so they reach package-private classes, yet no one can find them by name
  * and they leave the application's class loader as it was (they go when the event class goes).
  * On JDK 11, or where the event's package is not open to the agent (a named module the agent
- * could not open, see {@link PackageOpener}), or for a member the event's package cannot call, {@link #define} returns null and the caller keeps its
- * method handle.
+ * could not open, see {@link PackageOpener}), or for a member the event's package cannot call,
+ * {@link #define} returns null and the caller keeps its method handle.
  */
 final class AccessorClass {
     private static final Method DEFINE_HIDDEN = defineHidden();

@@ -65,15 +65,12 @@ final class AttachCommand implements Callable<Integer> {
         }
         Path agentJar = jar != null ? checkedJar(jar) : AgentJar.locate();
         String options = agentArguments.isEmpty() ? null : String.join(",", agentArguments);
-        String running = LocalJvms.loadAgent(pid, agentJar, options);
-        PrintWriter out = spec.commandLine().getOut();
         String name = target.map(jvm -> jvm.main.isEmpty() ? "" : " (" + jvm.main + ")").orElse("");
-        if (running != null) {
+        String already = LocalJvms.loadAgent(pid, "JVM " + pid + name, agentJar, options);
+        PrintWriter out = spec.commandLine().getOut();
+        if (already != null) {
             // The running agent would refuse a second one and keep its own settings: asking for
             // other settings is an error; asking for the agent to be there is already done.
-            int there = running.indexOf(" there");
-            String already = "the kube9 agent " + running.substring(0, there) + " in JVM " + pid + name
-                    + running.substring(there + " there".length());
             if (options != null) {
                 throw new CliException("not attached: " + already + ", and keeps its own settings; these would not"
                         + " be used: " + options);

@@ -5,6 +5,7 @@ import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import io.kube9.agent.runtime.AgentProperties;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,10 +48,11 @@ final class LocalJvms {
      * kube9 agent already runs in that JVM (or is starting), which then refuses any other and keeps
      * its own settings: nothing is loaded.
      *
-     * @return null when loaded; else what the running agent says of itself, e.g. {@code "already
-     *     runs there: metrics on http://0.0.0.0:9469/metrics, journal /data/kube9-events.db"}
+     * @param jvm how to name that JVM, e.g. {@code "JVM 4242 (orders.jar)"}
+     * @return null when loaded; else what the running agent says of itself, e.g. {@code "the kube9
+     *     agent already runs in JVM 4242: metrics on http://0.0.0.0:9469/metrics, journal /data/j.db"}
      */
-    static String loadAgent(long pid, Path agentJar, String options) {
+    static String loadAgent(long pid, String jvm, Path agentJar, String options) {
         VirtualMachine vm;
         try {
             vm = VirtualMachine.attach(Long.toString(pid));
@@ -60,7 +62,7 @@ final class LocalJvms {
             throw noAttachApi(e);
         }
         try {
-            String running = runningAgent(vm);
+            String running = runningAgent(vm, jvm);
             if (running != null) {
                 return running;
             }
@@ -87,25 +89,25 @@ final class LocalJvms {
      * AgentProperties} in the agent's runtime), or null when none runs there (or an agent too old
      * to say, which refuses the load itself).
      */
-    private static String runningAgent(VirtualMachine vm) {
+    private static String runningAgent(VirtualMachine vm, String jvm) {
         Properties properties;
         try {
             properties = vm.getAgentProperties();
         } catch (IOException | RuntimeException e) {
             return null; // loading the agent says what is wrong, if anything is
         }
-        String state = properties.getProperty("kube9.agent.state");
+        String state = properties.getProperty(AgentProperties.STATE);
         if (state == null) {
             return null;
         }
         List<String> where = new ArrayList<>();
-        String metrics = properties.getProperty("kube9.agent.metrics");
-        String journal = properties.getProperty("kube9.agent.journal");
+        String metrics = properties.getProperty(AgentProperties.METRICS);
+        String journal = properties.getProperty(AgentProperties.JOURNAL);
         where.add(metrics != null ? "metrics on " + metrics : "no metrics endpoint");
         where.add(journal != null ? "journal " + journal : "no journal");
         boolean running = state.equals("running");
-        return (running ? "already runs there: " : "is already starting there (so far: ") + String.join(", ", where)
-                + (running ? "" : ")");
+        return "the kube9 agent " + (running ? "already runs in " + jvm + ": " : "is already starting in " + jvm
+                + " (so far: ") + String.join(", ", where) + (running ? "" : ")");
     }
 
     private static Long parsePid(String id) {

@@ -115,10 +115,10 @@ public final class JournalWriter {
     /** When the queue's drops are next looked at ({@link #sayDrops}), and what was seen then. */
     private long nextDropCheckMillis;
     private long insertedAtDropCheck;
-    /** Drops of a full queue said so far, and when last; those before the writer started, to say apart. */
+    /** Drops of a full queue said so far, and when last; whether the writer has looked at them yet. */
     private long dropsSaid;
     private long dropsSaidMillis;
-    private long dropsBeforeStart = -1;
+    private boolean dropsLookedAt;
     /** Whether the journal's path has been said to fail since the last file opened there. */
     private boolean pathFailureSaid;
     private ThreadFactory threads;
@@ -519,8 +519,8 @@ public final class JournalWriter {
     private void sayDrops(long nowMillis) {
         long inserted = inserted();
         long dropped = queue.droppedWhenFull();
-        if (dropsBeforeStart < 0) { // the first look, as the writer starts: what the journal's open cost
-            dropsBeforeStart = dropped;
+        if (!dropsLookedAt) { // the first look, as the writer starts: what the journal's open cost
+            dropsLookedAt = true;
             nextDropCheckMillis = nowMillis + DROP_CHECK_INTERVAL_MILLIS;
             insertedAtDropCheck = inserted;
             if (dropped > 0) {

@@ -19,13 +19,13 @@ import java.util.Set;
  * agent's classes alone (Java 9 to 25 have it). Where that fails, the agent runs as before and
  * {@code attach} falls back to loading the jar.
  */
-final class AgentProperties {
+public final class AgentProperties {
     /** "starting" or "running". */
-    static final String STATE = "kube9.agent.state";
+    public static final String STATE = "kube9.agent.state";
     /** The metrics endpoint's URL once it serves, else absent. */
-    static final String METRICS = "kube9.agent.metrics";
+    public static final String METRICS = "kube9.agent.metrics";
     /** The journal's path once it is open, else absent. */
-    static final String JOURNAL = "kube9.agent.journal";
+    public static final String JOURNAL = "kube9.agent.journal";
 
     private final Properties properties;
 
