@@ -217,7 +217,7 @@ class IsolationIT {
     void aNativeLibraryThatCannotLoadLeavesMetricsOnly() throws Exception {
         Path dir = JvmProcess.freshDir(WORK.resolve("no-native"));
         int port = JvmProcess.freePort();
-        // sqlite-jdbc unpacks its native library into org.sqlite.tmpdir: a directory that cannot
+        // the agent unpacks SQLite's native library into org.sqlite.tmpdir: a directory that cannot
         // exist stands for a tmp mounted noexec or read-only.
         try (JvmProcess app = JvmProcess.start(dir, List.of(
                         "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
@@ -234,13 +234,38 @@ class IsolationIT {
             assertThat(scrape.sum("kube9_events_total")).isEqualTo(6.0);
             // one line of ours, naming the directory; sqlite-jdbc's own SEVERE records and stack
             // traces stay off the service's stderr, and no empty journal file is left behind
-            assertThat(app.stderr()).contains("SQLite's native library could not be loaded: sqlite-jdbc unpacks it"
+            assertThat(app.stderr()).contains("SQLite's native library could not be loaded: the agent unpacks it"
                     + " into the temporary directory /proc/kube9-no-such-dir, which does not exist")
                     .doesNotContain("SEVERE", "\tat ", "Exception");
             assertThat(dir.resolve("j.db")).doesNotExist();
             app.closeStdin();
             assertThat(app.awaitExit(Duration.ofSeconds(30))).isEqualTo(3);
         }
+    }
+
+    @Test
+    void aKilledServiceLeavesNoCopyOfTheNativeLibraryBehind() throws Exception {
+        // sqlite-jdbc's own loader left 1.1 MB in the temporary directory for each JVM that did
+        // not exit normally: a service in a crash loop filled the disk with them.
+        Path dir = JvmProcess.freshDir(WORK.resolve("native-copy"));
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        int port = JvmProcess.freePort();
+        try (JvmProcess app = JvmProcess.start(dir, List.of(
+                        "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
+                        "-Djava.io.tmpdir=" + tmp, "-cp", JvmProcess.TEST_CLASSES.toString(), TrickyApp.class.getName()),
+                List.of("--hold"))) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> Scrape.of(port).value("kube9_journal_up") == 1.0);
+            // loaded from a copy in the temporary directory, whose name is gone already
+            List<String> mapped = Files.readAllLines(Paths.get("/proc", String.valueOf(app.pid()), "maps")).stream()
+                    .filter(line -> line.contains("libsqlitejdbc")).collect(Collectors.toList());
+            assertThat(mapped).isNotEmpty().allSatisfy(line -> assertThat(line)
+                    .contains(tmp.resolve("kube9-sqlite-").toString()).endsWith("(deleted)"));
+            assertThat(files(tmp)).isEmpty();
+            app.kill();
+        }
+        assertThat(files(tmp)).isEmpty();
     }
 
     @Test
@@ -262,6 +287,12 @@ class IsolationIT {
             return true;
         } catch (ConnectException refused) {
             return false;
+        }
+    }
+
+    private static List<String> files(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(file -> file.getFileName().toString()).sorted().collect(Collectors.toList());
         }
     }
 

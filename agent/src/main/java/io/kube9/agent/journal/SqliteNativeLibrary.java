@@ -1,25 +1,75 @@
 package io.kube9.agent.journal;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLConnection;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import org.sqlite.NativeLibraryNotFoundException;
 
 /**
- * Why SQLite's native library did not load. sqlite-jdbc unpacks it into a temporary directory
- * ({@code org.sqlite.tmpdir}, else {@code java.io.tmpdir}) before loading it; when that fails, its
- * exception only says "No native library found" (the cause went to its log), so the directory is
- * looked at again here. The agent and its command line say it alike.
+ * SQLite's native library on disk: unpacked into a temporary directory ({@code
+ * org.sqlite.tmpdir}, else {@code java.io.tmpdir}) for the agent's {@link
+ * org.sqlite.SQLiteJDBCLoader} to load, deleted once loaded, and, when that fails, why. The
+ * agent and its command line say it alike.
  */
 public final class SqliteNativeLibrary {
     static final String TMPDIR_PROPERTY = "org.sqlite.tmpdir";
+    private static final String PREFIX = "kube9-sqlite-";
 
     private SqliteNativeLibrary() {}
+
+    /**
+     * Copies the library at {@code bundled} into a new file of the temporary directory, readable
+     * and executable by this user only, named {@code kube9-sqlite-VERSION-RANDOM-NAME}.
+     */
+    public static Path unpack(URL bundled, String version, String name) throws IOException {
+        return unpack(bundled, version, name, temporaryDirectory());
+    }
+
+    static Path unpack(URL bundled, String version, String name, Path directory) throws IOException {
+        Path file = Files.createTempFile(directory, PREFIX + version + "-", "-" + name);
+        try {
+            URLConnection connection = bundled.openConnection();
+            // Cached, the JDK would keep a second handle on the agent jar open for the JVM's life.
+            connection.setUseCaches(false);
+            try (InputStream in = connection.getInputStream();
+                    OutputStream out = Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING)) {
+                in.transferTo(out);
+            }
+            if (!file.toFile().setExecutable(true, true)) {
+                throw new IOException("cannot make " + file + " executable");
+            }
+            return file;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /**
+     * Deletes the unpacked library once the JVM has loaded it (or failed to): the JVM maps the
+     * file and needs its name no more. Where a loaded library cannot be deleted (Windows), at exit.
+     */
+    public static void deleteLoaded(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException | RuntimeException e) {
+            file.toFile().deleteOnExit();
+        }
+    }
+
+    static Path temporaryDirectory() {
+        return Paths.get(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
+    }
 
     /** One line naming the problem and what to do, or null when {@code failure} is not this one. */
     public static String whyNotLoaded(Throwable failure) {
@@ -32,9 +82,9 @@ public final class SqliteNativeLibrary {
         if (notLoaded == null) {
             return null;
         }
-        Path directory = Paths.get(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
+        Path directory = temporaryDirectory();
         String unusable = whyUnusable(directory);
-        return "SQLite's native library could not be loaded: sqlite-jdbc unpacks it into the temporary directory "
+        return "SQLite's native library could not be loaded: the agent unpacks it into the temporary directory "
                 + directory + ", which " + (unusable != null ? unusable
                         : "is writable, yet it did not load from there (mounted noexec?): "
                                 + oneLine(notLoaded.getMessage()))

@@ -243,13 +243,11 @@ public final class AgentRuntime {
 
     /**
      * Waits until {@link Keys#START_DEFER} after {@code premain}, the first call of a site, or
-     * JVM exit, whichever comes first. The metrics, the journal (sqlite-jdbc unpacks and loads its
-     * native library) and the exporter take a few hundred milliseconds of CPU to start; on a small
+     * JVM exit, whichever comes first. The metrics, the journal (SQLite's native library unpacked and
+     * loaded) and the exporter take a few hundred milliseconds of CPU to start; on a small
      * machine, spent while the service starts, they were the service's start-up (issue 5). The
      * site classes are woven meanwhile; a call of one waits in the bridge while the rest starts
-     * ({@code StartingSink}); a scrape meanwhile is refused. (A service whose own sqlite-jdbc
-     * starts at the same moment may see it log that it could not delete an old native library:
-     * both copies clean the temporary directory.)
+     * ({@code StartingSink}); a scrape meanwhile is refused.
      */
     private void awaitDeferredStart() {
         Duration defer = config.get(Keys.START_DEFER);

@@ -159,7 +159,7 @@ class CliTest {
 
         assertThat(cli.waitFor()).as(err).isEqualTo(1);
         // before: sqlite-jdbc's stack traces, then "kube9: Error opening connection"
-        assertThat(err).isEqualTo("kube9: SQLite's native library could not be loaded: sqlite-jdbc unpacks it into"
+        assertThat(err).isEqualTo("kube9: SQLite's native library could not be loaded: the agent unpacks it into"
                 + " the temporary directory " + unusable + ", which " + why + "; give it a writable directory with"
                 + " -Djava.io.tmpdir=DIR or -Dorg.sqlite.tmpdir=DIR" + System.lineSeparator());
     }
