@@ -46,9 +46,15 @@ final class StartingSink implements EventSink {
         awaitSink().stored(target, source, event, thread);
     }
 
+    /**
+     * The projection's time excludes the wait: the call waits here after the projection ran, and
+     * the agent's start (hundreds of milliseconds) would otherwise be measured as the service's.
+     */
     @Override
     public void projected(int target, Object projection, Object event, long startNanos, Throwable thrown) {
-        awaitSink().projected(target, projection, event, startNanos, thrown);
+        long waitStart = System.nanoTime();
+        EventSink sink = awaitSink();
+        sink.projected(target, projection, event, startNanos + (System.nanoTime() - waitStart), thrown);
     }
 
     /**

@@ -45,6 +45,39 @@ class StartingSinkTest {
     }
 
     @Test
+    void aProjectionsTimeLeavesOutItsWaitForTheSink() throws Exception {
+        StartingSink starting = new StartingSink(60_000, () -> bridgeSink, wakes::incrementAndGet);
+        bridgeSink = starting;
+        long[] given = new long[1];
+        long ranFor = TimeUnit.MILLISECONDS.toNanos(5);
+
+        Future<?> projected = application.submit(() -> {
+            long start = System.nanoTime() - ranFor; // the projection ran for 5 ms, then reached the bridge
+            starting.projected(3, "P", "e3", start, null);
+            return System.nanoTime() - start;
+        });
+        Thread.sleep(300);
+        bridgeSink = new EventSink() {
+            @Override
+            public void recorded(int target, String source, Object event, int thread) {}
+
+            @Override
+            public void stored(int target, String source, Object event, int thread) {}
+
+            @Override
+            public void projected(int target, Object projection, Object event, long startNanos, Throwable thrown) {
+                given[0] = System.nanoTime() - startNanos;
+            }
+        };
+        starting.ready();
+        long wholeCall = (Long) projected.get(10, TimeUnit.SECONDS);
+
+        assertThat(wholeCall).as("the call did wait").isGreaterThan(TimeUnit.MILLISECONDS.toNanos(300));
+        // before: the whole call, wait included (>= 305 ms)
+        assertThat(given[0]).isBetween(ranFor, ranFor + TimeUnit.MILLISECONDS.toNanos(100));
+    }
+
+    @Test
     void anAbandonedStartLetsWaitingCallsGoOnUncounted() throws Exception {
         StartingSink starting = new StartingSink(60_000, () -> bridgeSink, wakes::incrementAndGet);
         bridgeSink = starting;
