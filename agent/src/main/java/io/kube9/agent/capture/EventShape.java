@@ -254,7 +254,18 @@ final class EventShape {
         return simple.isEmpty() ? binary : simple;
     }
 
+    /**
+     * Epoch millis of a time, or {@link #NO_TIME}. The epoch itself, and anything before it, is
+     * no time: it is what a time left unset reads as (a {@code long} field's 0, a message's
+     * default, {@code Date(0)}; Pekko's {@code PersistentRepr} before its journal stamps it), and
+     * taken as a time it made the projection's lag 56 years.
+     */
     static long toEpochMillis(Object value) {
+        long millis = epochMillis(value);
+        return millis > 0 ? millis : NO_TIME;
+    }
+
+    private static long epochMillis(Object value) {
         if (value == null) {
             return NO_TIME;
         }

@@ -466,6 +466,14 @@ class EventShapeTest {
                 Arguments.of("2024-05-01", EventShape.NO_TIME),
                 Arguments.of("", EventShape.NO_TIME),
                 Arguments.of(12, EventShape.NO_TIME),
+                // the epoch is a time left unset (a long's 0, Date(0)), and so is anything before it
+                Arguments.of(0L, EventShape.NO_TIME),
+                Arguments.of(-1L, EventShape.NO_TIME),
+                Arguments.of(Instant.EPOCH, EventShape.NO_TIME),
+                Arguments.of(new Date(0), EventShape.NO_TIME),
+                Arguments.of("1970-01-01T00:00:00Z", EventShape.NO_TIME),
+                Arguments.of("1969-12-31T23:59:59Z", EventShape.NO_TIME),
+                Arguments.of(1L, 1L),
                 Arguments.of(new Object(), EventShape.NO_TIME),
                 Arguments.of(null, EventShape.NO_TIME));
     }
