@@ -103,8 +103,15 @@ public final class CaptureSink implements EventSink {
         try {
             if (event instanceof Iterable || event instanceof Object[]) {
                 forEach(Site.RECORDER, target, source, event, thread);
+            } else if (event == null) {
+                recordOne(target, source, null, thread);
             } else {
-                recordOne(target, source, event, thread);
+                EventShape shape = shapes[target].get(event.getClass());
+                if (shape.elements == null) {
+                    record(target, source, event, shape, thread);
+                } else {
+                    forEachOfScala(Site.RECORDER, target, source, event, shape.elements, thread);
+                }
             }
         } catch (Throwable t) {
             failed(t);
@@ -116,8 +123,15 @@ public final class CaptureSink implements EventSink {
         try {
             if (event instanceof Iterable || event instanceof Object[]) {
                 forEach(Site.STORE, target, source, event, thread);
+            } else if (event == null) {
+                storeOne(target, source, null, thread);
             } else {
-                storeOne(target, source, event, thread);
+                EventShape shape = shapes[target].get(event.getClass());
+                if (shape.elements == null) {
+                    store(target, source, event, shape, thread);
+                } else {
+                    forEachOfScala(Site.STORE, target, source, event, shape.elements, thread);
+                }
             }
         } catch (Throwable t) {
             failed(t);
@@ -136,6 +150,7 @@ public final class CaptureSink implements EventSink {
             }
             Object latest = event;
             long events = 1;
+            EventShape shape = null;
             if (event instanceof List && event instanceof RandomAccess) {
                 List<?> list = (List<?>) event;
                 events = list.size();
@@ -150,10 +165,25 @@ public final class CaptureSink implements EventSink {
                     events++;
                     latest = element;
                 }
+            } else if (event != null) {
+                shape = shapes[target].get(event.getClass());
+                ScalaCollection elements = shape.elements;
+                if (elements != null) {
+                    shape = null;
+                    events = 0;
+                    latest = null;
+                    for (Object iterator = elements.iterator(event); elements.hasNext(iterator); ) {
+                        events++;
+                        latest = elements.next(iterator);
+                    }
+                }
             }
             instruments.handled(events, duration);
             if (latest != null) {
-                long occurredAt = shapes[target].get(latest.getClass()).timestamp(latest);
+                if (shape == null) {
+                    shape = shapes[target].get(latest.getClass());
+                }
+                long occurredAt = shape.timestamp(latest);
                 if (occurredAt != EventShape.NO_TIME) {
                     long handledAt = clock.millisNotBefore(occurredAt);
                     instruments.lag(handledAt, handledAt - occurredAt);
@@ -170,7 +200,10 @@ public final class CaptureSink implements EventSink {
             enqueue(thread, Site.RECORDER, source, EventShape.UNKNOWN, EventShape.UNKNOWN, null, null, null, -1);
             return;
         }
-        EventShape shape = shapes[target].get(event.getClass());
+        record(target, source, event, shapes[target].get(event.getClass()), thread);
+    }
+
+    private void record(int target, String source, Object event, EventShape shape, int thread) {
         String type = shape.eventType(event);
         String severity = shape.severity(event);
         metrics.eventRecorded(type, severity);
@@ -187,7 +220,10 @@ public final class CaptureSink implements EventSink {
             enqueue(thread, Site.STORE, source, EventShape.UNKNOWN, EventShape.UNKNOWN, null, null, null, -1);
             return;
         }
-        EventShape shape = shapes[target].get(event.getClass());
+        store(target, source, event, shapes[target].get(event.getClass()), thread);
+    }
+
+    private void store(int target, String source, Object event, EventShape shape, int thread) {
         String type = shape.eventType(event);
         Object payload = shape.payload(event);
         long payloadBytes = EventShape.payloadSize(payload);
@@ -265,6 +301,15 @@ public final class CaptureSink implements EventSink {
             for (Object element : (Iterable<?>) batch) {
                 one(site, target, source, element, thread);
             }
+        }
+    }
+
+    /** Each element of a Scala collection as one event (an element that is one itself is one event). */
+    private void forEachOfScala(Site site, int target, String source, Object batch, ScalaCollection elements,
+            int thread) throws Throwable {
+        Object iterator = elements.iterator(batch);
+        while (elements.hasNext(iterator)) {
+            one(site, target, source, elements.next(iterator), thread);
         }
     }
 

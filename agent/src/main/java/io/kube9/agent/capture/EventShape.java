@@ -50,6 +50,8 @@ final class EventShape {
     private final Function<Object, Object> id;
     private final Function<Object, Object> aggregateId;
     private final Runnable onAccessorError;
+    /** How to walk the elements when the "event" is a Scala collection (a batch), else null. */
+    final ScalaCollection elements;
     /** The event class's loader: what the shape may keep of other classes (see {@link #outlives}). */
     private final ClassLoader loader;
     private EnumLabels severityLabels;
@@ -66,6 +68,7 @@ final class EventShape {
         this.id = Accessor.resolve(type, names.id);
         this.aggregateId = Accessor.resolve(type, names.aggregateId);
         this.onAccessorError = onAccessorError;
+        this.elements = ScalaCollection.of(type);
     }
 
     /*

@@ -248,6 +248,45 @@ class CaptureSinkTest {
         assertThat(drainTypes()).containsExactly("a", "unknown");
     }
 
+    @Test
+    void everyElementOfAScalaCollectionCounts() {
+        // Scala's collections are not java.lang.Iterable: a Seq was one event of type "$colon$colon"
+        scala.collection.immutable.List<Object> list = scala.jdk.javaapi.CollectionConverters.asScala(
+                List.<Object>of(new OrderEvent("a", Severity.INFO), new OrderEvent("b", Severity.INFO))).toList();
+        scala.collection.immutable.Vector<Object> vector = scala.jdk.javaapi.CollectionConverters.asScala(
+                List.<Object>of(new OrderEvent("c", Severity.INFO))).toVector();
+        scala.collection.mutable.ArrayBuffer<Object> buffer = new scala.collection.mutable.ArrayBuffer<>();
+        buffer.addOne(new OrderEvent("d", Severity.INFO));
+        buffer.addOne(null);
+
+        sink.recorded(RECORDER, RECORDER_SOURCE, list, 0);
+        sink.stored(STORE, STORE_SOURCE, vector, 0);
+        sink.stored(STORE, STORE_SOURCE, buffer, 0);
+        sink.recorded(RECORDER, RECORDER_SOURCE, scala.Option.apply(new OrderEvent("e", Severity.INFO)), 0);
+        sink.recorded(RECORDER, RECORDER_SOURCE, scala.Option.empty(), 0);
+        sink.stored(STORE, STORE_SOURCE, scala.collection.immutable.Nil$.MODULE$, 0);
+
+        assertThat(sum(metrics, "kube9_events_total")).isEqualTo(3);
+        assertThat(sum(metrics, "events_stored_total")).isEqualTo(3);
+        assertThat(drainTypes()).containsExactly("a", "b", "c", "d", "unknown", "e");
+    }
+
+    @Test
+    void aScalaIteratorOrLazyListIsOneEventAndIsNotWalked() {
+        scala.collection.Iterator<Object> iterator = scala.jdk.javaapi.CollectionConverters.asScala(
+                List.<Object>of(new OrderEvent("a", Severity.INFO)).iterator());
+        scala.collection.immutable.LazyList<Object> lazy = scala.collection.immutable.LazyList.from(
+                scala.jdk.javaapi.CollectionConverters.asScala(List.<Object>of(new OrderEvent("b", Severity.INFO))));
+
+        sink.recorded(RECORDER, RECORDER_SOURCE, iterator, 0);
+        sink.recorded(RECORDER, RECORDER_SOURCE, lazy, 0);
+
+        assertThat(iterator.hasNext()).as("the service's iterator is not used up").isTrue();
+        assertThat(lazy.knownSize()).as("nor the lazy list evaluated").isEqualTo(-1);
+        assertThat(sum(metrics, "kube9_events_total")).isEqualTo(2);
+        assertThat(drainTypes()).hasSize(2).doesNotContain("a", "b").contains("LazyList");
+    }
+
     // ---- label limit --------------------------------------------------------------------------
 
     @Test
@@ -424,6 +463,21 @@ class CaptureSinkTest {
         assertThat(value(metrics, "projection_updates_total", "projection", "OrderSummaryProjection")).isEqualTo(9.0);
         assertThat(value(metrics, "event_processing_duration_seconds", "projection", "OrderSummaryProjection"))
                 .isEqualTo(3.0);
+        assertThat(value(metrics, "projection_lag_seconds", "projection", "OrderSummaryProjection"))
+                .isCloseTo(10.0, within(2.0));
+    }
+
+    @Test
+    void aScalaProjectionBatchCountsEachEventAndTheLagOfTheLatest() {
+        Instant old = Instant.now().minusSeconds(3600);
+        Instant recent = Instant.now().minusSeconds(10);
+        scala.collection.immutable.List<Object> batch = scala.jdk.javaapi.CollectionConverters.asScala(List.<Object>of(
+                new OrderEvent("a", Severity.INFO, old, null, null, null),
+                new OrderEvent("b", Severity.INFO, recent, null, null, null))).toList();
+
+        sink.projected(PROJECTION, new OrderSummaryProjection(), batch, System.nanoTime(), null);
+
+        assertThat(value(metrics, "projection_updates_total", "projection", "OrderSummaryProjection")).isEqualTo(2.0);
         assertThat(value(metrics, "projection_lag_seconds", "projection", "OrderSummaryProjection"))
                 .isCloseTo(10.0, within(2.0));
     }
