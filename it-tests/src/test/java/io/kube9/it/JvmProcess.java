@@ -56,8 +56,14 @@ final class JvmProcess implements AutoCloseable {
     /** As above, with {@code environment} added to this JVM's environment. */
     static JvmProcess start(Path dir, List<String> jvmArgs, List<String> mainArgs, Map<String, String> environment)
             throws IOException {
+        return startUnder(List.of(), dir, jvmArgs, mainArgs, environment);
+    }
+
+    /** As above, {@code java} run by {@code launcher} ({@code prlimit --fsize=...}, say). */
+    static JvmProcess startUnder(List<String> launcher, Path dir, List<String> jvmArgs, List<String> mainArgs,
+            Map<String, String> environment) throws IOException {
         Files.createDirectories(dir);
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(JAVA);
         command.addAll(jvmArgs);
         command.addAll(mainArgs);

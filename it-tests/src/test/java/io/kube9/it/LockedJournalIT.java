@@ -3,6 +3,8 @@ package io.kube9.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kube9.it.apps.BurstApp;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
@@ -11,19 +13,25 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.regex.Pattern;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
  * A journal that another process holds locked while the agent starts (a backup, an operator's
- * {@code sqlite3} session) is waited for: capture goes on into the queue and the journal opens
+ * {@code sqlite3} session), or that cannot be written then (a full disk), is waited for: capture goes on into the queue and the journal opens
  * once the lock is released. Here the other process is this test's JVM, with a connection of its
  * own that holds SQLite's exclusive lock.
  */
 class LockedJournalIT {
     private static final Path WORK = Paths.get(System.getProperty("it.work.dir"), "locked-journal");
     private static final String LOCKED = "is locked by another process; capture continues into the queue";
+    private static final String CANNOT_WRITE = "; capture continues into the queue and the journal is opened once it"
+            + " can be written (retried in the background)";
     private static final int EVENTS = 2000;
 
     @Test
@@ -58,6 +66,53 @@ class LockedJournalIT {
             assertThat(scrape.value("kube9_events_dropped_total")).isZero();
             assertThat(app.stderr().split(LOCKED, -1)).as("said once").hasSize(2);
             assertThat(app.stderr()).contains("[kube9-agent] journal " + journal);
+            app.closeStdin();
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).isZero();
+        }
+        assertThat(Journal.single(journal, "SELECT count(*) FROM events")).isEqualTo(String.valueOf(EVENTS));
+    }
+
+    @Test
+    void aJournalThatCannotBeWrittenAtStartIsOpenedOnceItCan() throws Exception {
+        // A disk full when the service starts: the journal was disabled for the JVM's life, and
+        // every event after was lost uncounted (neither inserted nor dropped). Here the service's
+        // files may not grow past 8 KB (RLIMIT_FSIZE): the journal's first page cannot be written
+        // (SQLITE_IOERR_WRITE; SQLITE_FULL on a full disk), until the limit is lifted.
+        String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
+        Path dir = JvmProcess.freshDir(WORK.resolve("cannot-write"));
+        Path journal = dir.resolve("journal.db");
+        Path library = Files.createDirectories(dir.resolve("lib")).resolve("libsqlitejdbc.so");
+        try (JarFile agent = new JarFile(JvmProcess.AGENT_JAR.toFile());
+                InputStream in = agent.getInputStream(agent.getEntry(
+                        "kube9-inst/org/sqlite/native/Linux/" + arch + "/libsqlitejdbc.so"))) {
+            Files.copy(in, library); // unpacked by the agent, it could not be written either
+        }
+        int port = JvmProcess.freePort();
+        try (JvmProcess app = JvmProcess.startUnder(List.of("prlimit", "--fsize=8192:unlimited"), dir, List.of(
+                        "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + journal,
+                        "-XX:-UsePerfData", "-Dorg.sqlite.lib.path=" + library.getParent(),
+                        "-cp", JvmProcess.TEST_CLASSES.toString(), BurstApp.class.getName()),
+                List.of(String.valueOf(EVENTS)), Map.of())) {
+            Awaitility.await("the burst recorded and the failure said").atMost(Duration.ofSeconds(60))
+                    .until(() -> app.stdout().contains("DONE") && app.stderr().contains(CANNOT_WRITE));
+            assertThat(app.stderr()).contains("journal " + journal + " cannot be opened: [SQLITE_IOERR_WRITE]")
+                    .doesNotContain("journal disabled");
+            Thread.sleep(3000); // past two retries
+            Scrape waiting = Scrape.of(port);
+            assertThat(waiting.value("kube9_journal_up")).isZero();
+            assertThat(waiting.value("kube9_events_queue_size")).as("held in the queue").isEqualTo(EVENTS);
+
+            Process lift = new ProcessBuilder("prlimit", "--pid", String.valueOf(app.pid()), "--fsize=unlimited:unlimited")
+                    .redirectErrorStream(true).start();
+            assertThat(lift.waitFor()).as(new String(lift.getInputStream().readAllBytes())).isZero();
+
+            Awaitility.await("journal opened and queue drained").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> Scrape.of(port).value("kube9_journal_up") == 1.0
+                            && Scrape.of(port).value("kube9_events_queue_size") == 0);
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.value("kube9_database_operations_total{operation=\"insert\"}")).isEqualTo(EVENTS);
+            assertThat(scrape.value("kube9_events_dropped_total")).isZero();
+            assertThat(app.stderr().split(Pattern.quote(CANNOT_WRITE), -1)).as("said once").hasSize(2);
             app.closeStdin();
             assertThat(app.awaitExit(Duration.ofSeconds(30))).isZero();
         }

@@ -172,11 +172,22 @@ public final class JournalSchema {
             statement.execute("PRAGMA user_version = " + VERSION);
             connection.commit();
         } catch (SQLException e) {
-            connection.rollback();
+            // A write that failed (disk full, I/O error) has ended the transaction already: the
+            // rollback, and the commit that going back to auto-commit makes, fail as well ("no
+            // transaction is active"), and either would hide why.
+            try {
+                connection.rollback();
+            } catch (SQLException notInTransaction) {
+                e.addSuppressed(notInTransaction);
+            }
+            try {
+                connection.setAutoCommit(autoCommit);
+            } catch (SQLException notInTransaction) {
+                e.addSuppressed(notInTransaction);
+            }
             throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
         }
+        connection.setAutoCommit(autoCommit);
     }
 
     /**

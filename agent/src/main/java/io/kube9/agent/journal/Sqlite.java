@@ -67,6 +67,17 @@ public final class Sqlite {
     }
 
     /**
+     * Whether {@code failure}, or what caused it, may pass by itself: the file locked, the disk
+     * full ({@code SQLITE_FULL}) or an I/O error ({@code SQLITE_IOERR}, any of its extended codes),
+     * as against a path that names no journal the agent may write.
+     */
+    public static boolean mayPass(Throwable failure) {
+        int primary = primaryCode(failure);
+        return isLocked(failure) || primary == SQLiteErrorCode.SQLITE_FULL.code
+                || primary == SQLiteErrorCode.SQLITE_IOERR.code;
+    }
+
+    /**
      * Whether {@code failure}, or what caused it, says the file is damaged or no database
      * ({@code SQLITE_CORRUPT}, {@code SQLITE_NOTADB}): no retry mends it.
      */

@@ -59,7 +59,7 @@ public final class AgentRuntime {
     /** The queue's slots take at most this share of the maximum heap (see {@link #queueCapacity}). */
     private static final int HEAP_SHARE_FOR_QUEUE = 8;
     /**
-     * A journal locked by another process when the agent starts is tried again after this long,
+     * A journal locked by another process (or on a full disk) when the agent starts is tried again after this long,
      * then twice as long each time, up to {@link #JOURNAL_RETRY_MAX_MILLIS}. Each attempt waits
      * up to a second for the lock itself (SQLite's busy timeout, {@link Sqlite#openForWriting}).
      */
@@ -96,7 +96,7 @@ public final class AgentRuntime {
     private volatile boolean siteCalled;
     /** The JVM began to exit: a start still deferred does not happen unless a site was called. */
     private volatile boolean exitBegun;
-    /** While a journal that was locked at start is retried ({@link #retryOpening}). */
+    /** While a journal that was locked (or full) at start is retried ({@link #retryOpening}). */
     private volatile boolean journalPending;
     /** Whether this agent's sink is the bridge's: it runs. */
     private volatile boolean sinkInstalled;
@@ -393,14 +393,17 @@ public final class AgentRuntime {
         try {
             startJournal(openJournalAt(path));
         } catch (Exception | LinkageError e) {
-            if (!Sqlite.isLocked(e)) {
+            if (!Sqlite.mayPass(e)) {
                 withoutJournal(e);
                 return;
             }
             // Waiting is all it takes: capture goes on into the queue (which drops its oldest when
-            // full, counted) until another thread gets the file.
-            AgentLog.warn("journal " + path + " is locked by another process; capture continues into the queue"
-                    + " and the journal is opened when the lock is released (retried in the background)");
+            // full, counted) until the file opens.
+            AgentLog.warn(Sqlite.isLocked(e)
+                    ? "journal " + path + " is locked by another process; capture continues into the queue"
+                            + " and the journal is opened when the lock is released (retried in the background)"
+                    : describe(e) + "; capture continues into the queue and the journal is opened once it can be"
+                            + " written (retried in the background)");
             journalPending = true;
             Thread opener = new DaemonThreads("kube9-journal-open").newThread(() -> retryOpening(path));
             journalOpener = opener;
@@ -409,7 +412,7 @@ public final class AgentRuntime {
     }
 
     /**
-     * Tries the locked journal again, {@link #JOURNAL_RETRY_MIN_MILLIS} after the first attempt
+     * Tries the locked (or full) journal again, {@link #JOURNAL_RETRY_MIN_MILLIS} after the first attempt
      * and then twice as long each time up to {@link #JOURNAL_RETRY_MAX_MILLIS}, until it opens,
      * fails for another reason, or the JVM exits ({@link #stop}).
      */
@@ -421,7 +424,7 @@ public final class AgentRuntime {
                     startJournal(openJournalAt(path));
                     return;
                 } catch (Exception | LinkageError e) {
-                    if (!Sqlite.isLocked(e)) {
+                    if (!Sqlite.mayPass(e)) {
                         withoutJournal(e);
                         return;
                     }
