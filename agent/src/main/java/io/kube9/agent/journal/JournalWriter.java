@@ -427,10 +427,13 @@ public final class JournalWriter {
             }
             return true;
         } catch (FileAlreadyExistsException existing) {
-            if (!Files.isWritable(path)) {
-                throw new IOException("journal " + path + " cannot be written: permission denied");
+            // Opened for writing (neither created nor truncated) to learn why not, where it cannot
+            // be: a read-only file system is not a permission (Files.isWritable says false for both).
+            try (FileChannel writable = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                return false;
+            } catch (IOException e) {
+                throw new IOException("journal " + path + " cannot be written: " + reason(e), e);
             }
-            return false;
         } catch (IOException e) {
             throw new IOException("journal " + path + " cannot be created: " + reason(e), e);
         }
