@@ -71,6 +71,8 @@ public final class JournalWriter {
     /** How often the writer looks at the queue's drops, and how far apart it says them at most. */
     private static final long DROP_CHECK_INTERVAL_MILLIS = 1_000;
     private static final long DROP_SAY_INTERVAL_MILLIS = 60_000;
+    /** Drops are over when none came for this long: those not said yet are said then. */
+    private static final long DROP_QUIET_MILLIS = 10_000;
     private static final int PRUNE_CHUNK = 5000;
     /** Retention passes at close, each of up to {@link #PRUNE_CHUNK} rows: the close has a deadline. */
     private static final int PASSES_BEFORE_CLOSE = 10;
@@ -119,6 +121,15 @@ public final class JournalWriter {
     private long dropsSaid;
     private long dropsSaidMillis;
     private boolean dropsLookedAt;
+    /** The queue's drops at the last look, and when the last look found more. */
+    private long droppedAtCheck;
+    private long lastDropSeenMillis;
+    /** Whether the journal could not be written (a failed batch, no file at its path) since the drops were last said. */
+    private boolean unwritableSinceDropsSaid;
+    /** Whether a failed write has been said and its end not yet; when, and how many batches failed since. */
+    private boolean writeFailureSaid;
+    private long writeFailureSaidMillis;
+    private int failedWrites;
     /** Whether the journal's path has been said to fail since the last file opened there. */
     private boolean pathFailureSaid;
     private ThreadFactory threads;
@@ -514,18 +525,22 @@ public final class JournalWriter {
     }
 
     /**
-     * Says on stderr that a full queue dropped events, at once the first time and then at most
-     * {@value #DROP_SAY_INTERVAL_MILLIS} ms apart while it goes on: an SRE who finds fewer rows than
-     * the service made should not need to know the metric first. Written here, on the writer's
-     * thread: a producer that drops never waits for stderr.
+     * Says on stderr that a full queue dropped events: at once the first time, then at most
+     * {@value #DROP_SAY_INTERVAL_MILLIS} ms apart while it goes on, and once it has stopped ({@value
+     * #DROP_QUIET_MILLIS} ms without a drop) and at close for those not said yet: an SRE who finds fewer rows than the service made should not
+     * need to know the metric first, nor find only the first few of them said. Each line puts the
+     * drops down to the journal not being written, where it was not since the last line, else to
+     * the writer's pace. Written here, on the writer's thread: a producer that drops never waits
+     * for stderr.
      */
-    private void sayDrops(long nowMillis) {
+    private void sayDrops(long nowMillis, boolean closing) {
         long inserted = inserted();
         long dropped = queue.droppedWhenFull();
         if (!dropsLookedAt) { // the first look, as the writer starts: what the journal's open cost
             dropsLookedAt = true;
             nextDropCheckMillis = nowMillis + DROP_CHECK_INTERVAL_MILLIS;
             insertedAtDropCheck = inserted;
+            droppedAtCheck = dropped;
             if (dropped > 0) {
                 warn.accept("the queue was full before the journal could be written: " + dropped + " events dropped,"
                         + " oldest first (counted in kube9_events_dropped_total)");
@@ -537,19 +552,39 @@ public final class JournalWriter {
                 / Math.max(1, nowMillis - (nextDropCheckMillis - DROP_CHECK_INTERVAL_MILLIS));
         nextDropCheckMillis = nowMillis + DROP_CHECK_INTERVAL_MILLIS;
         insertedAtDropCheck = inserted;
-        if (dropped <= dropsSaid || (dropsSaidMillis > 0 && nowMillis - dropsSaidMillis < DROP_SAY_INTERVAL_MILLIS)) {
+        if (dropped > droppedAtCheck) {
+            lastDropSeenMillis = nowMillis;
+        }
+        droppedAtCheck = dropped;
+        if (dropped <= dropsSaid) {
+            unwritableSinceDropsSaid = !healthy; // trouble that dropped nothing is not what later drops are for
+            return;
+        }
+        boolean stillDropping = nowMillis - lastDropSeenMillis < DROP_QUIET_MILLIS;
+        boolean minutePassed = dropsSaidMillis == 0 || nowMillis - dropsSaidMillis >= DROP_SAY_INTERVAL_MILLIS;
+        if (stillDropping && !minutePassed && !closing) {
             return;
         }
         String since = dropsSaidMillis == 0 ? "" : " in the last " + (nowMillis - dropsSaidMillis) / 1000 + " s";
-        String why = rowsPerSecond == 0
-                ? "the journal wrote nothing in the last second (see the lines above for why)"
-                : "the service captures events faster than the journal writes them (it wrote " + rowsPerSecond
-                        + " rows in the last second)";
+        String why;
+        if (unwritableSinceDropsSaid || !healthy) {
+            why = "the journal could not be written meanwhile (see the lines above)";
+        } else if (!stillDropping || closing) {
+            why = "the service captured events faster than the journal wrote them"; // this second says nothing of that
+        } else if (rowsPerSecond == 0) {
+            why = "the journal wrote nothing in the last second (see the lines above for why)";
+        } else {
+            why = "the service captures events faster than the journal writes them (it wrote " + rowsPerSecond
+                    + " rows in the last second)";
+        }
+        String after = closing ? ", as the journal closes"
+                : stillDropping ? ". Said at most once a minute while it lasts"
+                        : "; none in the last " + (nowMillis - lastDropSeenMillis) / 1000 + " s";
         warn.accept("the queue was full: " + (dropped - dropsSaid) + " events dropped" + since + ", oldest first ("
-                + dropped + " in all, counted in kube9_events_dropped_total); " + why + ". Said at most once a minute"
-                + " while it lasts");
+                + dropped + " in all, counted in kube9_events_dropped_total); " + why + after);
         dropsSaid = dropped;
         dropsSaidMillis = nowMillis;
+        unwritableSinceDropsSaid = !healthy;
     }
 
     private void run() {
@@ -575,7 +610,7 @@ public final class JournalWriter {
             }
             long nowMillis = System.currentTimeMillis();
             if (nowMillis >= nextDropCheckMillis) {
-                sayDrops(nowMillis);
+                sayDrops(nowMillis, false);
             }
             if (pending == 0) {
                 if (stopping) {
@@ -583,6 +618,9 @@ public final class JournalWriter {
                 }
                 if (exiting) {
                     if (!exitSettled) {
+                        if (dropsLookedAt) {
+                            sayDrops(System.currentTimeMillis(), true); // the JVM may not wait for the writer's end
+                        }
                         // As a close would: retention's limits hold in the file the service leaves, and
                         // the log is copied in (what the service still records goes into a new one).
                         if (connection != null && !damaged) {
@@ -614,6 +652,7 @@ public final class JournalWriter {
             }
             if (!followPath()) {
                 healthy = false;
+                unwritableSinceDropsSaid = true;
                 if (stopping || exiting) {
                     dropAtExit(pending); // nowhere to write them
                     pending = 0;
@@ -646,8 +685,15 @@ public final class JournalWriter {
                 pending = 0;
                 backoffMillis = 100;
                 healthy = true;
+                if (writeFailureSaid) {
+                    writeFailureSaid = false;
+                    warn.accept("journal " + path + " written again, after " + failedWrites + " failed "
+                            + (failedWrites == 1 ? "attempt" : "attempts") + " in "
+                            + (System.currentTimeMillis() - writeFailureSaidMillis) / 1000 + " s");
+                }
             } catch (SQLException e) {
                 metrics.journalWriteError();
+                unwritableSinceDropsSaid = true;
                 if (Sqlite.isDamaged(e)) {
                     warn.accept("journal " + path + " is damaged (" + e.getMessage() + "): journal disabled, metrics"
                             + " continue; move the file aside, and the agent starts a new journal at that path");
@@ -658,9 +704,13 @@ public final class JournalWriter {
                     pending = 0;
                     continue;
                 }
-                if (healthy) {
+                if (!writeFailureSaid) {
                     warn.accept("journal write to " + path + " failed, retrying (capture continues): " + e.getMessage());
+                    writeFailureSaid = true;
+                    writeFailureSaidMillis = System.currentTimeMillis();
+                    failedWrites = 0;
                 }
+                failedWrites++;
                 healthy = false;
                 rollbackQuietly();
                 checkpointQuietly();
@@ -691,6 +741,9 @@ public final class JournalWriter {
                 discard(pending);
                 pending = 0;
             }
+        }
+        if (dropsLookedAt) {
+            sayDrops(System.currentTimeMillis(), true);
         }
         if (connection != null) {
             if (!damaged) {
