@@ -78,7 +78,10 @@ class OverflowIT {
                     .collect(Collectors.toList());
             assertThat(said).as("once in a burst of seconds, and its end").hasSizeBetween(1, 2);
             assertThat(said.get(0)).contains("events dropped, oldest first", "counted in kube9_events_dropped_total",
-                    "the journal could not be written meanwhile (see the lines above). Said at most once a minute");
+                    "Said at most once a minute");
+            // (the first drops may come before the first write meets the lock: a tiny queue fills in
+            // one of the idle writer's naps)
+            assertThat(said).anySatisfy(line -> assertThat(line).contains("the journal could not be written meanwhile"));
             Matcher counts = Pattern.compile("(?:the queue was full|before the journal could be written): (\\d+) events"
                     + " dropped").matcher(service.stderr());
             long saidInAll = 0; // with those dropped while the journal opened, said as such

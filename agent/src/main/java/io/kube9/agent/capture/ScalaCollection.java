@@ -12,17 +12,26 @@ import java.util.Set;
  * Iterable} or array is. Scala's collections are not {@code java.lang.Iterable}, so a Scala store's
  * {@code append(events: Seq[Event])} counted its list as one event of type {@code $colon$colon}.
  *
- * <p>A collection is anything that is a {@code scala.collection.IterableOnce} (an {@code Option}
- * too: none or one event), except what walking would change or might never finish: an {@code
- * Iterator} (walking it would use up the service's), a {@code LazyList} or {@code Stream} (its
- * elements computed on the service's thread, possibly without end) and a {@code View}. Those, like
- * any other object, are one event. The methods are the public interfaces' own, called by
+ * <p>A batch is a Scala {@code Seq} or {@code Set}, or an {@code Option} (none or one event).
+ * Not one, and so one event like any other object: a {@code Map} (its elements are pairs; a Java
+ * {@code Map} is one event too, read by key); what holds values rather than events, a {@code
+ * Range}, a {@code WrappedString}, a {@code BitSet}, an {@code ArraySeq} of a primitive type, a
+ * Pekko or Akka {@code ByteString} (walked, 50 kB were 50,000 "events" of type {@code Byte}); and
+ * what walking would change or might never finish: an {@code Iterator} (walking it would use up the
+ * service's), a {@code LazyList} or {@code Stream} (its elements computed on the service's thread,
+ * possibly without end) and a {@code View}. The methods are the public interfaces' own, called by
  * reflection: the agent's class loader cannot see the service's Scala library.
  */
 final class ScalaCollection {
     private static final String ITERABLE_ONCE = "scala.collection.IterableOnce";
+    private static final Set<String> BATCHES = Set.of("scala.collection.Seq", "scala.collection.Set", "scala.Option");
     private static final Set<String> NOT_WALKED = Set.of("scala.collection.Iterator", "scala.collection.View",
-            "scala.collection.immutable.LazyList", "scala.collection.immutable.Stream");
+            "scala.collection.immutable.LazyList", "scala.collection.immutable.Stream",
+            "scala.collection.immutable.Range", "scala.collection.immutable.NumericRange",
+            "scala.collection.immutable.WrappedString", "scala.collection.BitSet");
+    /** {@code ArraySeq.ofByte} and the like, immutable or mutable: values, not events ({@code ofRef} is walked). */
+    private static final java.util.regex.Pattern PRIMITIVE_ARRAY_SEQ = java.util.regex.Pattern.compile(
+            "scala\\.collection\\.(immutable|mutable)\\.ArraySeq\\$of(Byte|Short|Char|Int|Long|Float|Double|Boolean|Unit)");
 
     private final Method iterator;
     private final Method hasNext;
@@ -40,6 +49,7 @@ final class ScalaCollection {
             return null;
         }
         Class<?> iterableOnce = null;
+        boolean batch = false;
         Set<Class<?>> seen = new HashSet<>();
         Deque<Class<?>> next = new ArrayDeque<>();
         next.add(type);
@@ -48,10 +58,12 @@ final class ScalaCollection {
             if (!seen.add(at)) {
                 continue;
             }
-            if (NOT_WALKED.contains(at.getName())) {
+            String name = at.getName();
+            if (NOT_WALKED.contains(name) || name.endsWith(".ByteString") || PRIMITIVE_ARRAY_SEQ.matcher(name).matches()) {
                 return null;
             }
-            if (at.getName().equals(ITERABLE_ONCE) && at.isInterface()) {
+            batch |= BATCHES.contains(name);
+            if (name.equals(ITERABLE_ONCE) && at.isInterface()) {
                 iterableOnce = at;
             }
             if (at.getSuperclass() != null) {
@@ -61,7 +73,7 @@ final class ScalaCollection {
                 next.add(implemented);
             }
         }
-        if (iterableOnce == null) {
+        if (iterableOnce == null || !batch) {
             return null;
         }
         try {

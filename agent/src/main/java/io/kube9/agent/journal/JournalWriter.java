@@ -126,6 +126,8 @@ public final class JournalWriter {
     private long lastDropSeenMillis;
     /** Whether the journal could not be written (a failed batch, no file at its path) since the drops were last said. */
     private boolean unwritableSinceDropsSaid;
+    /** Whether the drops not said yet were said as the JVM began to exit ({@link #drainAtExit} waits for it). */
+    private volatile boolean exitDropsSaid;
     /** Whether a failed write has been said and its end not yet; when, and how many batches failed since. */
     private boolean writeFailureSaid;
     private long writeFailureSaidMillis;
@@ -526,14 +528,19 @@ public final class JournalWriter {
 
     /**
      * Says on stderr that a full queue dropped events: at once the first time, then at most
-     * {@value #DROP_SAY_INTERVAL_MILLIS} ms apart while it goes on, and once it has stopped ({@value
-     * #DROP_QUIET_MILLIS} ms without a drop) and at close for those not said yet: an SRE who finds fewer rows than the service made should not
+     * {@value #DROP_SAY_INTERVAL_MILLIS} ms apart while it goes on, and, for those not said yet,
+     * once it has stopped ({@value #DROP_QUIET_MILLIS} ms without a drop, and half that interval
+     * after the last line) and at exit or close: an SRE who finds fewer rows than the service made should not
      * need to know the metric first, nor find only the first few of them said. Each line puts the
      * drops down to the journal not being written, where it was not since the last line, else to
      * the writer's pace. Written here, on the writer's thread: a producer that drops never waits
      * for stderr.
+     *
+     * @param lastWords null while the writer goes on; else how the last line ends (at exit, at
+     *     close), said whatever the interval
      */
-    private void sayDrops(long nowMillis, boolean closing) {
+    private void sayDrops(long nowMillis, String lastWords) {
+        boolean closing = lastWords != null;
         long inserted = inserted();
         long dropped = queue.droppedWhenFull();
         if (!dropsLookedAt) { // the first look, as the writer starts: what the journal's open cost
@@ -561,23 +568,25 @@ public final class JournalWriter {
             return;
         }
         boolean stillDropping = nowMillis - lastDropSeenMillis < DROP_QUIET_MILLIS;
-        boolean minutePassed = dropsSaidMillis == 0 || nowMillis - dropsSaidMillis >= DROP_SAY_INTERVAL_MILLIS;
-        if (stillDropping && !minutePassed && !closing) {
+        long sinceSaid = dropsSaidMillis == 0 ? Long.MAX_VALUE : nowMillis - dropsSaidMillis;
+        // bursts a little more than the quiet time apart would otherwise each end in a line
+        if (!closing && sinceSaid < (stillDropping ? DROP_SAY_INTERVAL_MILLIS : DROP_SAY_INTERVAL_MILLIS / 2)) {
             return;
         }
         String since = dropsSaidMillis == 0 ? "" : " in the last " + (nowMillis - dropsSaidMillis) / 1000 + " s";
+        // A write that fails says so before a drop can be put down to it: the writer looks at the
+        // drops only between its attempts, and the first of a failing run is said as it fails.
         String why;
         if (unwritableSinceDropsSaid || !healthy) {
             why = "the journal could not be written meanwhile (see the lines above)";
         } else if (!stillDropping || closing) {
             why = "the service captured events faster than the journal wrote them"; // this second says nothing of that
-        } else if (rowsPerSecond == 0) {
-            why = "the journal wrote nothing in the last second (see the lines above for why)";
         } else {
+            // none in the last second: a burst larger than the queue came while the writer waited for work
             why = "the service captures events faster than the journal writes them (it wrote " + rowsPerSecond
                     + " rows in the last second)";
         }
-        String after = closing ? ", as the journal closes"
+        String after = closing ? lastWords
                 : stillDropping ? ". Said at most once a minute while it lasts"
                         : "; none in the last " + (nowMillis - lastDropSeenMillis) / 1000 + " s";
         warn.accept("the queue was full: " + (dropped - dropsSaid) + " events dropped" + since + ", oldest first ("
@@ -609,8 +618,14 @@ public final class JournalWriter {
                 pending += drained;
             }
             long nowMillis = System.currentTimeMillis();
-            if (nowMillis >= nextDropCheckMillis) {
-                sayDrops(nowMillis, false);
+            if (exiting && !exitDropsSaid) {
+                // the JVM waits for the writer's end only as long as its own work takes, not for this
+                if (dropsLookedAt) {
+                    sayDrops(nowMillis, ", said as the JVM exits");
+                }
+                exitDropsSaid = true;
+            } else if (nowMillis >= nextDropCheckMillis) {
+                sayDrops(nowMillis, null);
             }
             if (pending == 0) {
                 if (stopping) {
@@ -618,9 +633,6 @@ public final class JournalWriter {
                 }
                 if (exiting) {
                     if (!exitSettled) {
-                        if (dropsLookedAt) {
-                            sayDrops(System.currentTimeMillis(), true); // the JVM may not wait for the writer's end
-                        }
                         // As a close would: retention's limits hold in the file the service leaves, and
                         // the log is copied in (what the service still records goes into a new one).
                         if (connection != null && !damaged) {
@@ -743,7 +755,7 @@ public final class JournalWriter {
             }
         }
         if (dropsLookedAt) {
-            sayDrops(System.currentTimeMillis(), true);
+            sayDrops(System.currentTimeMillis(), ", as the journal closes");
         }
         if (connection != null) {
             if (!damaged) {
@@ -1283,7 +1295,7 @@ public final class JournalWriter {
         boolean done = false;
         while (thread.isAlive() && System.nanoTime() - deadline < 0) {
             boolean backlogWritten = inserted() + queue.dropped() - doneBefore >= backlog;
-            if (backlogWritten && (exitSettled || queue.size() > 0)) {
+            if (backlogWritten && exitDropsSaid && (exitSettled || queue.size() > 0)) {
                 done = true; // settled (pruned, checkpointed), or busy with what the service records now
                 break;
             }

@@ -272,6 +272,26 @@ class CaptureSinkTest {
     }
 
     @Test
+    void aScalaMapOrACollectionOfValuesIsOneEvent() {
+        // walked, a 50 kB ArraySeq[Byte] (the shape of Pekko's ByteString) was 50,000 events of type Byte
+        Object map = scala.collection.immutable.Map$.MODULE$.from(scala.jdk.javaapi.CollectionConverters.asScala(
+                Map.of("eventType", "order.created")));
+        Object bytes = scala.collection.immutable.ArraySeq$.MODULE$.unsafeWrapArray(new byte[50_000]);
+        Object text = new scala.collection.immutable.WrappedString("hello");
+        Object range = scala.collection.immutable.Range$.MODULE$.inclusive(1, 10);
+        scala.collection.immutable.Set<Object> set = scala.jdk.javaapi.CollectionConverters.asScala(
+                java.util.Set.<Object>of(new OrderEvent("s", Severity.INFO))).toSet();
+
+        for (Object values : List.of(map, bytes, text, range)) {
+            sink.stored(STORE, STORE_SOURCE, values, 0);
+        }
+        sink.stored(STORE, STORE_SOURCE, set, 0);
+
+        assertThat(sum(metrics, "events_stored_total")).isEqualTo(5);
+        assertThat(drainTypes()).containsExactly("Map1", "ofByte", "WrappedString", "Inclusive", "s");
+    }
+
+    @Test
     void aScalaIteratorOrLazyListIsOneEventAndIsNotWalked() {
         scala.collection.Iterator<Object> iterator = scala.jdk.javaapi.CollectionConverters.asScala(
                 List.<Object>of(new OrderEvent("a", Severity.INFO)).iterator());
