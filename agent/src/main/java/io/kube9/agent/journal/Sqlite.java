@@ -68,13 +68,22 @@ public final class Sqlite {
 
     /**
      * Whether {@code failure}, or what caused it, may pass by itself: the file locked, the disk
-     * full ({@code SQLITE_FULL}) or an I/O error ({@code SQLITE_IOERR}, any of its extended codes),
-     * as against a path that names no journal the agent may write.
+     * full ({@code SQLITE_FULL}), or a write, sync or truncation the file system refused (a full
+     * disk or a file size limit can give {@code SQLITE_IOERR_WRITE}). Not the other I/O errors:
+     * a file system that cannot map SQLite's shared memory or take its locks stays so.
      */
     public static boolean mayPass(Throwable failure) {
-        int primary = primaryCode(failure);
-        return isLocked(failure) || primary == SQLiteErrorCode.SQLITE_FULL.code
-                || primary == SQLiteErrorCode.SQLITE_IOERR.code;
+        if (isLocked(failure) || primaryCode(failure) == SQLiteErrorCode.SQLITE_FULL.code) {
+            return true;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLiteException) {
+                SQLiteErrorCode code = ((SQLiteException) cause).getResultCode();
+                return code == SQLiteErrorCode.SQLITE_IOERR_WRITE || code == SQLiteErrorCode.SQLITE_IOERR_FSYNC
+                        || code == SQLiteErrorCode.SQLITE_IOERR_TRUNCATE || code == SQLiteErrorCode.SQLITE_IOERR_DIR_FSYNC;
+            }
+        }
+        return false;
     }
 
     /**
