@@ -54,23 +54,29 @@ public class SQLiteJDBCLoader {
         }
         String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name;
         Throwable bundledFailure = null;
+        IOException unpackFailure = null;
         URL bundled = SQLiteJDBCLoader.class.getResource(resource);
         if (bundled != null) {
-            Path file;
+            Path file = null;
             try {
                 file = SqliteNativeLibrary.unpack(bundled, getVersion(), name);
             } catch (IOException e) {
-                throw notFound("SQLite's native library could not be unpacked: " + e, e);
+                unpackFailure = e; // java.library.path may have one still
             }
-            bundledFailure = loadFrom(file);
-            SqliteNativeLibrary.deleteLoaded(file);
-            if (bundledFailure == null) {
-                return;
+            if (file != null) {
+                bundledFailure = loadFrom(file);
+                SqliteNativeLibrary.deleteLoaded(file);
+                if (bundledFailure == null) {
+                    return;
+                }
             }
         }
         try {
             System.loadLibrary(LibraryLoaderUtil.NATIVE_LIB_BASE_NAME); // java.library.path
         } catch (UnsatisfiedLinkError e) {
+            if (unpackFailure != null) {
+                throw new SqliteNativeLibrary.NotUnpacked(unpackFailure);
+            }
             if (bundledFailure != null) {
                 throw notFound(whyNot(bundledFailure), bundledFailure);
             }

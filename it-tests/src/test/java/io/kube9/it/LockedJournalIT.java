@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A journal that another process holds locked while the agent starts (a backup, an operator's
@@ -72,31 +74,38 @@ class LockedJournalIT {
         assertThat(Journal.single(journal, "SELECT count(*) FROM events")).isEqualTo(String.valueOf(EVENTS));
     }
 
-    @Test
-    void aJournalThatCannotBeWrittenAtStartIsOpenedOnceItCan() throws Exception {
+    @ParameterizedTest(name = "SQLite's library given: {0}")
+    @ValueSource(booleans = {true, false})
+    void aJournalThatCannotBeWrittenAtStartIsOpenedOnceItCan(boolean libraryGiven) throws Exception {
         // A disk full when the service starts: the journal was disabled for the JVM's life, and
         // every event after was lost uncounted (neither inserted nor dropped). Here the service's
-        // files may not grow past 8 KB (RLIMIT_FSIZE): the journal's first page cannot be written
-        // (SQLITE_IOERR_WRITE; SQLITE_FULL on a full disk), until the limit is lifted.
+        // files may not grow past 8 KB (RLIMIT_FSIZE), until the limit is lifted: the journal's
+        // first page cannot be written (SQLITE_IOERR_WRITE; SQLITE_FULL on a full disk), and,
+        // unless the library is given already unpacked, neither can the agent's copy of SQLite's
+        // library (sqlite-jdbc's first connection would keep that failure for the JVM's life).
         String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
-        Path dir = JvmProcess.freshDir(WORK.resolve("cannot-write"));
+        Path dir = JvmProcess.freshDir(WORK.resolve("cannot-write-" + libraryGiven));
         Path journal = dir.resolve("journal.db");
         Path library = Files.createDirectories(dir.resolve("lib")).resolve("libsqlitejdbc.so");
         try (JarFile agent = new JarFile(JvmProcess.AGENT_JAR.toFile());
                 InputStream in = agent.getInputStream(agent.getEntry(
                         "kube9-inst/org/sqlite/native/Linux/" + arch + "/libsqlitejdbc.so"))) {
-            Files.copy(in, library); // unpacked by the agent, it could not be written either
+            Files.copy(in, library);
         }
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        String libraryOption = libraryGiven ? "-Dorg.sqlite.lib.path=" + library.getParent() : "-Djava.io.tmpdir=" + tmp;
+        String said = libraryGiven ? "journal " + journal + " cannot be opened: [SQLITE_IOERR_WRITE]"
+                : "SQLite's native library could not be loaded: the agent unpacks it into the temporary directory "
+                        + tmp + ", which takes files, yet the library's copy could not be written there: File too large";
         int port = JvmProcess.freePort();
         try (JvmProcess app = JvmProcess.startUnder(List.of("prlimit", "--fsize=8192:unlimited"), dir, List.of(
                         "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + journal,
-                        "-XX:-UsePerfData", "-Dorg.sqlite.lib.path=" + library.getParent(),
+                        "-XX:-UsePerfData", libraryOption,
                         "-cp", JvmProcess.TEST_CLASSES.toString(), BurstApp.class.getName()),
                 List.of(String.valueOf(EVENTS)), Map.of())) {
             Awaitility.await("the burst recorded and the failure said").atMost(Duration.ofSeconds(60))
                     .until(() -> app.stdout().contains("DONE") && app.stderr().contains(CANNOT_WRITE));
-            assertThat(app.stderr()).contains("journal " + journal + " cannot be opened: [SQLITE_IOERR_WRITE]")
-                    .doesNotContain("journal disabled");
+            assertThat(app.stderr()).contains(said).doesNotContain("journal disabled");
             Thread.sleep(3000); // past two retries
             Scrape waiting = Scrape.of(port);
             assertThat(waiting.value("kube9_journal_up")).isZero();

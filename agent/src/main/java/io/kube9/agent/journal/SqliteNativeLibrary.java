@@ -71,6 +71,19 @@ public final class SqliteNativeLibrary {
         return Paths.get(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
     }
 
+    /**
+     * The library's copy could not be written into a directory that takes files: a full disk, a
+     * quota or a file size limit, which may pass ({@link #mayPass}).
+     */
+    public static final class NotUnpacked extends NativeLibraryNotFoundException {
+        private static final long serialVersionUID = 1L;
+
+        public NotUnpacked(IOException cause) {
+            super("SQLite's native library could not be unpacked: " + reason(cause));
+            initCause(cause);
+        }
+    }
+
     /** One line naming the problem and what to do, or null when {@code failure} is not this one. */
     public static String whyNotLoaded(Throwable failure) {
         Throwable notLoaded = null;
@@ -84,11 +97,38 @@ public final class SqliteNativeLibrary {
         }
         Path directory = temporaryDirectory();
         String unusable = whyUnusable(directory);
+        String which;
+        if (unusable != null) {
+            which = unusable;
+        } else if (notLoaded instanceof NotUnpacked) {
+            which = "takes files, yet the library's copy could not be written there: " + reason(notLoaded.getCause());
+        } else {
+            which = "is writable, yet it did not load from there (mounted noexec?): " + oneLine(notLoaded.getMessage());
+        }
         return "SQLite's native library could not be loaded: the agent unpacks it into the temporary directory "
-                + directory + ", which " + (unusable != null ? unusable
-                        : "is writable, yet it did not load from there (mounted noexec?): "
-                                + oneLine(notLoaded.getMessage()))
-                + "; give it a writable directory with -Djava.io.tmpdir=DIR or -D" + TMPDIR_PROPERTY + "=DIR";
+                + directory + ", which " + which + "; give it a writable directory with -Djava.io.tmpdir=DIR or -D"
+                + TMPDIR_PROPERTY + "=DIR";
+    }
+
+    /**
+     * Whether {@code failure} is a library that could not be unpacked into a directory that still
+     * takes files: the space it needs may come back. A directory that is missing, or not one, or
+     * not writable, stays so.
+     */
+    public static boolean mayPass(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof NotUnpacked) {
+                return whyUnusable(temporaryDirectory()) == null;
+            }
+        }
+        return false;
+    }
+
+    private static String reason(Throwable e) {
+        if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
+            return ((FileSystemException) e).getReason();
+        }
+        return e.getMessage() != null ? oneLine(e.getMessage()) : e.toString();
     }
 
     private static String oneLine(String message) {

@@ -393,17 +393,18 @@ public final class AgentRuntime {
         try {
             startJournal(openJournalAt(path));
         } catch (Exception | LinkageError e) {
-            if (!Sqlite.mayPass(e)) {
+            if (!mayPass(e)) {
                 withoutJournal(e);
                 return;
             }
             // Waiting is all it takes: capture goes on into the queue (which drops its oldest when
             // full, counted) until the file opens.
+            String notLoaded = SqliteNativeLibrary.whyNotLoaded(e);
             AgentLog.warn(Sqlite.isLocked(e)
                     ? "journal " + path + " is locked by another process; capture continues into the queue"
                             + " and the journal is opened when the lock is released (retried in the background)"
-                    : describe(e) + "; capture continues into the queue and the journal is opened once it can be"
-                            + " written (retried in the background)");
+                    : (notLoaded != null ? notLoaded : describe(e)) + "; capture continues into the queue and the"
+                            + " journal is opened once it can be written (retried in the background)");
             journalPending = true;
             Thread opener = new DaemonThreads("kube9-journal-open").newThread(() -> retryOpening(path));
             journalOpener = opener;
@@ -424,7 +425,7 @@ public final class AgentRuntime {
                     startJournal(openJournalAt(path));
                     return;
                 } catch (Exception | LinkageError e) {
-                    if (!Sqlite.mayPass(e)) {
+                    if (!mayPass(e)) {
                         withoutJournal(e);
                         return;
                     }
@@ -438,7 +439,15 @@ public final class AgentRuntime {
         }
     }
 
-    private JournalWriter openJournalAt(String path) throws SQLException, IOException {
+    /** A journal locked or not writable for now, or SQLite's library not unpacked for want of space. */
+    private static boolean mayPass(Throwable failure) {
+        return Sqlite.mayPass(failure) || SqliteNativeLibrary.mayPass(failure);
+    }
+
+    private JournalWriter openJournalAt(String path) throws Exception {
+        // Loaded here first, where a failure can be tried again: sqlite-jdbc's first connection
+        // keeps its outcome for the JVM's life.
+        org.sqlite.SQLiteJDBCLoader.initialize();
         return JournalWriter.open(path, queue, metrics, AgentLog::warn,
                 new JournalWriter.Retention(config.get(Keys.JOURNAL_RETENTION_AGE),
                         config.get(Keys.JOURNAL_RETENTION_ROWS), config.get(Keys.JOURNAL_RETENTION_BYTES)),
