@@ -92,16 +92,20 @@ final class JournalCheckpointer {
      * Called by the writer between two transactions: when the log has grown past
      * {@value #RESTART_LOG_BYTES} bytes, copies the rest of it on the writer's {@code connection}, so
      * that the writer's next transaction starts the log over.
+     *
+     * @return whether a checkpoint ran on {@code writer} (one that fails, on a full disk, ends the
+     *     transaction sqlite-jdbc keeps begun: see {@code JournalWriter#beginAgain})
      */
-    void finish(Connection writer) {
+    boolean finish(Connection writer) {
         if ((!restartDue && !stopped) || !fileWhole() || !checkpointing.tryLock()) {
-            return; // while a checkpoint is under way, after the next transaction: it leaves less to copy
+            return false; // while a checkpoint is under way, after the next transaction: it leaves less to copy
         }
         try {
             int[] result = checkpoint(writer);
             if (result != null && result[0] == 0 && result[1] == result[2]) {
                 restartDue = false;
             }
+            return true;
         } finally {
             checkpointing.unlock();
         }

@@ -1017,7 +1017,26 @@ public final class JournalWriter {
      */
     private void checkpointed() {
         checkpointer.committed();
-        checkpointer.finish(connection);
+        if (checkpointer.finish(connection)) {
+            beginAgain();
+        }
+    }
+
+    /**
+     * Makes sure the writer's connection is in a transaction again after a statement that may
+     * have ended it. sqlite-jdbc keeps one begun between commits, so that each batch is one
+     * transaction; but SQLite rolls a transaction back itself when a write or a checkpoint fails
+     * on a full disk or an I/O error, and sqlite-jdbc does not know: a checkpoint that failed so
+     * left the writer's next batches with each statement committed on its own, and a batch that
+     * failed half way was written again in part when retried (the storage trial: 1,303 rows twice).
+     * Begun where none is; refused (and nothing done) where one is.
+     */
+    private void beginAgain() {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN");
+        } catch (SQLException | RuntimeException inOneAlready) {
+            // the usual case: "cannot start a transaction within a transaction"
+        }
     }
 
     /** The checkpointer copies the log (see {@link JournalCheckpointer}); the writer only appends to it. */
@@ -1350,7 +1369,9 @@ public final class JournalWriter {
         try {
             connection.rollback();
         } catch (SQLException ignored) {
-            // the connection may be gone; the next batch will say so
+            // SQLite rolled it back itself (a full disk), and sqlite-jdbc began no new one; or the
+            // connection is gone, and the next batch will say so
+            beginAgain();
         }
     }
 
@@ -1365,6 +1386,7 @@ public final class JournalWriter {
         } catch (SQLException ignored) {
             // locked by another process, or still no space: the next retry tries again
         }
+        beginAgain();
     }
 
     /**
