@@ -22,8 +22,9 @@ import org.sqlite.util.OSInfo;
  * 739 copies in a day.
  *
  * <p>Here the library is unpacked under a fresh name, loaded, and its file deleted at once: the
- * JVM keeps its mapping of the file, and nothing is left to clean up, however the JVM ends. Where
- * a loaded library cannot be deleted (Windows), it is deleted at exit, as before. Otherwise the
+ * JVM keeps its mapping of the file, and nothing is left to clean up, however the JVM ends (Linux,
+ * macOS). Windows deletes no loaded library, not even at exit: a copy stays there for each JVM, as
+ * it did with sqlite-jdbc's loader, whose clean-up of old copies at start is not kept. Otherwise the
  * order is sqlite-jdbc's: {@code org.sqlite.lib.path} (with {@code org.sqlite.lib.name}) when
  * set, then the copy in the jar, then {@code java.library.path}.
  *

@@ -57,13 +57,19 @@ public final class SqliteNativeLibrary {
 
     /**
      * Deletes the unpacked library once the JVM has loaded it (or failed to): the JVM maps the
-     * file and needs its name no more. Where a loaded library cannot be deleted (Windows), at exit.
+     * file and needs its name no more. Where a loaded library cannot be deleted (Windows), it is
+     * asked for at exit, which Windows refuses as well while the library is loaded: there a copy
+     * stays behind for each JVM, as with sqlite-jdbc's own loader.
      */
     public static void deleteLoaded(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException | RuntimeException e) {
-            file.toFile().deleteOnExit();
+            try {
+                file.toFile().deleteOnExit(); // Windows: which fails too while the JVM holds the library
+            } catch (RuntimeException exiting) {
+                // the JVM is exiting already (IllegalStateException): the file stays
+            }
         }
     }
 
