@@ -21,7 +21,7 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A journal that another process holds locked while the agent starts (a backup, an operator's
@@ -74,9 +74,9 @@ class LockedJournalIT {
         assertThat(Journal.single(journal, "SELECT count(*) FROM events")).isEqualTo(String.valueOf(EVENTS));
     }
 
-    @ParameterizedTest(name = "SQLite's library given: {0}")
-    @ValueSource(booleans = {true, false})
-    void aJournalThatCannotBeWrittenAtStartIsOpenedOnceItCan(boolean libraryGiven) throws Exception {
+    @ParameterizedTest(name = "journal there already: {0}, SQLite's library given: {1}")
+    @CsvSource({"false, true", "false, false", "true, true"})
+    void aJournalThatCannotBeWrittenAtStartIsOpenedOnceItCan(boolean existing, boolean libraryGiven) throws Exception {
         // A disk full when the service starts: the journal was disabled for the JVM's life, and
         // every event after was lost uncounted (neither inserted nor dropped). Here the service's
         // files may not grow past 8 KB (RLIMIT_FSIZE), until the limit is lifted: the journal's
@@ -84,8 +84,19 @@ class LockedJournalIT {
         // unless the library is given already unpacked, neither can the agent's copy of SQLite's
         // library (sqlite-jdbc's first connection would keep that failure for the JVM's life).
         String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
-        Path dir = JvmProcess.freshDir(WORK.resolve("cannot-write-" + libraryGiven));
+        Path dir = JvmProcess.freshDir(WORK.resolve("cannot-write-" + existing + "-" + libraryGiven));
         Path journal = dir.resolve("journal.db");
+        int before = 0;
+        if (existing) { // a restart: SQLite grows the journal's -shm file as it opens it (SQLITE_IOERR_SHMSIZE)
+            before = 10;
+            try (JvmProcess first = JvmProcess.app(dir.resolve("first"), "exporter.port=0,journal.path=" + journal,
+                    BurstApp.class, String.valueOf(before))) {
+                Awaitility.await("the first run's events").atMost(Duration.ofSeconds(60))
+                        .until(() -> first.stdout().contains("DONE"));
+                first.closeStdin();
+                assertThat(first.awaitExit(Duration.ofSeconds(30))).isZero();
+            }
+        }
         Path library = Files.createDirectories(dir.resolve("lib")).resolve("libsqlitejdbc.so");
         try (JarFile agent = new JarFile(JvmProcess.AGENT_JAR.toFile());
                 InputStream in = agent.getInputStream(agent.getEntry(
@@ -94,7 +105,7 @@ class LockedJournalIT {
         }
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         String libraryOption = libraryGiven ? "-Dorg.sqlite.lib.path=" + library.getParent() : "-Djava.io.tmpdir=" + tmp;
-        String said = libraryGiven ? "journal " + journal + " cannot be opened: [SQLITE_IOERR_WRITE]"
+        String said = libraryGiven ? "journal " + journal + " cannot be opened: [SQLITE_IOERR_"
                 : "SQLite's native library could not be loaded: the agent unpacks it into the temporary directory "
                         + tmp + ", which takes files, yet the library's copy could not be written there: File too large";
         int port = JvmProcess.freePort();
@@ -125,7 +136,7 @@ class LockedJournalIT {
             app.closeStdin();
             assertThat(app.awaitExit(Duration.ofSeconds(30))).isZero();
         }
-        assertThat(Journal.single(journal, "SELECT count(*) FROM events")).isEqualTo(String.valueOf(EVENTS));
+        assertThat(Journal.single(journal, "SELECT count(*) FROM events")).isEqualTo(String.valueOf(before + EVENTS));
     }
 
     @Test

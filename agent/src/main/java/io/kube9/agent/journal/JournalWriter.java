@@ -903,6 +903,7 @@ public final class JournalWriter {
             }
             return foreign;
         } catch (SQLException e) {
+            beginAgain(); // SQLite may have rolled back the transaction itself (a full disk, an I/O error)
             return List.of(); // the batch's write says what is wrong
         }
     }
@@ -1314,7 +1315,9 @@ public final class JournalWriter {
         boolean done = false;
         while (thread.isAlive() && System.nanoTime() - deadline < 0) {
             boolean backlogWritten = inserted() + queue.dropped() - doneBefore >= backlog;
-            if (backlogWritten && exitDropsSaid && (exitSettled || queue.size() > 0)) {
+            // the last drop line is waited for only where there are drops to say
+            boolean dropsSaidOrNone = exitDropsSaid || queue.droppedWhenFull() == 0;
+            if (backlogWritten && dropsSaidOrNone && (exitSettled || queue.size() > 0)) {
                 done = true; // settled (pruned, checkpointed), or busy with what the service records now
                 break;
             }

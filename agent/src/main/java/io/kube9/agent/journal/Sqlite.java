@@ -69,7 +69,8 @@ public final class Sqlite {
     /**
      * Whether {@code failure}, or what caused it, may pass by itself: the file locked, the disk
      * full ({@code SQLITE_FULL}), or a write, sync or truncation the file system refused (a full
-     * disk or a file size limit can give {@code SQLITE_IOERR_WRITE}). Not the other I/O errors:
+     * disk or a file size limit can give {@code SQLITE_IOERR_WRITE}; opening an existing journal
+     * there, whose {@code -shm} file SQLite grows as it opens it, {@code SQLITE_IOERR_SHMSIZE}). Not the other I/O errors:
      * a file system that cannot map SQLite's shared memory or take its locks stays so.
      */
     public static boolean mayPass(Throwable failure) {
@@ -80,7 +81,8 @@ public final class Sqlite {
             if (cause instanceof SQLiteException) {
                 SQLiteErrorCode code = ((SQLiteException) cause).getResultCode();
                 return code == SQLiteErrorCode.SQLITE_IOERR_WRITE || code == SQLiteErrorCode.SQLITE_IOERR_FSYNC
-                        || code == SQLiteErrorCode.SQLITE_IOERR_TRUNCATE || code == SQLiteErrorCode.SQLITE_IOERR_DIR_FSYNC;
+                        || code == SQLiteErrorCode.SQLITE_IOERR_TRUNCATE || code == SQLiteErrorCode.SQLITE_IOERR_DIR_FSYNC
+                        || code == SQLiteErrorCode.SQLITE_IOERR_SHMSIZE;
             }
         }
         return false;

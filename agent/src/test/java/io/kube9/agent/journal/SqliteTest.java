@@ -18,6 +18,7 @@ class SqliteTest {
         "SQLITE_IOERR_WRITE,      true",  // a full disk or a file size limit, as the file system says it
         "SQLITE_IOERR_FSYNC,      true",
         "SQLITE_IOERR_TRUNCATE,   true",
+        "SQLITE_IOERR_SHMSIZE,    true",  // an existing journal opened on a full disk: its -shm cannot grow
         "SQLITE_IOERR_SHMMAP,     false", // a file system without shared memory maps stays so
         "SQLITE_IOERR_LOCK,       false",
         "SQLITE_CORRUPT,          false",
