@@ -60,12 +60,7 @@ class LockedJournalIT {
             } finally {
                 lock.close(); // rolls the open transaction back and releases the lock
             }
-            Awaitility.await("journal opened and queue drained").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> Scrape.of(port).value("kube9_journal_up") == 1.0
-                            && Scrape.of(port).value("kube9_events_queue_size") == 0);
-            Scrape scrape = Scrape.of(port);
-            assertThat(scrape.value("kube9_database_operations_total{operation=\"insert\"}")).isEqualTo(EVENTS);
-            assertThat(scrape.value("kube9_events_dropped_total")).isZero();
+            assertEveryEventWrittenOnceOpened(port);
             assertThat(app.stderr().split(LOCKED, -1)).as("said once").hasSize(2);
             assertThat(app.stderr()).contains("[kube9-agent] journal " + journal);
             app.closeStdin();
@@ -126,17 +121,22 @@ class LockedJournalIT {
                     .redirectErrorStream(true).start();
             assertThat(lift.waitFor()).as(new String(lift.getInputStream().readAllBytes())).isZero();
 
-            Awaitility.await("journal opened and queue drained").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> Scrape.of(port).value("kube9_journal_up") == 1.0
-                            && Scrape.of(port).value("kube9_events_queue_size") == 0);
-            Scrape scrape = Scrape.of(port);
-            assertThat(scrape.value("kube9_database_operations_total{operation=\"insert\"}")).isEqualTo(EVENTS);
-            assertThat(scrape.value("kube9_events_dropped_total")).isZero();
+            assertEveryEventWrittenOnceOpened(port);
             assertThat(app.stderr().split(Pattern.quote(CANNOT_WRITE), -1)).as("said once").hasSize(2);
             app.closeStdin();
             assertThat(app.awaitExit(Duration.ofSeconds(30))).isZero();
         }
         assertThat(Journal.single(journal, "SELECT count(*) FROM events")).isEqualTo(String.valueOf(before + EVENTS));
+    }
+
+    /** Waits for the journal to open and the queue to drain: every event inserted, none dropped. */
+    private static void assertEveryEventWrittenOnceOpened(int port) throws Exception {
+        Awaitility.await("journal opened and queue drained").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> Scrape.of(port).value("kube9_journal_up") == 1.0
+                        && Scrape.of(port).value("kube9_events_queue_size") == 0);
+        Scrape scrape = Scrape.of(port);
+        assertThat(scrape.value("kube9_database_operations_total{operation=\"insert\"}")).isEqualTo(EVENTS);
+        assertThat(scrape.value("kube9_events_dropped_total")).isZero();
     }
 
     @Test
