@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * How to walk the elements of a Scala 2.13 or 3 collection: a batch of events, as a Java {@code
@@ -30,7 +31,7 @@ final class ScalaCollection {
             "scala.collection.immutable.Range", "scala.collection.immutable.NumericRange",
             "scala.collection.immutable.WrappedString", "scala.collection.BitSet");
     /** {@code ArraySeq.ofByte} and the like, immutable or mutable: values, not events ({@code ofRef} is walked). */
-    private static final java.util.regex.Pattern PRIMITIVE_ARRAY_SEQ = java.util.regex.Pattern.compile(
+    private static final Pattern PRIMITIVE_ARRAY_SEQ = Pattern.compile(
             "scala\\.collection\\.(immutable|mutable)\\.ArraySeq\\$of(Byte|Short|Char|Int|Long|Float|Double|Boolean|Unit)");
 
     private final Method iterator;
