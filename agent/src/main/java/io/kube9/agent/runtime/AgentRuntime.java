@@ -98,6 +98,8 @@ public final class AgentRuntime {
     private volatile boolean exitBegun;
     /** While a journal that was locked (or full) at start is retried ({@link #retryOpening}). */
     private volatile boolean journalPending;
+    /** The journal will not be opened (said, and its queue let go): nothing more to say of it at exit. */
+    private volatile boolean journalDisabled;
     /** Whether this agent's sink is the bridge's: it runs. */
     private volatile boolean sinkInstalled;
     /** What a later attach reads of this agent: see {@link AgentProperties}. */
@@ -482,6 +484,7 @@ public final class AgentRuntime {
      * queue itself is let go.
      */
     private void stopFeedingJournal() {
+        journalDisabled = true;
         sink.withoutJournal();
         EventQueue stopped = queue;
         if (stopped == null) {
@@ -608,8 +611,19 @@ public final class AgentRuntime {
      */
     private void drainAtExit() {
         JournalWriter openJournal = journal;
+        EventQueue waiting = queue;
         if (openJournal != null) {
             openJournal.drainAtExit(config.get(Keys.JOURNAL_SHUTDOWN_TIMEOUT));
+        } else if (journalOpener != null && waiting != null && !journalDisabled) {
+            // Waited for all along (locked, or a full disk): what it held is said once, the last
+            // record of it there will be.
+            long unwritten = waiting.size();
+            long dropped = waiting.dropped();
+            if (unwritten + dropped > 0) {
+                AgentLog.warn("journal " + config.get(Keys.JOURNAL_PATH) + " could not be opened before the JVM"
+                        + " exited: " + unwritten + " captured events were not written"
+                        + (dropped > 0 ? ", and " + dropped + " were dropped while the queue was full" : ""));
+            }
         }
         MetricsExporter openExporter = exporter;
         if (openExporter != null) {
