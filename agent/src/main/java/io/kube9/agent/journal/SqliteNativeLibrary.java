@@ -1,5 +1,6 @@
 package io.kube9.agent.journal;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,7 +47,7 @@ public final class SqliteNativeLibrary {
                 in.transferTo(out);
             }
             if (!file.toFile().setExecutable(true, true)) {
-                throw new IOException("cannot make " + file + " executable");
+                throw new NotExecutable();
             }
             return file;
         } catch (IOException | RuntimeException e) {
@@ -106,6 +107,8 @@ public final class SqliteNativeLibrary {
         String which;
         if (unusable != null) {
             which = unusable;
+        } else if (notLoaded.getCause() instanceof NotExecutable) {
+            which = "takes files, yet does not let the library's copy be made executable";
         } else if (notLoaded instanceof NotUnpacked) {
             which = "takes files, yet the library's copy could not be written there: " + reason(notLoaded.getCause());
         } else {
@@ -119,15 +122,27 @@ public final class SqliteNativeLibrary {
     /**
      * Whether {@code failure} is a library that could not be unpacked into a directory that still
      * takes files: the space it needs may come back. A directory that is missing, or not one, or
-     * not writable, stays so.
+     * not writable, stays so; so does one whose files cannot be made executable, and a library
+     * missing from the agent's jar.
      */
     public static boolean mayPass(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof NotUnpacked) {
-                return whyUnusable(temporaryDirectory()) == null;
+                Throwable why = cause.getCause();
+                return !(why instanceof NotExecutable || why instanceof FileNotFoundException)
+                        && whyUnusable(temporaryDirectory()) == null;
             }
         }
         return false;
+    }
+
+    /** The copy was written, but its file system refuses to make it executable: that stays so. */
+    static final class NotExecutable extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotExecutable() {
+            super("the copy could not be made executable");
+        }
     }
 
     private static String reason(Throwable e) {

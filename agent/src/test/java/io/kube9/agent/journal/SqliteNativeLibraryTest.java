@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.file.Files;
@@ -55,6 +56,22 @@ class SqliteNativeLibraryTest {
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    @Test
+    void onlyACopyThatCouldNotBeWrittenIsTriedAgain() {
+        Throwable full = new SqliteNativeLibrary.NotUnpacked(new IOException("No space left on device"));
+        Throwable notExecutable = new SqliteNativeLibrary.NotUnpacked(new SqliteNativeLibrary.NotExecutable());
+        Throwable notInTheJar = new SqliteNativeLibrary.NotUnpacked(new FileNotFoundException("libsqlitejdbc.so"));
+
+        assertThat(SqliteNativeLibrary.mayPass(new IllegalStateException(full))).isTrue();
+        assertThat(SqliteNativeLibrary.mayPass(notExecutable)).isFalse();
+        assertThat(SqliteNativeLibrary.mayPass(notInTheJar)).isFalse();
+        assertThat(SqliteNativeLibrary.whyNotLoaded(notExecutable))
+                .contains("which takes files, yet does not let the library's copy be made executable;")
+                .endsWith("-Dorg.sqlite.tmpdir=DIR");
+        assertThat(SqliteNativeLibrary.whyNotLoaded(full))
+                .contains("yet the library's copy could not be written there: No space left on device;");
     }
 
     @Test
