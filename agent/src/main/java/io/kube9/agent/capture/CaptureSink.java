@@ -36,8 +36,6 @@ public final class CaptureSink implements EventSink {
     private final boolean keepPayload;
     private final Runnable accessorError;
     private final CoarseClock clock;
-    /** What the queue's slots hold for types and severities: see {@link SharedStrings}. */
-    private final SharedStrings strings = new SharedStrings();
     /** Told of the first failure of capture (the agent's own fault): later ones are only counted. */
     private volatile Consumer<Throwable> firstFailure = failure -> {};
     private final AtomicBoolean failedBefore = new AtomicBoolean();
@@ -255,7 +253,7 @@ public final class CaptureSink implements EventSink {
         if (position < 0) {
             return; // counted as dropped by the queue
         }
-        lane.put(position, site.label(), source, strings.of(type), strings.of(severity),
+        lane.put(position, site.label(), source, type, severity,
                 threadName(Thread.currentThread()), eventId,
                 aggregateId, occurredAt, clock.millisNotBefore(occurredAt), payloadBytes, keepPayload ? payload : null);
     }

@@ -65,8 +65,9 @@ public final class EventQueue {
         int laneCount = roundedLanes(requestedLanes);
         int capacity = roundedCapacity(requestedCapacity);
         Lane[] lanes = new Lane[laneCount];
+        SharedStrings strings = new SharedStrings();
         for (int i = 0; i < laneCount; i++) {
-            lanes[i] = new Lane(Math.max(2, capacity / laneCount));
+            lanes[i] = new Lane(Math.max(2, capacity / laneCount), 0, strings);
         }
         return new EventQueue(lanes);
     }

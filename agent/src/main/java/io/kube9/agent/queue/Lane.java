@@ -105,6 +105,8 @@ public final class Lane extends QueueCounters {
     private long provided;
     /** The consumer's: chunks of positions below this one have been let go. */
     private long retired;
+    /** Types and severities, one instance of each, shared by the queue's lanes. */
+    private final SharedStrings strings;
 
     /** @param requestedCapacity rounded up to a power of two */
     Lane(int requestedCapacity) {
@@ -117,6 +119,11 @@ public final class Lane extends QueueCounters {
      *     1/{@value #DROP_RUN_SHARE} of the capacity, from 1 to {@value #MAX_DROP_RUN}
      */
     Lane(int requestedCapacity, int dropRun) {
+        this(requestedCapacity, dropRun, new SharedStrings());
+    }
+
+    Lane(int requestedCapacity, int dropRun, SharedStrings strings) {
+        this.strings = strings;
         capacity = EventQueue.roundedCapacity(requestedCapacity);
         mask = capacity - 1;
         refs = new Object[capacity * REFS];
@@ -184,7 +191,8 @@ public final class Lane extends QueueCounters {
     /**
      * Fills the slot of a {@link #claim}ed position and hands it to the consumer. The attributes
      * that repeat from event to event are stored only when the slot does not hold that very
-     * string already: the slots are reused lap after lap, and (old, in G1) each store of a reference
+     * string already (types and severities are first swapped for their {@link SharedStrings}
+     * instance): the slots are reused lap after lap, and (old, in G1) each store of a reference
      * that points elsewhere runs a write barrier with a full fence. Filling a slot took a median
      * 41.5 ns with every store and 31.9 ns this way (JDK 17; {@code SlotFillCost}, BENCHMARKS.md
      * "The capture path and G1").
@@ -196,8 +204,8 @@ public final class Lane extends QueueCounters {
         int r = index * REFS;
         storeIfOther(refs, r + SITE, site);
         storeIfOther(refs, r + SOURCE, source);
-        storeIfOther(refs, r + TYPE, eventType);
-        storeIfOther(refs, r + SEVERITY, severity);
+        storeIfOther(refs, r + TYPE, strings.of(eventType));
+        storeIfOther(refs, r + SEVERITY, strings.of(severity));
         storeIfOther(refs, r + THREAD, thread);
         IdChunk chunk = chunks[index >>> chunkShift];
         if (chunk != null && chunk.first == (position & -chunkSize)) {
@@ -350,9 +358,15 @@ public final class Lane extends QueueCounters {
                 row.recordedAt = longs[l + RECORDED_AT];
                 row.payloadBytes = longs[l + PAYLOAD_BYTES];
             }
-            // Lets go of the application's objects: the repeated strings stay for the next lap. A
-            // place already null is only read: the slot's line stays shared with the producers,
-            // which (ids in a chunk, strings unchanged) only read it too.
+            // Lets go of the application's objects: the repeated strings stay for the next lap,
+            // unless the shared table does not hold them (they might be all different, and large).
+            // A place already null is only read: the slot's line stays shared with the producers,
+            // which (ids in a chunk, strings unchanged) only read it too. Dropped slots keep theirs:
+            // their producer fills them at once.
+            if (into != null) {
+                clearUnlessShared(refs, r + TYPE);
+                clearUnlessShared(refs, r + SEVERITY);
+            }
             clear(refs, r + EVENT_ID);
             clear(refs, r + AGGREGATE_ID);
             clear(refs, r + PAYLOAD);
@@ -367,6 +381,13 @@ public final class Lane extends QueueCounters {
 
     private static void clear(Object[] refs, int at) {
         if (refs[at] != null) {
+            refs[at] = null;
+        }
+    }
+
+    private void clearUnlessShared(Object[] refs, int at) {
+        Object value = refs[at];
+        if (value != null && !strings.kept((String) value)) {
             refs[at] = null;
         }
     }

@@ -193,6 +193,30 @@ class EventQueueTest {
     }
 
     @Test
+    void aTakenEventLetsGoOfATypeAndSeverityTooLongToShareAndKeepsTheSharedOnes() {
+        EventQueue queue = new EventQueue(4);
+        CapturedEvent event = Slots.event("id-1", new String("t".repeat(SharedStrings.MAX_LENGTH + 1)));
+        event.severity = new String("s".repeat(SharedStrings.MAX_LENGTH + 1));
+        List<WeakReference<Object>> held = List.of(new WeakReference<>(event.eventType),
+                new WeakReference<>(event.severity));
+        Lane lane = queue.lane(0);
+        Slots.put(lane, lane.claim(), event);
+        event = null;
+        CapturedEvent[] rows = rows(1);
+
+        assertThat(take(queue, rows, 1)).isEqualTo(1);
+        assertThat(rows[0].eventType).hasSize(SharedStrings.MAX_LENGTH + 1);
+        String shared = new String("order.created");
+        Slots.put(lane, lane.claim(), Slots.event("id-2", shared));
+        assertThat(take(queue, rows, 1)).as("the writer's row, reused").isEqualTo(1);
+        assertCollected(held);
+
+        Slots.put(lane, lane.claim(), Slots.event("id-3", new String("order.created")));
+        assertThat(take(queue, rows, 1)).isEqualTo(1);
+        assertThat(rows[0].eventType).as("the first instance, kept for every later one").isSameAs(shared);
+    }
+
+    @Test
     void discardingAllLetsGoOfEveryEventCountedAsDropped() {
         EventQueue queue = EventQueue.laned(64, 2);
         List<WeakReference<Object>> held = offerWithObjects(queue);

@@ -1,4 +1,4 @@
-package io.kube9.agent.capture;
+package io.kube9.agent.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
