@@ -1,6 +1,7 @@
 package io.kube9.agent.capture;
 
 import io.kube9.agent.bridge.EventSink;
+import io.kube9.agent.config.Keys;
 import io.kube9.agent.instrument.Site;
 import io.kube9.agent.instrument.Target;
 import io.kube9.agent.instrument.Targets;
@@ -12,6 +13,7 @@ import io.kube9.agent.queue.Lane;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Collection;
 import java.util.List;
 import java.util.RandomAccess;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +29,8 @@ public final class CaptureSink implements EventSink {
     static final String VIRTUAL = "virtual";
     /** {@code Thread::isVirtual}, on Java 21 and later; null before. */
     private static final MethodHandle IS_VIRTUAL = isVirtual();
+    /** What {@code Collections.synchronizedList} and its kin make, or null if this JDK has no such class. */
+    private static final Class<?> SYNCHRONIZED = jdkClass("java.util.Collections$SynchronizedCollection");
 
     private final AgentMetrics metrics;
     /** null: journal off; dropped when the journal, opened after capture starts, cannot open. */
@@ -34,6 +38,8 @@ public final class CaptureSink implements EventSink {
     private final ClassValue<EventShape>[] shapes;
     private final ClassValue<ProjectionLabels>[] projections;
     private final boolean keepPayload;
+    /** The most payload bytes the journal keeps of an event ({@code kube9.journal.payload-max-bytes}). */
+    private final int payloadLimit;
     private final Runnable accessorError;
     private final CoarseClock clock;
     /** Told of the first failure of capture (the agent's own fault): later ones are only counted. */
@@ -44,11 +50,22 @@ public final class CaptureSink implements EventSink {
      * @param queue the journal's queue, or null when the journal is off
      * @param keepPayload whether payload objects travel to the journal (payload capture on)
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public CaptureSink(Targets targets, AgentMetrics metrics, EventQueue queue, boolean keepPayload) {
+        this(targets, metrics, queue, keepPayload, Keys.JOURNAL_PAYLOAD_MAX.defaultValue());
+    }
+
+    /**
+     * @param queue the journal's queue, or null when the journal is off
+     * @param keepPayload whether payloads travel to the journal (payload capture on)
+     * @param payloadLimit how many bytes of a payload the journal keeps
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public CaptureSink(Targets targets, AgentMetrics metrics, EventQueue queue, boolean keepPayload,
+            int payloadLimit) {
         this.metrics = metrics;
         this.queue = queue;
         this.keepPayload = keepPayload;
+        this.payloadLimit = payloadLimit;
         this.accessorError = metrics::accessorError;
         this.clock = CoarseClock.start("kube9-clock-1");
         int count = targets.all().size();
@@ -208,7 +225,7 @@ public final class CaptureSink implements EventSink {
         if (queue != null) {
             Object payload = shape.payload(event);
             enqueue(thread, Site.RECORDER, source, type, severity, event, shape, payload,
-                    EventShape.payloadSize(payload));
+                    shape.payloadBytes(payload));
         }
     }
 
@@ -224,7 +241,7 @@ public final class CaptureSink implements EventSink {
     private void store(int target, String source, Object event, EventShape shape, int thread) {
         String type = shape.eventType(event);
         Object payload = shape.payload(event);
-        long payloadBytes = EventShape.payloadSize(payload);
+        long payloadBytes = shape.payloadBytes(payload);
         metrics.eventStored(type, payloadBytes);
         if (queue != null) { // the severity of a stored event is read for the journal only
             enqueue(thread, Site.STORE, source, type, shape.severity(event), event, shape, payload, payloadBytes);
@@ -241,9 +258,12 @@ public final class CaptureSink implements EventSink {
         Object aggregateId = null;
         long occurredAt = CapturedEvent.NO_TIME;
         if (shape != null) {
-            eventId = shape.id(event);
-            aggregateId = shape.aggregateId(event);
+            eventId = shape.idAtTheCall(shape.id(event));
+            aggregateId = shape.idAtTheCall(shape.aggregateId(event));
             occurredAt = shape.timestamp(event);
+            if (keepPayload) {
+                payload = shape.payloadAtTheCall(payload, payloadLimit);
+            }
         }
         if (this.queue == null) {
             return; // the journal gave up while the event's getters ran: its queue is being let go
@@ -276,6 +296,14 @@ public final class CaptureSink implements EventSink {
         return name;
     }
 
+    private static Class<?> jdkClass(String name) {
+        try {
+            return Class.forName(name, false, null);
+        } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
     private static MethodHandle isVirtual() {
         try {
             return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
@@ -288,6 +316,12 @@ public final class CaptureSink implements EventSink {
     private void forEach(Site site, int target, String source, Object batch, int thread) {
         if (batch instanceof Object[]) {
             for (Object element : (Object[]) batch) {
+                one(site, target, source, element, thread);
+            }
+        } else if (SYNCHRONIZED != null && SYNCHRONIZED.isInstance(batch)) {
+            // A collection the service shares between threads: walked one call at a time, another
+            // thread's add or remove ended the walk part-way; its toArray holds its lock throughout.
+            for (Object element : ((Collection<?>) batch).toArray()) {
                 one(site, target, source, element, thread);
             }
         } else if (batch instanceof List && batch instanceof RandomAccess) {
@@ -311,11 +345,16 @@ public final class CaptureSink implements EventSink {
         }
     }
 
+    /** One element of a batch: a failure with it is counted, and the batch's other elements go on. */
     private void one(Site site, int target, String source, Object event, int thread) {
-        if (site == Site.RECORDER) {
-            recordOne(target, source, event, thread);
-        } else {
-            storeOne(target, source, event, thread);
+        try {
+            if (site == Site.RECORDER) {
+                recordOne(target, source, event, thread);
+            } else {
+                storeOne(target, source, event, thread);
+            }
+        } catch (Throwable t) {
+            failed(t);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.Locale;
 import java.util.function.Function;
@@ -316,6 +317,69 @@ final class EventShape {
             }
         } catch (DateTimeParseException | ArithmeticException e) {
             return NO_TIME;
+        }
+    }
+
+    /**
+     * Size in bytes of a payload, or -1 when it is of no type we measure, or when measuring it
+     * failed (counted as an accessor's failure): a {@code CharSequence} of the service's own is its
+     * code, which may throw.
+     */
+    long payloadBytes(Object payload) {
+        try {
+            return payloadSize(payload);
+        } catch (Throwable t) {
+            failed();
+            return -1;
+        }
+    }
+
+    /**
+     * An id as it reads at the call: a {@code String}, or an object of any other kind, as it is
+     * (the journal's writer turns it into text); text of another kind (a {@code StringBuilder}
+     * the service reuses) copied now, or its next content would be journaled. Null when copying
+     * fails (counted as an accessor's failure).
+     */
+    Object idAtTheCall(Object id) {
+        if (id instanceof String || !(id instanceof CharSequence)) {
+            return id;
+        }
+        try {
+            return id.toString();
+        } catch (Throwable t) {
+            return failed();
+        }
+    }
+
+    /**
+     * A payload to store, as it reads at the call: a {@code String} as it is; bytes, a buffer's
+     * remaining bytes or text of another kind copied now, up to {@code limit} bytes (text: as
+     * many characters, which are at least as many bytes), since a service that reuses its buffers
+     * would have its next request's data journaled; null for any other object, which the journal
+     * does not store, and when copying fails (counted as an accessor's failure).
+     */
+    Object payloadAtTheCall(Object payload, int limit) {
+        try {
+            if (payload instanceof String) {
+                return payload;
+            }
+            if (payload instanceof byte[]) {
+                byte[] bytes = (byte[]) payload;
+                return Arrays.copyOf(bytes, Math.min(bytes.length, limit));
+            }
+            if (payload instanceof ByteBuffer) {
+                ByteBuffer buffer = ((ByteBuffer) payload).duplicate(); // its position stays the service's
+                byte[] bytes = new byte[Math.min(buffer.remaining(), limit)];
+                buffer.get(bytes);
+                return bytes;
+            }
+            if (payload instanceof CharSequence) {
+                CharSequence text = (CharSequence) payload;
+                return text.length() <= limit ? text.toString() : text.subSequence(0, limit).toString();
+            }
+            return null;
+        } catch (Throwable t) {
+            return failed();
         }
     }
 

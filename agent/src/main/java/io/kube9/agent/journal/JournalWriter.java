@@ -1106,10 +1106,17 @@ public final class JournalWriter {
         }
     }
 
+    /**
+     * A payload's bytes, capped. The capture copies a service's bytes, buffers and text other than
+     * a {@code String} as the call returns, so a {@code byte[]} here is the agent's own copy.
+     */
     private byte[] payloadBytes(Object payload) {
         byte[] bytes;
         if (payload instanceof byte[]) {
             bytes = (byte[]) payload;
+            if (bytes.length <= payloadLimit) {
+                return bytes;
+            }
         } else if (payload instanceof CharSequence) {
             bytes = payload.toString().getBytes(StandardCharsets.UTF_8);
         } else if (payload instanceof ByteBuffer) {
@@ -1121,7 +1128,7 @@ public final class JournalWriter {
             return null;
         }
         if (bytes.length <= payloadLimit) {
-            return bytes.clone();
+            return bytes; // its encoding's own
         }
         byte[] capped = new byte[payloadLimit];
         System.arraycopy(bytes, 0, capped, 0, payloadLimit);

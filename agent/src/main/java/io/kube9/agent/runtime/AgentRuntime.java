@@ -302,7 +302,8 @@ public final class AgentRuntime {
             metrics = new AgentMetrics(config.get(Keys.LABEL_LIMIT));
             queue = config.get(Keys.JOURNAL_ENABLED) ? queue() : null;
             // The journal opens later; the queue holds what is captured until then.
-            sink = new CaptureSink(targets, metrics, queue, config.get(Keys.JOURNAL_PAYLOAD));
+            sink = new CaptureSink(targets, metrics, queue, config.get(Keys.JOURNAL_PAYLOAD),
+                    config.get(Keys.JOURNAL_PAYLOAD_MAX));
             sink.onFirstFailure(AgentRuntime::tellFirstCaptureFailure);
         } catch (Throwable t) {
             abandon();

@@ -12,14 +12,18 @@ import io.kube9.agent.metrics.AgentMetrics;
 import io.kube9.agent.metrics.Scraped;
 import io.kube9.agent.queue.CapturedEvent;
 import io.kube9.agent.queue.EventQueue;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class CaptureSinkTest {
@@ -120,6 +124,58 @@ class CaptureSinkTest {
         keeping.recorded(RECORDER, RECORDER_SOURCE, event, 0);
 
         assertThat(drainOne().payload).isSameAs(event.data());
+    }
+
+    @Test
+    void idsAndPayloadsThatTheServiceReusesAreTakenAsTheyReadAtTheCall() {
+        CaptureSink keeping = new CaptureSink(targets, metrics, queue, true, 8);
+        StringBuilder id = new StringBuilder("evt-0");
+        byte[] bytes = "{\"order\":0}".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buffer = ByteBuffer.wrap("{\"order\":1}".getBytes(StandardCharsets.UTF_8));
+        StringBuilder text = new StringBuilder("order 2 of many");
+
+        keeping.recorded(RECORDER, RECORDER_SOURCE, new Carrier("a", id, bytes), 0);
+        keeping.recorded(RECORDER, RECORDER_SOURCE, new Carrier("b", id, buffer), 0);
+        keeping.recorded(RECORDER, RECORDER_SOURCE, new Carrier("c", id, text), 0);
+        id.setLength(0);
+        id.append("evt-LATER");
+        Arrays.fill(bytes, (byte) 'x');
+        buffer.put(0, (byte) 'x');
+        text.setLength(0);
+
+        CapturedEvent[] rows = rows(queue.capacity());
+        assertThat(queue.drainTo(rows, rows.length)).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(rows[i].eventId).isEqualTo("evt-0");
+        }
+        assertThat(rows[0].payload).isEqualTo("{\"order\"".getBytes(StandardCharsets.UTF_8));
+        assertThat(rows[0].payloadBytes).as("counted whole; stored to the limit").isEqualTo(11);
+        assertThat(rows[1].payload).isEqualTo("{\"order\"".getBytes(StandardCharsets.UTF_8));
+        assertThat(buffer.position()).as("the service's buffer, untouched").isZero();
+        assertThat(rows[2].payload).isEqualTo("order 2 ");
+        assertThat(count(metrics, "kube9_accessor_errors_total")).isZero();
+    }
+
+    @Test
+    void aPayloadWhoseTextThrowsIsCountedAndTheRestOfItsBatchGoesOn() {
+        List<Carrier> batch = List.of(new Carrier("a", "e-1", "fine"), new Carrier("b", "e-2", new BrokenText()),
+                new Carrier("c", "e-3", "fine too"));
+        CaptureSink keeping = new CaptureSink(targets, metrics, queue, true);
+
+        sink.stored(STORE, STORE_SOURCE, batch, 0);
+        sink.recorded(RECORDER, RECORDER_SOURCE, batch.get(1), 0);
+        keeping.recorded(RECORDER, RECORDER_SOURCE, batch.get(1), 0);
+
+        assertThat(sum(metrics, "events_stored_total")).isEqualTo(3);
+        assertThat(value(metrics, "events_stored_bytes_total")).isEqualTo(12.0);
+        assertThat(sum(metrics, "kube9_events_total")).isEqualTo(2);
+        CapturedEvent[] rows = rows(queue.capacity());
+        assertThat(queue.drainTo(rows, rows.length)).as("captured = rows + drops").isEqualTo(5);
+        assertThat(rows[1].eventId).isEqualTo("e-2");
+        assertThat(rows[1].payloadBytes).isEqualTo(-1);
+        assertThat(rows[4].payload).isNull();
+        assertThat(count(metrics, "kube9_accessor_errors_total")).isEqualTo(4);
+        assertThat(count(metrics, "kube9_advice_errors_total")).isZero();
     }
 
     @Test
@@ -234,6 +290,40 @@ class CaptureSinkTest {
         assertThat(count(metrics, "events_stored_total", "event_type", "order.paid")).isEqualTo(1);
         assertThat(value(metrics, "events_stored_bytes_total")).isEqualTo(9.0);
         assertThat(drainTypes()).containsExactly("order.created", "order.paid", "order.created");
+    }
+
+    @Test
+    void aSynchronizedBatchThatAnotherThreadChangesIsWalkedWholeUnderItsLock() throws Exception {
+        EventQueue large = new EventQueue(1 << 16);
+        CaptureSink sharing = new CaptureSink(targets, metrics, large, false);
+        List<Object> batch = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 5_000; i++) {
+            batch.add(new OrderEvent("order.created", Severity.INFO));
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        Thread other = new Thread(() -> {
+            OrderEvent extra = new OrderEvent("order.extra", Severity.INFO);
+            while (!done.get()) {
+                batch.add(extra);
+                batch.remove(batch.size() - 1);
+            }
+        });
+        other.start();
+        try {
+            for (int i = 0; i < 10; i++) {
+                sharing.stored(STORE, STORE_SOURCE, batch, 0);
+            }
+        } finally {
+            done.set(true);
+            other.join();
+        }
+
+        assertThat(count(metrics, "kube9_advice_errors_total")).isZero();
+        double created = value(metrics, "events_stored_total", "event_type", "order.created");
+        double total = sum(metrics, "events_stored_total");
+        assertThat(created).isEqualTo(50_000);
+        assertThat(total - created).as("the other thread's event, seen in some walks").isBetween(0.0, 10.0);
+        assertThat(large.size()).isEqualTo((int) total);
     }
 
     @Test
@@ -659,6 +749,53 @@ class CaptureSinkTest {
     }
 
     public static final class Plain {}
+
+    public static final class Carrier {
+        private final String type;
+        private final Object id;
+        private final Object payload;
+
+        Carrier(String type, Object id, Object payload) {
+            this.type = type;
+            this.id = id;
+            this.payload = payload;
+        }
+
+        public String type() {
+            return type;
+        }
+
+        public Object id() {
+            return id;
+        }
+
+        public Object payload() {
+            return payload;
+        }
+    }
+
+    /** A service's own text whose characters cannot be read. */
+    static final class BrokenText implements CharSequence {
+        @Override
+        public int length() {
+            return 5;
+        }
+
+        @Override
+        public char charAt(int index) {
+            throw new IllegalStateException("released");
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            throw new IllegalStateException("released");
+        }
+
+        @Override
+        public String toString() {
+            throw new IllegalStateException("released");
+        }
+    }
 
     public static final class Exploding {
         public String getType() {
