@@ -53,7 +53,7 @@ public class SQLiteJDBCLoader {
         if (path != null && loadFrom(Paths.get(path, name)) == null) {
             return;
         }
-        String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name;
+        String resource = SqliteNativeLibrary.resourcePath() + "/" + name;
         Throwable bundledFailure = null;
         IOException unpackFailure = null;
         URL bundled = SQLiteJDBCLoader.class.getResource(resource);

@@ -15,6 +15,8 @@ import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import org.sqlite.NativeLibraryNotFoundException;
+import org.sqlite.util.LibraryLoaderUtil;
+import org.sqlite.util.OSInfo;
 
 /**
  * SQLite's native library on disk: unpacked into a temporary directory ({@code
@@ -72,6 +74,31 @@ public final class SqliteNativeLibrary {
                 // the JVM is exiting already (IllegalStateException): the file stays
             }
         }
+    }
+
+    /**
+     * Where the agent's jar keeps the library for this system: sqlite-jdbc's own folder names
+     * ({@code /org/sqlite/native/Linux/x86_64}, {@code Linux-Musl}, {@code Linux-Android}), found on
+     * Linux without starting a process. sqlite-jdbc's {@code OSInfo} runs {@code uname -o} to tell
+     * Termux from Linux, so each start of the agent and of its command line started a process: one
+     * that a container's runtime security may flag, and that counts against its limit of processes.
+     * An Android system is told by its runtime's name or its graphics library instead, as sqlite-jdbc
+     * also does. Other systems are left to sqlite-jdbc.
+     */
+    public static String resourcePath() {
+        String os = System.getProperty("os.name", "");
+        if (!os.contains("Linux") || os.contains("Windows") || os.contains("Mac") || os.contains("Darwin")
+                || os.contains("AIX")) {
+            return LibraryLoaderUtil.getNativeLibResourcePath();
+        }
+        String folder;
+        if (OSInfo.isAndroidRuntime() || Files.exists(Paths.get("/system/lib/libGLESv1_CM.so"))
+                || Files.exists(Paths.get("/system/lib64/libGLESv1_CM.so"))) {
+            folder = "Linux-Android";
+        } else {
+            folder = OSInfo.isMusl() ? "Linux-Musl" : "Linux";
+        }
+        return "/org/sqlite/native/" + folder + "/" + OSInfo.getArchName();
     }
 
     static Path temporaryDirectory() {

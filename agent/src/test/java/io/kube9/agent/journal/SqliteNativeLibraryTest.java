@@ -75,6 +75,12 @@ class SqliteNativeLibraryTest {
     }
 
     @Test
+    void theLibrarysFolderIsTheOneSqliteJdbcNamesForThisSystem() {
+        assertThat(SqliteNativeLibrary.resourcePath()).isEqualTo(LibraryLoaderUtil.getNativeLibResourcePath());
+        assertThat(SQLiteJDBCLoader.class.getResource(SqliteNativeLibrary.resourcePath() + "/" + NAME)).isNotNull();
+    }
+
+    @Test
     void theVersionIsTheDriversOwn() {
         assertThat(SQLiteJDBCLoader.getVersion()).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
         assertThat(SQLiteJDBCLoader.getMajorVersion()).isEqualTo(3);
