@@ -72,7 +72,7 @@ public final class ConfigLoader {
         String file = firstNonNull(args.values.get(Keys.CONFIG.name()),
                 props.values.get(Keys.CONFIG.name()), env.values.get(Keys.CONFIG.name()));
         if (file != null && !file.trim().isEmpty()) { // an empty one is reported as a bad value, below
-            sources.add(fromFile(file, problems));
+            sources.add(fromFile(file.trim(), problems)); // trimmed, as every value is
         }
         sources.add(env);
         sources.add(props);

@@ -311,6 +311,16 @@ class ConfigLoaderTest {
         assertThat(load("", new Properties(), env).get(Keys.EXPORTER_PORT)).isEqualTo(2003);
     }
 
+    @Test
+    void theConfigFilesPathIsTrimmedAsEveryValueIs() throws IOException {
+        Path file = write("spaced.properties", "exporter.port=2004\n");
+
+        AgentConfig config = load("", new Properties(), Map.of("KUBE9_CONFIG", " " + file + " \t"));
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.get(Keys.EXPORTER_PORT)).isEqualTo(2004);
+    }
+
     @ParameterizedTest
     @CsvSource({"exporter.port=1234", "kube9.exporter.port=1234", "' exporter.port = 1234 '"})
     void theKube9PrefixIsOptionalInAgentArguments(String args) {
