@@ -491,6 +491,15 @@ public final class JournalWriter {
         thread.start();
     }
 
+    /**
+     * Lets go of a journal whose threads could not all be started (a process at its limit of
+     * threads): its file is closed, and nothing was written.
+     */
+    public void abandon() {
+        running = false;
+        letGoOfFile();
+    }
+
     public Path path() {
         return path;
     }

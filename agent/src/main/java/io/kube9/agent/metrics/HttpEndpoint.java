@@ -206,7 +206,12 @@ final class HttpEndpoint implements AutoCloseable {
             throw e;
         }
         HttpEndpoint endpoint = new HttpEndpoint(server, handler, threads, requestMillis, idleMillis, writeMillis);
-        endpoint.acceptor.start();
+        try {
+            endpoint.acceptor.start();
+        } catch (RuntimeException | OutOfMemoryError noThread) {
+            server.close(); // bound and never accepting, the port kept every scrape waiting
+            throw noThread;
+        }
         return endpoint;
     }
 
@@ -238,9 +243,15 @@ final class HttpEndpoint implements AutoCloseable {
             open.add(connection);
             try {
                 connections.execute(() -> serve(connection));
-            } catch (RejectedExecutionException busy) {
+            } catch (RejectedExecutionException | OutOfMemoryError noThread) {
+                // Every thread busy, or no thread can be made now (the process at its limit of
+                // threads): this client is closed and retries. Let through, the error ended the
+                // acceptor, and the port, still bound, never answered again.
                 open.remove(connection);
                 closeQuietly(socket);
+                if (noThread instanceof OutOfMemoryError) {
+                    pause();
+                }
             }
         }
     }

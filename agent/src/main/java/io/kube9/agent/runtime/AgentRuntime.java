@@ -23,6 +23,7 @@ import java.lang.instrument.Instrumentation;
 import java.io.File;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -231,7 +232,9 @@ public final class AgentRuntime {
             }
             startExporter();
         } catch (Throwable t) {
-            AgentLog.warn("start-up failed part-way, the application runs on: " + t);
+            String noThread = noThread(t);
+            AgentLog.warn("start-up failed part-way, the application runs on: "
+                    + (noThread != null ? noThread : t.toString()));
         } finally {
             Kube9Bridge.abandonStart(); // nothing if the sink was installed
             if (sinkInstalled) { // this agent's, not another's that started since
@@ -395,7 +398,7 @@ public final class AgentRuntime {
         String path = config.get(Keys.JOURNAL_PATH);
         try {
             startJournal(openJournalAt(path));
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | LinkageError | OutOfMemoryError e) {
             if (!mayPass(e)) {
                 withoutJournal(e);
                 return;
@@ -411,7 +414,13 @@ public final class AgentRuntime {
             journalPending = true;
             Thread opener = new DaemonThreads("kube9-journal-open").newThread(() -> retryOpening(path));
             journalOpener = opener;
-            opener.start();
+            try {
+                opener.start();
+            } catch (RuntimeException | OutOfMemoryError noThread) {
+                journalPending = false;
+                journalOpener = null;
+                withoutJournal(noThread);
+            }
         }
     }
 
@@ -459,7 +468,12 @@ public final class AgentRuntime {
     }
 
     private void startJournal(JournalWriter opened) {
-        opened.start(new DaemonThreads("kube9-journal"));
+        try {
+            opened.start(new DaemonThreads("kube9-journal"));
+        } catch (RuntimeException | OutOfMemoryError noThread) {
+            opened.abandon();
+            throw noThread;
+        }
         journal = opened;
         published.set(AgentProperties.JOURNAL, opened.path().toString());
         AgentLog.info("journal " + opened.path());
@@ -469,7 +483,9 @@ public final class AgentRuntime {
     private void withoutJournal(Throwable failure) {
         stopFeedingJournal();
         String notLoaded = SqliteNativeLibrary.whyNotLoaded(failure); // said as the CLI says it
+        String noThread = noThread(failure);
         String problem = notLoaded != null ? notLoaded
+                : noThread != null ? "journal " + config.get(Keys.JOURNAL_PATH) + " not started: " + noThread
                 : failure instanceof LinkageError
                         ? "SQLite's native library did not load (" + describe(failure) + ")"
                         : describe(failure) + " (" + Keys.JOURNAL_PATH.name() + ")";
@@ -492,17 +508,21 @@ public final class AgentRuntime {
             return;
         }
         stopped.discardAll();
-        new DaemonThreads("kube9-queue-release").newThread(() -> {
-            try {
-                Thread.sleep(QUEUE_RELEASE_DELAY_MILLIS);
-            } catch (InterruptedException e) {
-                return; // the JVM is on its way out
-            }
-            stopped.discardAll();
-            // Its slot arrays (an eighth of a small heap) go too; the drops it counted stay counted.
-            releasedDrops = stopped.dropped();
-            queue = null;
-        }).start();
+        try {
+            new DaemonThreads("kube9-queue-release").newThread(() -> {
+                try {
+                    Thread.sleep(QUEUE_RELEASE_DELAY_MILLIS);
+                } catch (InterruptedException e) {
+                    return; // the JVM is on its way out
+                }
+                stopped.discardAll();
+                // Its slot arrays (an eighth of a small heap) go too; the drops it counted stay counted.
+                releasedDrops = stopped.dropped();
+                queue = null;
+            }).start();
+        } catch (RuntimeException | OutOfMemoryError noThread) {
+            // no thread to spare (the reason the journal stopped, perhaps): the queue stays, emptied
+        }
     }
 
     private void registerMetrics() {
@@ -557,20 +577,23 @@ public final class AgentRuntime {
         }
         String host = config.get(Keys.EXPORTER_HOST);
         int port = config.get(Keys.EXPORTER_PORT);
+        // an IPv6 address, as URLs write it (given with its brackets or without)
+        String address = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
         try {
             ExporterSecurity security = ExporterSecurity.from(config);
             exporter = MetricsExporter.start(metrics, host, port, security, new DaemonThreads("kube9-exporter"),
                     AgentLog::warn);
-            String address = host.indexOf(':') >= 0 ? "[" + host + "]" : host; // an IPv6 address, as URLs write it
             String url = security.scheme() + "://" + address + ":" + exporter.port() + "/metrics";
             published.set(AgentProperties.METRICS, url);
             AgentLog.info("metrics on " + url + security.describe());
         } catch (ConfigException e) {
             // Asked-for auth or TLS that cannot be set up keeps the endpoint closed: never open, never plain HTTP.
             AgentLog.warn("metrics endpoint not started: " + e.getMessage() + "; capture and journal continue");
-        } catch (Exception | LinkageError e) {
-            AgentLog.warn("metrics endpoint not started on " + host + ":" + port + " (" + describe(e) + ")"
-                    + remedy(e, port) + "; capture and journal continue");
+        } catch (Exception | LinkageError | OutOfMemoryError e) {
+            String noThread = noThread(e);
+            AgentLog.warn("metrics endpoint not started on " + address + ":" + port
+                    + (noThread != null ? ": " + noThread : " (" + describe(e) + ")" + remedy(e, port))
+                    + "; capture and journal continue");
         }
     }
 
@@ -699,7 +722,26 @@ public final class AgentRuntime {
             return ": check " + Keys.EXPORTER_HOST.name() + " (" + origin(Keys.EXPORTER_HOST) + ") and "
                     + Keys.EXPORTER_PORT.name() + " (" + origin(Keys.EXPORTER_PORT) + ")";
         }
+        if (e instanceof SocketException) {
+            // "Protocol family unavailable": an IPv6 address on a machine without IPv6, say
+            return ": set " + Keys.EXPORTER_HOST.name() + " (" + origin(Keys.EXPORTER_HOST) + ") to an address"
+                    + " of this machine, or 0.0.0.0 for all of them";
+        }
         return "";
+    }
+
+    /**
+     * What a failure to start a thread says, or null when {@code e} is not one: the JVM reports it
+     * as an {@code OutOfMemoryError}, which here nearly always means a limit on threads.
+     */
+    static String noThread(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutOfMemoryError && String.valueOf(cause.getMessage()).contains("native thread")) {
+                return "no thread could be started (the process is at its limit of threads or processes: ulimit -u,"
+                        + " or the container's pids limit)";
+            }
+        }
+        return null;
     }
 
     /**

@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
@@ -586,6 +589,59 @@ class HttpEndpointTest {
         socket.setSoTimeout(10_000);
         socket.startHandshake();
         return socket;
+    }
+
+    @Test
+    void aMomentWithoutThreadsClosesItsConnectionsAndTheEndpointAnswersAgainAfterIt() throws IOException {
+        AtomicBoolean noThreads = new AtomicBoolean();
+        HttpEndpoint strained = HttpEndpoint.start("127.0.0.1", 0, null, this::echo, startingUnless(noThreads));
+        try {
+            noThreads.set(true);
+            try (Socket socket = connect(strained)) {
+                send(socket, "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(socket.getInputStream().read()).as("closed, unanswered").isEqualTo(-1);
+            }
+            noThreads.set(false);
+            try (Socket socket = connect(strained)) {
+                scrape(socket);
+            }
+        } finally {
+            strained.close();
+        }
+    }
+
+    @Test
+    void anEndpointWhoseAcceptorCannotStartLetsGoOfItsPort() throws IOException {
+        AtomicBoolean noThreads = new AtomicBoolean(true);
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+
+        assertThatThrownBy(() -> HttpEndpoint.start("127.0.0.1", port, null, this::echo, startingUnless(noThreads)))
+                .isInstanceOf(OutOfMemoryError.class);
+
+        try (ServerSocket again = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(again.getLocalPort()).as("the port is free again").isEqualTo(port);
+        }
+    }
+
+    /** Threads that cannot start while {@code noThreads} is set, as when a process is at its limit. */
+    private static ThreadFactory startingUnless(AtomicBoolean noThreads) {
+        return task -> {
+            Thread thread = new Thread(task, "endpoint-test") {
+                @Override
+                public synchronized void start() {
+                    if (noThreads.get()) {
+                        throw new OutOfMemoryError("unable to create native thread: possibly out of memory or"
+                                + " process/resource limits reached");
+                    }
+                    super.start();
+                }
+            };
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private HttpEndpoint startWithLimits(int requestMillis, int idleMillis) throws IOException {
