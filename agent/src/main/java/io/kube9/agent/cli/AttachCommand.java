@@ -2,6 +2,7 @@ package io.kube9.agent.cli;
 
 import io.kube9.agent.Kube9Agent;
 import io.kube9.agent.config.ConfigLoader;
+import io.kube9.agent.config.Keys;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,8 @@ final class AttachCommand implements Callable<Integer> {
                     + " process that is not a JVM.")
     boolean force;
 
+    private static final String START_DEFER = Keys.START_DEFER.name().substring("kube9.".length());
+
     @Override
     public Integer call() {
         checkArguments();
@@ -57,14 +60,32 @@ final class AttachCommand implements Callable<Integer> {
             throw new CliException("no process with pid " + pid);
         }
         // HotSpot starts its attach listener on SIGQUIT; a process that is not a JVM would be
-        // killed by that signal, so only listed JVMs are attached to unless asked otherwise.
-        Optional<LocalJvm> target = LocalJvms.find(pid);
-        if (target.isEmpty() && !force) {
-            throw new CliException("process " + pid + " is not a JVM this user can attach to (it is not listed by"
-                    + " jvms); --force attaches anyway");
+        // killed by that signal. One that maps no JVM is never signalled; one whose map this user
+        // cannot read is attached to only when jvms lists it, unless asked otherwise.
+        Path agentJar = jar != null ? checkedJar(jar) : null; // what is wrong with it said first
+        JvmProcess.Kind kind = JvmProcess.of(pid);
+        if (kind == JvmProcess.Kind.NOT_A_JVM) {
+            throw new CliException("process " + pid + " is not a JVM (no libjvm.so in its memory), and the attach"
+                    + " handshake's SIGQUIT would end it: not attached"
+                    + (LocalJvms.listsFileOf(pid) ? ". A JVM in another pid namespace (a container) lists itself under"
+                            + " its own number there, which here is this process; attach from inside that container"
+                            : ""));
         }
-        Path agentJar = jar != null ? checkedJar(jar) : AgentJar.locate();
-        String options = agentArguments.isEmpty() ? null : String.join(",", agentArguments);
+        Optional<LocalJvm> target = LocalJvms.find(pid);
+        if (kind == JvmProcess.Kind.UNKNOWN && target.isEmpty() && !force) {
+            throw new CliException(notListed());
+        }
+        if (agentJar == null) {
+            agentJar = AgentJar.locate();
+        }
+        checkSeenBy(agentJar);
+        List<String> given = new ArrayList<>();
+        for (String argument : agentArguments) {
+            if (!argument.trim().isEmpty()) {
+                given.add(argument.trim());
+            }
+        }
+        String options = given.isEmpty() ? null : String.join(",", given);
         String name = target.map(jvm -> jvm.main.isEmpty() ? "" : " (" + jvm.main + ")").orElse("");
         String already = LocalJvms.loadAgent(pid, "JVM " + pid + name, agentJar, options);
         PrintWriter out = spec.commandLine().getOut();
@@ -93,18 +114,55 @@ final class AttachCommand implements Callable<Integer> {
      */
     private void checkArguments() {
         List<String> settings = new ArrayList<>();
+        boolean startDeferred = false;
         for (String argument : agentArguments) {
             for (String pair : argument.split(",")) {
                 String key = pair.contains("=") ? pair.substring(0, pair.indexOf('=')).trim() : "";
-                if (!key.equalsIgnoreCase("config") && !key.equalsIgnoreCase("kube9.config")) {
+                String bare = key.regionMatches(true, 0, "kube9.", 0, 6) ? key.substring(6) : key;
+                if (bare.equalsIgnoreCase(START_DEFER)) {
+                    startDeferred = true;
+                } else if (!bare.equalsIgnoreCase("config")) {
                     settings.add(pair);
                 }
             }
         }
-        List<String> problems = ConfigLoader.problemsOf(String.join(",", settings));
+        List<String> problems = new ArrayList<>(ConfigLoader.problemsOf(String.join(",", settings)));
+        if (startDeferred) {
+            problems.add(Keys.START_DEFER.name() + ": an agent attached at run time starts at once; the wait applies to"
+                    + " -javaagent, at the JVM's start");
+        }
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "not attached: the agent would ignore or replace"
                     + " these arguments: " + String.join("; ", problems));
+        }
+    }
+
+    /** Why a process that jvms does not list, and whose memory this user cannot read, is not attached to. */
+    private String notListed() {
+        String owner = ProcessHandle.of(pid).flatMap(process -> process.info().user()).orElse(null);
+        String self = System.getProperty("user.name");
+        if (owner != null && self != null && !owner.equals(self) && !"root".equals(self)) {
+            return "process " + pid + " runs as user " + owner + ", and this command as " + self + ": attaching needs"
+                    + " the same user (or root), e.g. sudo -u " + owner + " java -jar kube9-agent.jar attach " + pid;
+        }
+        return "process " + pid + " is not a JVM this user can attach to (it is not listed by jvms); --force attaches"
+                + " anyway";
+    }
+
+    /**
+     * The JVM opens the jar itself, by this path: one it cannot see (a JVM in another mount
+     * namespace) or a path with {@code =} (where the JVM takes the agent's arguments to begin)
+     * would only fail there, with a line on the service's stderr.
+     */
+    private void checkSeenBy(Path agentJar) {
+        if (agentJar.toString().indexOf('=') >= 0) {
+            throw new CliException("the agent jar's path " + agentJar + " has an '=', where the JVM takes the agent's"
+                    + " arguments to begin; copy or link the jar to a path without one and give it with --jar");
+        }
+        if (JvmProcess.cannotSee(pid, agentJar)) {
+            throw new CliException("JVM " + pid + " does not see " + agentJar + " (it runs in another mount namespace:"
+                    + " a container, or a private /tmp); put the jar where it sees it, at a path this command sees too,"
+                    + " and give that path with --jar");
         }
     }
 

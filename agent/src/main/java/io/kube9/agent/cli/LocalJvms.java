@@ -28,7 +28,8 @@ final class LocalJvms {
         try {
             for (VirtualMachineDescriptor descriptor : VirtualMachine.list()) {
                 Long pid = parsePid(descriptor.id());
-                if (pid != null && pid != self) {
+                // A JVM of another pid namespace lists its own number, which here may be any process.
+                if (pid != null && pid != self && JvmProcess.of(pid) != JvmProcess.Kind.NOT_A_JVM) {
                     jvms.add(new LocalJvm(pid, descriptor.displayName()));
                 }
             }
@@ -37,6 +38,20 @@ final class LocalJvms {
         }
         jvms.sort(Comparator.comparingLong(jvm -> jvm.pid));
         return jvms;
+    }
+
+    /** Whether a JVM's performance data file bears {@code pid} as its name, whatever process that is here. */
+    static boolean listsFileOf(long pid) {
+        try {
+            for (VirtualMachineDescriptor descriptor : VirtualMachine.list()) {
+                if (Long.toString(pid).equals(descriptor.id())) {
+                    return true;
+                }
+            }
+        } catch (LinkageError | RuntimeException e) {
+            return false;
+        }
+        return false;
     }
 
     static Optional<LocalJvm> find(long pid) {
@@ -57,6 +72,10 @@ final class LocalJvms {
         try {
             vm = VirtualMachine.attach(Long.toString(pid));
         } catch (AttachNotSupportedException | IOException e) {
+            if (String.valueOf(e.getMessage()).contains("does not support the attach mechanism")) {
+                throw new CliException("JVM " + pid + " takes no agent at run time (started with"
+                        + " -XX:+DisableAttachMechanism); start it with -javaagent:" + agentJar + " instead", e);
+            }
             throw new CliException("cannot attach to JVM " + pid + ": " + describe(e), e);
         } catch (LinkageError e) {
             throw noAttachApi(e);
@@ -69,7 +88,13 @@ final class LocalJvms {
             vm.loadAgent(agentJar.toString(), options);
             return null;
         } catch (AgentLoadException e) {
-            throw new CliException("JVM " + pid + " could not load " + agentJar + ": " + describe(e), e);
+            String user = ProcessHandle.of(pid).flatMap(process -> process.info().user())
+                    .map(name -> "user " + name).orElse("the user it runs as");
+            throw new CliException("JVM " + pid + " could not load " + agentJar + ": " + describe(e)
+                    + (String.valueOf(e.getMessage()).contains("not found")
+                            ? " (the JVM opens the jar itself, as " + user + ", who must be able to read it and to"
+                                    + " enter every directory above it)"
+                            : ""), e);
         } catch (AgentInitializationException e) {
             throw new CliException("the agent failed to start in JVM " + pid + " (its agentmain returned "
                     + e.returnValue() + "); see that JVM's stderr", e);

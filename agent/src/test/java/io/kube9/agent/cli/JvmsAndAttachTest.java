@@ -84,14 +84,32 @@ class JvmsAndAttachTest {
     }
 
     @Test
+    void attachRefusesAStartDeferralWhichAnAttachedAgentWouldIgnore() throws Exception {
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try {
+            CliRun run = CliRun.run("attach", Long.toString(sleep.pid()), "start.defer=20s", "");
+
+            assertThat(run.exitCode).as(run.toString()).isEqualTo(2);
+            assertThat(run.err).startsWith("kube9: not attached: the agent would ignore or replace these arguments: ")
+                    .contains("kube9.start.defer: an agent attached at run time starts at once").hasLineCount(1);
+            assertThat(sleep.isAlive()).isTrue();
+        } finally {
+            sleep.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void attachLeavesAProcessThatIsNotAJvmAlone() throws Exception {
         Process sleep = new ProcessBuilder("sleep", "30").start();
         try {
             CliRun run = CliRun.run("attach", Long.toString(sleep.pid()));
+            CliRun forced = CliRun.run("attach", "--force", Long.toString(sleep.pid()));
 
             assertThat(run.exitCode).isEqualTo(1);
-            assertThat(run.err).startsWith("kube9: process " + sleep.pid() + " is not a JVM this user can attach to")
-                    .contains("--force").hasLineCount(1);
+            assertThat(run.err).isEqualTo("kube9: process " + sleep.pid() + " is not a JVM (no libjvm.so in its"
+                    + " memory), and the attach handshake's SIGQUIT would end it: not attached" + System.lineSeparator());
+            assertThat(forced.exitCode).as("known not to be a JVM: refused, forced or not").isEqualTo(1);
+            assertThat(forced.err).isEqualTo(run.err);
             assertThat(sleep.isAlive()).isTrue();
         } finally {
             sleep.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
