@@ -45,11 +45,15 @@ final class EventFilter {
         if (aggregateId != null) {
             where.and("aggregate_id = ?", aggregateId);
         }
+        // An aggregate's few rows are found through its own index; bounded in time on both sides,
+        // SQLite chose the time index instead and read the whole window (9.5 s for 5 rows of 5
+        // million). "+" keeps the time bounds off any index.
+        String time = aggregateId != null ? "+recorded_at" : "recorded_at";
         if (since != null) {
-            where.and("recorded_at >= ?", since.toEpochMilli());
+            where.and(time + " >= ?", since.toEpochMilli());
         }
         if (until != null) {
-            where.and("recorded_at < ?", until.toEpochMilli());
+            where.and(time + " < ?", until.toEpochMilli());
         }
         return where;
     }

@@ -21,7 +21,8 @@ import java.util.function.LongSupplier;
 public final class AgentMetrics {
     /** Projection calls are usually micro- to milliseconds; the defaults start at 5 ms. */
     private static final double[] PROJECTION_BUCKETS = {
-        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+        0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+        2.5, 5, 10
     };
     private static final double[] BATCH_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5};
 

@@ -548,8 +548,10 @@ public final class AgentRuntime {
         metrics.databaseOperations(() -> journal != null ? journal.inserted() : 0,
                 () -> journal != null ? journal.selects() : 0,
                 () -> journal != null ? journal.deleted() : 0);
-        metrics.gauge("kube9_journal_up", "1 while the journal is open and its last write succeeded",
-                () -> journal != null && journal.healthy() ? 1 : 0);
+        if (config.get(Keys.JOURNAL_ENABLED)) { // absent where it is off on purpose: no alert for that
+            metrics.gauge("kube9_journal_up", "1 while the journal is open and its last write succeeded",
+                    () -> journal != null && journal.healthy() ? 1 : 0);
+        }
         metrics.gauge("kube9_journal_rows", "Rows in the journal", () -> journal != null ? journal.rows() : 0);
         metrics.gauge("kube9_journal_retention_max_rows", "Configured row limit of the journal (0 = none)",
                 () -> config.get(Keys.JOURNAL_RETENTION_ROWS));
