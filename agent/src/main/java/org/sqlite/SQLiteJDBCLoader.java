@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Properties;
 import org.sqlite.util.LibraryLoaderUtil;
-import org.sqlite.util.OSInfo;
 
 /**
  * The agent's replacement for sqlite-jdbc's loader of SQLite's native library.
@@ -81,8 +80,8 @@ public class SQLiteJDBCLoader {
             if (bundledFailure != null) {
                 throw notFound(whyNot(bundledFailure), bundledFailure);
             }
-            throw notFound("No native library found for os.name=" + OSInfo.getOSName() + ", os.arch="
-                    + OSInfo.getArchName() + ": " + e.getMessage(), e);
+            throw notFound("No native library found for os.name=" + System.getProperty("os.name") + ", os.arch="
+                    + System.getProperty("os.arch") + " (looked for " + resource + "): " + e.getMessage(), e);
         }
     }
 

@@ -261,9 +261,6 @@ public final class CaptureSink implements EventSink {
             eventId = shape.idAtTheCall(shape.id(event));
             aggregateId = shape.idAtTheCall(shape.aggregateId(event));
             occurredAt = shape.timestamp(event);
-            if (keepPayload) {
-                payload = shape.payloadAtTheCall(payload, payloadLimit);
-            }
         }
         if (this.queue == null) {
             return; // the journal gave up while the event's getters ran: its queue is being let go
@@ -272,6 +269,9 @@ public final class CaptureSink implements EventSink {
         long position = lane.claim();
         if (position < 0) {
             return; // counted as dropped by the queue
+        }
+        if (keepPayload && shape != null) { // copied only once it has a place: an overloaded queue drops
+            payload = shape.payloadAtTheCall(payload, payloadLimit);
         }
         lane.put(position, site.label(), source, type, severity,
                 threadName(Thread.currentThread()), eventId,

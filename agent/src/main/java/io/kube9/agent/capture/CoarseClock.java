@@ -58,7 +58,11 @@ public final class CoarseClock {
         Thread thread = new Thread(clock::run, threadName);
         thread.setDaemon(true);
         thread.setContextClassLoader(CoarseClock.class.getClassLoader());
-        thread.start();
+        try {
+            thread.start();
+        } catch (RuntimeException | OutOfMemoryError noThread) {
+            // A process at its limit of threads: never ticking, every read is the system clock's.
+        }
         return clock;
     }
 

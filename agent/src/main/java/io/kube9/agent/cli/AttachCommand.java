@@ -43,9 +43,10 @@ final class AttachCommand implements Callable<Integer> {
     Path jar;
 
     @Option(names = "--force",
-            description = "Attach even when the process is not listed by the jvms command (e.g. a JVM in"
-                    + " another container). Careful: attaching signals the process with SIGQUIT, which stops a"
-                    + " process that is not a JVM.")
+            description = "Attach even when the process is not listed by the jvms command and this user cannot"
+                    + " read its memory map (e.g. a JVM in another container). Careful: attaching signals the process"
+                    + " with SIGQUIT, which stops a process that is not a JVM; one known not to be a JVM (no"
+                    + " libjvm.so in its map) is refused all the same.")
     boolean force;
 
     private static final String START_DEFER = Keys.START_DEFER.name().substring("kube9.".length());

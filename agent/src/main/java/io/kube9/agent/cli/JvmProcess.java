@@ -56,14 +56,18 @@ final class JvmProcess {
      * cannot be seen from here.
      */
     static boolean cannotSee(long pid, Path file) {
-        Path root = PROC.resolve(Long.toString(pid)).resolve("root");
+        Path process = PROC.resolve(Long.toString(pid));
         try {
-            if (!Files.isDirectory(root) || Files.isSameFile(root, Paths.get("/"))) {
+            // The same mount namespace sees the same files (a private /tmp has the same root, so the
+            // roots alone do not tell).
+            if (Files.readSymbolicLink(process.resolve("ns/mnt"))
+                    .equals(Files.readSymbolicLink(PROC.resolve("self/ns/mnt")))) {
                 return false;
             }
+            Path root = process.resolve("root");
+            return Files.isDirectory(root) && !Files.exists(root.resolve(Paths.get("/").relativize(file.toAbsolutePath())));
         } catch (IOException | RuntimeException e) {
-            return false; // its root cannot be read here: nothing known
+            return false; // its namespace cannot be read here: nothing known
         }
-        return !Files.exists(root.resolve(Paths.get("/").relativize(file.toAbsolutePath())));
     }
 }

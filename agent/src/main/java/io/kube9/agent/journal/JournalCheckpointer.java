@@ -75,9 +75,19 @@ final class JournalCheckpointer {
         }
     }
 
+    /**
+     * Starts the thread; where none can be started (a process at its limit of threads), the
+     * writer checkpoints itself, as when the thread dies.
+     */
     void start(ThreadFactory threads) {
-        thread = threads.newThread(this::run);
-        thread.start();
+        try {
+            Thread started = threads.newThread(this::run);
+            started.start();
+            thread = started;
+        } catch (RuntimeException | OutOfMemoryError noThread) {
+            stopped = true;
+            closeConnection();
+        }
     }
 
     /** The writer committed: there is log to copy. */

@@ -205,14 +205,14 @@ final class HttpEndpoint implements AutoCloseable {
             server.close();
             throw e;
         }
-        HttpEndpoint endpoint = new HttpEndpoint(server, handler, threads, requestMillis, idleMillis, writeMillis);
         try {
+            HttpEndpoint endpoint = new HttpEndpoint(server, handler, threads, requestMillis, idleMillis, writeMillis);
             endpoint.acceptor.start();
+            return endpoint;
         } catch (RuntimeException | OutOfMemoryError noThread) {
             server.close(); // bound and never accepting, the port kept every scrape waiting
             throw noThread;
         }
-        return endpoint;
     }
 
     int port() {

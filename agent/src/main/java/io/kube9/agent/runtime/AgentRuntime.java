@@ -170,7 +170,11 @@ public final class AgentRuntime {
         DaemonThreads threads = new DaemonThreads("kube9-start");
         if (!attached) {
             // First of all: a site class that the service loads early (the sample's do) waits for the weaver.
-            threads.newThread(instrumenter::prepare).start();
+            try {
+                threads.newThread(instrumenter::prepare).start();
+            } catch (RuntimeException | OutOfMemoryError noThread) {
+                instrumenter.prepare(); // here, then: the service's start waits for it
+            }
         }
         try {
             instrumenter.install(instrumentation, AgentRuntime.class.getClassLoader(), attached);
@@ -181,7 +185,15 @@ public final class AgentRuntime {
             instrumenter.prepare();
             startRest(instrumentation, true);
         } else {
-            threads.newThread(() -> startRest(instrumentation, false)).start();
+            try {
+                threads.newThread(() -> startRest(instrumentation, false)).start();
+            } catch (RuntimeException | OutOfMemoryError noThread) {
+                // Left starting, every first call of a site would wait for a sink that never comes.
+                abandon();
+                String reason = noThread(noThread);
+                AgentLog.warn("not started, the application runs without it: "
+                        + (reason != null ? reason : noThread.toString()));
+            }
         }
     }
 
@@ -436,7 +448,7 @@ public final class AgentRuntime {
                 try {
                     startJournal(openJournalAt(path));
                     return;
-                } catch (Exception | LinkageError e) {
+                } catch (Exception | LinkageError | OutOfMemoryError e) {
                     if (!mayPass(e)) {
                         withoutJournal(e);
                         return;
@@ -724,7 +736,8 @@ public final class AgentRuntime {
             return ": check " + Keys.EXPORTER_HOST.name() + " (" + origin(Keys.EXPORTER_HOST) + ") and "
                     + Keys.EXPORTER_PORT.name() + " (" + origin(Keys.EXPORTER_PORT) + ")";
         }
-        if (e instanceof SocketException) {
+        String reason = String.valueOf(e.getMessage());
+        if (e instanceof SocketException && (reason.contains("family") || reason.contains("Cannot assign"))) {
             // "Protocol family unavailable": an IPv6 address on a machine without IPv6, say
             return ": set " + Keys.EXPORTER_HOST.name() + " (" + origin(Keys.EXPORTER_HOST) + ") to an address"
                     + " of this machine, or 0.0.0.0 for all of them";
