@@ -51,6 +51,8 @@ public final class JournalWriter {
      */
     private static final int ROWS_PER_STATEMENT = 50;
     private static final int MAX_TEXT = 512;
+    /** Descriptors SQLite needs to open a journal: the file, its log, its shared memory, its directory. */
+    private static final int DESCRIPTORS_TO_OPEN = 4;
     /** Idle parks double from the shortest to the longest: an idle service sees ~10 wake-ups a second. */
     private static final long IDLE_PARK_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long IDLE_PARK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -368,7 +370,42 @@ public final class JournalWriter {
         if (primary == SQLiteErrorCode.SQLITE_NOTADB.code) {
             return new SQLException("journal " + path + " is not a SQLite database", e);
         }
+        if (primary == SQLiteErrorCode.SQLITE_CANTOPEN.code && outOfDescriptors(path)) {
+            return new Sqlite.OutOfDescriptors("journal " + path + " cannot be opened: the process has no file"
+                    + " descriptor to spare (Too many open files: its limit, ulimit -n, is reached)", e);
+        }
         return new SQLException("journal " + path + " cannot be opened: " + e.getMessage(), e);
+    }
+
+    /**
+     * Whether this process is within a few descriptors of its limit (SQLite does not say why it
+     * could not open a file; it needs four at once: the file, its log, its shared memory and its
+     * directory), told from Linux's {@code /proc/self}; false where that cannot be read.
+     */
+    private static boolean outOfDescriptors(Path path) {
+        long limit = -1;
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/limits"), StandardCharsets.ISO_8859_1)) {
+                if (line.startsWith("Max open files")) {
+                    String[] fields = line.substring("Max open files".length()).trim().split("\\s+");
+                    limit = "unlimited".equals(fields[0]) ? -1 : Long.parseLong(fields[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return String.valueOf(e.getMessage()).contains("Too many open files");
+        }
+        if (limit <= 0) {
+            return false;
+        }
+        try (DirectoryStream<Path> open = Files.newDirectoryStream(Paths.get("/proc/self/fd"))) {
+            long count = 0;
+            for (Path ignored : open) {
+                count++;
+            }
+            return count + DESCRIPTORS_TO_OPEN > limit;
+        } catch (IOException | RuntimeException e) {
+            return String.valueOf(e.getMessage()).contains("Too many open files");
+        }
     }
 
     /**

@@ -78,6 +78,11 @@ public final class Sqlite {
             return true;
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutOfDescriptors) {
+                return true;
+            }
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLiteException) {
                 SQLiteErrorCode code = ((SQLiteException) cause).getResultCode();
                 return code == SQLiteErrorCode.SQLITE_IOERR_WRITE || code == SQLiteErrorCode.SQLITE_IOERR_FSYNC
@@ -86,6 +91,18 @@ public final class Sqlite {
             }
         }
         return false;
+    }
+
+    /**
+     * The process had no file descriptor to spare as the journal opened: SQLite says only {@code
+     * SQLITE_CANTOPEN}, which blamed the path and disabled the journal; descriptors may come back.
+     */
+    public static final class OutOfDescriptors extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        public OutOfDescriptors(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
