@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -193,6 +194,16 @@ public final class JournalWriter {
     /** Set by the writer once, at exit, when the queue was drained, pruned and checkpointed. */
     private volatile boolean exitSettled;
     private volatile boolean healthy = true;
+    /**
+     * When the writer last came round its loop (every batch, and at least every few seconds when
+     * idle or waiting to retry). Behind by {@link #stallNanos}, it is stuck inside one step: an
+     * id's {@code toString()} that blocks (the service's code, run here), a write to a volume that
+     * hangs.
+     */
+    private volatile long aliveAtNanos = System.nanoTime();
+    private long stallNanos = TimeUnit.SECONDS.toNanos(30);
+    /** The stall under way has been said (set and read by whoever asks {@link #healthy}). */
+    private final AtomicBoolean stallSaid = new AtomicBoolean();
     /** The writer's: a batch failed other than in the database, and that was said (once). */
     private boolean failedOutsideDatabase;
     /**
@@ -564,7 +575,51 @@ public final class JournalWriter {
 
     /** False after a write failed, until a batch succeeds again. */
     public boolean healthy() {
-        return healthy;
+        return healthy && !stalled();
+    }
+
+    /** How long the writer may stay inside one step before it counts as stuck (tests). */
+    void stallAfter(Duration after) {
+        stallNanos = after.toNanos();
+    }
+
+    /**
+     * Whether the writer has been inside one step for {@link #stallNanos} or more; said once per
+     * stall, with where it is (the first frame outside the JDK, SQLite's driver and the agent).
+     */
+    private boolean stalled() {
+        Thread writer = thread;
+        long stuckNanos = System.nanoTime() - aliveAtNanos;
+        if (writer == null || !writer.isAlive() || stuckNanos < stallNanos) {
+            stallSaid.set(false);
+            return false;
+        }
+        if (stallSaid.compareAndSet(false, true)) {
+            warn.accept("journal writer has been inside one step for " + TimeUnit.NANOSECONDS.toSeconds(stuckNanos)
+                    + " s" + where(writer) + ": events wait in the queue (its oldest dropped when full) until it"
+                    + " comes back");
+        }
+        return true;
+    }
+
+    /**
+     * " (in com.acme.OrderId.toString, the service's code)": the innermost frame outside the JDK and
+     * SQLite's driver, or "".
+     */
+    private static String where(Thread writer) {
+        try {
+            for (StackTraceElement frame : writer.getStackTrace()) {
+                String type = frame.getClassName();
+                if (!type.startsWith("java.") && !type.startsWith("jdk.") && !type.startsWith("sun.")
+                        && !type.startsWith("org.sqlite.")) {
+                    return " (in " + type + "." + frame.getMethodName()
+                            + (type.startsWith("io.kube9.agent.") ? ")" : ", the service's code)");
+                }
+            }
+            return "";
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     /** Bytes on disk: the database and its write-ahead log. */
@@ -649,6 +704,7 @@ public final class JournalWriter {
         long gatheringSince = 0;
         long idlePark = IDLE_PARK_MIN_NANOS;
         while (true) {
+            aliveAtNanos = System.nanoTime();
             // Read before draining: an event queued before close() is then sure to be drained,
             // where checking after an empty drain could stop with it still in the queue.
             boolean stopping = !running;

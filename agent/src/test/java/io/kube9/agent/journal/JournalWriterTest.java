@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -172,6 +173,51 @@ class JournalWriterTest {
                             + " a socket); the journal must be a file of its own");
         }
         assertThat(Files.exists(Paths.get("/dev/null-wal"))).isFalse();
+    }
+
+    @Test
+    void aWriterStuckInAnIdsToStringIsNotHealthyAndSaysWhereUntilItComesBack() throws Exception {
+        Path file = dir.resolve("journal.db");
+        JournalWriter writer = open(file, KEEP_ALL, false, 0);
+        writer.stallAfter(Duration.ofMillis(300));
+        writer.start(THREADS);
+        CountDownLatch release = new CountDownLatch(1);
+        put(event -> {
+            fill(event, "order.created", 1);
+            event.eventId = new BlockingId(release);
+        });
+
+        await(() -> !writer.healthy(), "the stuck writer reads as not healthy");
+        await(() -> warnings.size() == 1, "the stall said");
+        assertThat(writer.healthy()).isFalse();
+        assertThat(warnings).hasSize(1).allMatch(line -> line.startsWith("journal writer has been inside one step for")
+                && line.contains("(in " + BlockingId.class.getName() + ".toString)"));
+        release.countDown();
+
+        await(() -> writer.inserted() == 1 && writer.healthy(), "written, and healthy again");
+        assertThat(writer.close(CLOSE_TIMEOUT)).isTrue();
+        try (Connection connection = connect(file)) {
+            assertThat(query(connection, "SELECT event_id FROM events")).containsExactly(List.of("order-id-1"));
+        }
+    }
+
+    /** An id whose text waits for {@code release}, as one that takes a lock the service holds. */
+    static final class BlockingId {
+        private final CountDownLatch release;
+
+        BlockingId(CountDownLatch release) {
+            this.release = release;
+        }
+
+        @Override
+        public String toString() {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "order-id-1";
+        }
     }
 
     @Test
