@@ -9,7 +9,8 @@ if ! build=$(mvn -q -B -DskipTests package 2>&1); then
 fi
 
 work=$(mktemp -d)
-port=${KUBE9_SAMPLE_METRICS_PORT:-9469}
+# 0: the agent picks a free port and says which (KUBE9_SAMPLE_METRICS_PORT=9469 for a fixed one)
+port=${KUBE9_SAMPLE_METRICS_PORT:-0}
 echo "working directory: $work"
 java -javaagent:agent/target/kube9-agent.jar=exporter.port=$port,journal.path=$work/kube9-events.db,store.path=$work/orders.db \
      -jar sample-app/target/kube9-sample-app.jar --port 0 --store "$work/orders.db" \
@@ -24,8 +25,15 @@ done
 sleep 1
 echo "--- the service's own counts"
 sed -n '/=== sample-app counts ===/,/=== end ===/p' "$work/sample.out"
-echo "--- the agent's metrics (http://localhost:$port/metrics)"
-curl -s "http://localhost:$port/metrics" | grep -v '^#' | grep -vE '_bucket|_created'
+url=$(sed -n 's|^\[kube9-agent\] metrics on \(http://[^ ]*/metrics\).*|\1|p' "$work/sample.err" | head -1)
+if [ -z "$url" ]; then
+  echo "--- the agent's metrics endpoint did not start; its lines on the service's stderr:"
+  grep '^\[kube9-agent\]' "$work/sample.err" || true
+else
+  url=${url/0.0.0.0/localhost}
+  echo "--- the agent's metrics ($url)"
+  curl -s --max-time 10 "$url" | grep -v '^#' | grep -vE '_bucket|_created' || true
+fi
 kill $pid; wait $pid 2>/dev/null || true
 echo "--- the journal, through the agent's command line ($work/kube9-events.db)"
 java -jar agent/target/kube9-agent.jar query events stats --db "$work/kube9-events.db" --since 1h
