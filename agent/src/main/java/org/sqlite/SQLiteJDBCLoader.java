@@ -73,6 +73,8 @@ public class SQLiteJDBCLoader {
         }
         try {
             System.loadLibrary(LibraryLoaderUtil.NATIVE_LIB_BASE_NAME); // java.library.path
+        } catch (IllegalCallerException denied) {
+            throw new SqliteNativeLibrary.NativeAccessDenied(denied);
         } catch (UnsatisfiedLinkError e) {
             if (unpackFailure != null) {
                 throw new SqliteNativeLibrary.NotUnpacked(unpackFailure);
@@ -92,12 +94,14 @@ public class SQLiteJDBCLoader {
     }
 
     /** Loads {@code file}: null when it loaded, else why not. */
-    private static Throwable loadFrom(Path file) {
+    private static Throwable loadFrom(Path file) throws NativeLibraryNotFoundException {
         try {
             System.load(file.toAbsolutePath().toString());
             return null;
         } catch (UnsatisfiedLinkError e) {
             return e;
+        } catch (IllegalCallerException denied) { // --illegal-native-access=deny (JDK 24+): no other way in
+            throw new SqliteNativeLibrary.NativeAccessDenied(denied);
         }
     }
 

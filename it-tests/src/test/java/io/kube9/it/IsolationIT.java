@@ -2,6 +2,7 @@ package io.kube9.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.kube9.it.apps.ConflictApp;
 import io.kube9.it.apps.LoaderApp;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -238,6 +240,56 @@ class IsolationIT {
                     + " into the temporary directory /proc/kube9-no-such-dir, which does not exist")
                     .doesNotContain("SEVERE", "\tat ", "Exception");
             assertThat(dir.resolve("j.db")).doesNotExist();
+            app.closeStdin();
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aJvmThatDeniesNativeAccessIsToldWhichFlagLetsTheJournalIn() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("native-access-denied"));
+        int port = JvmProcess.freePort();
+        try (JvmProcess app = JvmProcess.start(dir, List.of("--illegal-native-access=deny",
+                        "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
+                        "-cp", JvmProcess.TEST_CLASSES.toString(), TrickyApp.class.getName()),
+                List.of("--hold"))) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+            assumeFalse(app.stderr().contains("Unrecognized option"), "a JDK before 24 has no --illegal-native-access");
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> app.stderr().contains("journal disabled, metrics continue"));
+            // The JVM throws IllegalCallerException from System.load: it was said as a bad journal path.
+            assertThat(app.stderr()).contains("SQLite's native library could not be loaded: the JVM refuses native"
+                    + " access to the class path (--illegal-native-access=deny); add --enable-native-access=ALL-UNNAMED")
+                    .doesNotContain("kube9.journal.path", "\tat ");
+            Scrape scrape = Scrape.of(port);
+            assertThat(scrape.value("kube9_journal_up")).isZero();
+            assertThat(scrape.sum("kube9_events_total")).isEqualTo(6.0);
+            app.closeStdin();
+            assertThat(app.awaitExit(Duration.ofSeconds(30))).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aProtobufScrapeUnderUnsafeDeniedIsAnsweredInTextWithNothingOnTheServicesStderr() throws Exception {
+        Path dir = JvmProcess.freshDir(WORK.resolve("unsafe-denied"));
+        int port = JvmProcess.freePort();
+        try (JvmProcess app = JvmProcess.start(dir, List.of("--sun-misc-unsafe-memory-access=deny",
+                        "--enable-native-access=ALL-UNNAMED", // the JDK's own warning for SQLite's library
+                        "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
+                        "-cp", JvmProcess.TEST_CLASSES.toString(), TrickyApp.class.getName()),
+                List.of("--hold"))) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+            assumeFalse(app.stderr().contains("Unrecognized option"), "a JDK before 23 has no such option");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> isListening(port));
+            // client_java's protobuf, refused sun.misc.Unsafe, said so through java.util.logging
+            HttpResponse<String> scrape = Scrape.get(port, "/metrics",
+                    "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6,"
+                            + "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.2");
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("Content-Type").orElse(""))
+                    .startsWith("application/openmetrics-text");
+            assertThat(scrape.body()).contains("kube9_events_total{");
+            assertThat(app.stderr()).doesNotContain("Unsafe", "protobuf", "WARNING:");
             app.closeStdin();
             assertThat(app.awaitExit(Duration.ofSeconds(30))).isEqualTo(3);
         }

@@ -118,6 +118,21 @@ public final class SqliteNativeLibrary {
         }
     }
 
+    /**
+     * The JVM refuses native access to the class path ({@code --illegal-native-access=deny}, JDK
+     * 24 and later): the library cannot be loaded from anywhere, and the fix is the JVM's flag.
+     */
+    public static final class NativeAccessDenied extends NativeLibraryNotFoundException {
+        private static final long serialVersionUID = 1L;
+
+        public NativeAccessDenied(IllegalCallerException cause) {
+            super("SQLite's native library could not be loaded: the JVM refuses native access to the class path"
+                    + " (--illegal-native-access=deny); add --enable-native-access=ALL-UNNAMED to the java command (or"
+                    + " to JAVA_TOOL_OPTIONS)");
+            initCause(cause);
+        }
+    }
+
     /** One line naming the problem and what to do, or null when {@code failure} is not this one. */
     public static String whyNotLoaded(Throwable failure) {
         Throwable notLoaded = null;
@@ -128,6 +143,9 @@ public final class SqliteNativeLibrary {
         }
         if (notLoaded == null) {
             return null;
+        }
+        if (notLoaded instanceof NativeAccessDenied) {
+            return notLoaded.getMessage();
         }
         Path directory = temporaryDirectory();
         String unusable = whyUnusable(directory);

@@ -8,9 +8,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +42,16 @@ public final class MetricsExporter implements AutoCloseable {
     private static final String NOT_ALLOWED = "Method not allowed: the kube9 agent answers GET and HEAD.\n";
     static final String SCRAPE_FAILED = "kube9 agent: the scrape failed; the agent's log says why.\n";
     static final String FAILED = "kube9 agent: the request failed; the agent's log says why.\n";
+
+    /**
+     * {@code --sun-misc-unsafe-memory-access=deny} (JDK 23 and later): the protobuf that client_java
+     * carries finds {@code sun.misc.Unsafe} refused and says so through {@code java.util.logging},
+     * which starts the JVM's log manager before a service that names its own (README,
+     * "Isolation"). There, a scrape that asks for protobuf is answered in the text format it
+     * accepts as well; Prometheus asks for protobuf only for native histograms, which the agent
+     * has none of.
+     */
+    static final boolean UNSAFE_DENIED = "deny".equals(System.getProperty("sun.misc.unsafe.memory.access"));
 
     private final HttpEndpoint endpoint;
 
@@ -109,6 +122,17 @@ public final class MetricsExporter implements AutoCloseable {
             return HttpEndpoint.Response.text(400, BAD_PARAMETER, request.isHead());
         }
         return exchange.response();
+    }
+
+    /** An {@code Accept} header without its protobuf media ranges (see {@link #UNSAFE_DENIED}). */
+    static String withoutProtobuf(String accept) {
+        StringBuilder kept = new StringBuilder();
+        for (String range : accept.split(",")) {
+            if (!range.toLowerCase(Locale.ROOT).contains("application/vnd.google.protobuf")) {
+                kept.append(kept.length() == 0 ? "" : ",").append(range.trim());
+            }
+        }
+        return kept.toString();
     }
 
     /** Whether every {@code %} is followed by two hex digits, as {@code URLDecoder} requires. */
@@ -272,6 +296,13 @@ public final class MetricsExporter implements AutoCloseable {
         public Enumeration<String> getHeaders(String name) {
             if ("Accept-Encoding".equalsIgnoreCase(name)) {
                 return Collections.emptyEnumeration(); // see the class comment
+            }
+            if (UNSAFE_DENIED && "Accept".equalsIgnoreCase(name)) {
+                List<String> accepted = new ArrayList<>();
+                for (String header : request.headers(name)) {
+                    accepted.add(withoutProtobuf(header));
+                }
+                return Collections.enumeration(accepted);
             }
             return Collections.enumeration(request.headers(name));
         }

@@ -48,6 +48,16 @@ class MetricsExporterTest {
     }
 
     @Test
+    void underUnsafeDeniedAnAcceptHeaderLosesItsProtobufRangesAndKeepsTheRest() {
+        assertThat(MetricsExporter.withoutProtobuf("application/vnd.google.protobuf;proto=io.prometheus.client"
+                + ".MetricFamily;encoding=delimited;q=0.6, application/openmetrics-text;version=1.0.0;q=0.5,"
+                + "text/plain;version=0.0.4;q=0.2"))
+                .isEqualTo("application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.2");
+        assertThat(MetricsExporter.withoutProtobuf("Application/Vnd.Google.Protobuf")).isEmpty();
+        assertThat(MetricsExporter.withoutProtobuf("text/plain")).isEqualTo("text/plain");
+    }
+
+    @Test
     void aClientThatTakesGzipGetsTheSameExpositionCompressed() throws Exception {
         HttpResponse<byte[]> plain = get("GET", null, OPEN_METRICS);
         HttpResponse<byte[]> compressed = get("GET", "gzip", OPEN_METRICS);
