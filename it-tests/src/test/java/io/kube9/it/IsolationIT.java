@@ -221,12 +221,7 @@ class IsolationIT {
         int port = JvmProcess.freePort();
         // the agent unpacks SQLite's native library into org.sqlite.tmpdir: a directory that cannot
         // exist stands for a tmp mounted noexec or read-only.
-        try (JvmProcess app = JvmProcess.start(dir, List.of(
-                        "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
-                        "-Dorg.sqlite.tmpdir=/proc/kube9-no-such-dir", "-cp", JvmProcess.TEST_CLASSES.toString(),
-                        TrickyApp.class.getName()),
-                List.of("--hold"))) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+        try (JvmProcess app = trickyAppDone(dir, port, "-Dorg.sqlite.tmpdir=/proc/kube9-no-such-dir")) {
             assertThat(app.stdout()).contains("thrown: java.lang.IllegalStateException recorder is down same=true");
             // the journal opens on the agent's start-up thread, maybe after the application is done
             Awaitility.await().atMost(Duration.ofSeconds(30))
@@ -249,11 +244,7 @@ class IsolationIT {
     void aJvmThatDeniesNativeAccessIsToldWhichFlagLetsTheJournalIn() throws Exception {
         Path dir = JvmProcess.freshDir(WORK.resolve("native-access-denied"));
         int port = JvmProcess.freePort();
-        try (JvmProcess app = JvmProcess.start(dir, List.of("--illegal-native-access=deny",
-                        "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
-                        "-cp", JvmProcess.TEST_CLASSES.toString(), TrickyApp.class.getName()),
-                List.of("--hold"))) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+        try (JvmProcess app = trickyAppDone(dir, port, "--illegal-native-access=deny")) {
             assumeFalse(app.stderr().contains("Unrecognized option"), "a JDK before 24 has no --illegal-native-access");
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> app.stderr().contains("journal disabled, metrics continue"));
@@ -273,12 +264,8 @@ class IsolationIT {
     void aProtobufScrapeUnderUnsafeDeniedIsAnsweredInTextWithNothingOnTheServicesStderr() throws Exception {
         Path dir = JvmProcess.freshDir(WORK.resolve("unsafe-denied"));
         int port = JvmProcess.freePort();
-        try (JvmProcess app = JvmProcess.start(dir, List.of("--sun-misc-unsafe-memory-access=deny",
-                        "--enable-native-access=ALL-UNNAMED", // the JDK's own warning for SQLite's library
-                        "-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path=" + dir.resolve("j.db"),
-                        "-cp", JvmProcess.TEST_CLASSES.toString(), TrickyApp.class.getName()),
-                List.of("--hold"))) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+        try (JvmProcess app = trickyAppDone(dir, port, "--sun-misc-unsafe-memory-access=deny",
+                "--enable-native-access=ALL-UNNAMED")) { // the second: the JDK's own warning for SQLite's library
             assumeFalse(app.stderr().contains("Unrecognized option"), "a JDK before 23 has no such option");
             Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> isListening(port));
             // client_java's protobuf, refused sun.misc.Unsafe, said so through java.util.logging
@@ -332,6 +319,19 @@ class IsolationIT {
             assertThat(app.stdout()).contains("journal written",
                     "manager " + LogManagerApp.OwnLogManager.class.getName());
         }
+    }
+
+    /**
+     * {@link TrickyApp} with the agent on {@code port} and a journal in {@code dir}, and {@code
+     * jvmOptions} before it, once it has done its calls (or died: a JVM that refused an option).
+     */
+    private static JvmProcess trickyAppDone(Path dir, int port, String... jvmOptions) throws IOException {
+        List<String> jvmArgs = new ArrayList<>(List.of(jvmOptions));
+        jvmArgs.addAll(List.of("-javaagent:" + JvmProcess.AGENT_JAR + "=exporter.port=" + port + ",journal.path="
+                + dir.resolve("j.db"), "-cp", JvmProcess.TEST_CLASSES.toString(), TrickyApp.class.getName()));
+        JvmProcess app = JvmProcess.start(dir, jvmArgs, List.of("--hold"));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().contains("DONE") || !app.isAlive());
+        return app;
     }
 
     private static boolean isListening(int port) throws IOException {

@@ -381,7 +381,7 @@ public final class JournalWriter {
         if (primary == SQLiteErrorCode.SQLITE_NOTADB.code) {
             return new SQLException("journal " + path + " is not a SQLite database", e);
         }
-        if (primary == SQLiteErrorCode.SQLITE_CANTOPEN.code && outOfDescriptors(path)) {
+        if (primary == SQLiteErrorCode.SQLITE_CANTOPEN.code && outOfDescriptors()) {
             return new Sqlite.OutOfDescriptors("journal " + path + " cannot be opened: the process has no file"
                     + " descriptor to spare (Too many open files: its limit, ulimit -n, is reached)", e);
         }
@@ -393,7 +393,7 @@ public final class JournalWriter {
      * could not open a file; it needs four at once: the file, its log, its shared memory and its
      * directory), told from Linux's {@code /proc/self}; false where that cannot be read.
      */
-    private static boolean outOfDescriptors(Path path) {
+    private static boolean outOfDescriptors() {
         long limit = -1;
         try {
             for (String line : Files.readAllLines(Paths.get("/proc/self/limits"), StandardCharsets.ISO_8859_1)) {

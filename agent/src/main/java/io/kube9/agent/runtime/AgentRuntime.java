@@ -190,9 +190,7 @@ public final class AgentRuntime {
             } catch (RuntimeException | OutOfMemoryError noThread) {
                 // Left starting, every first call of a site would wait for a sink that never comes.
                 abandon();
-                String reason = noThread(noThread);
-                AgentLog.warn("not started, the application runs without it: "
-                        + (reason != null ? reason : noThread.toString()));
+                AgentLog.warn("not started, the application runs without it: " + whyNot(noThread));
             }
         }
     }
@@ -244,9 +242,7 @@ public final class AgentRuntime {
             }
             startExporter();
         } catch (Throwable t) {
-            String noThread = noThread(t);
-            AgentLog.warn("start-up failed part-way, the application runs on: "
-                    + (noThread != null ? noThread : t.toString()));
+            AgentLog.warn("start-up failed part-way, the application runs on: " + whyNot(t));
         } finally {
             Kube9Bridge.abandonStart(); // nothing if the sink was installed
             if (sinkInstalled) { // this agent's, not another's that started since
@@ -743,6 +739,12 @@ public final class AgentRuntime {
                     + " of this machine, or 0.0.0.0 for all of them";
         }
         return "";
+    }
+
+    /** What a failed start says: {@link #noThread}'s line, or the failure itself. */
+    private static String whyNot(Throwable failure) {
+        String noThread = noThread(failure);
+        return noThread != null ? noThread : failure.toString();
     }
 
     /**
